@@ -1,0 +1,189 @@
+-- Brussels Social Impact Monitor: the database contract between etl/ and the app.
+-- Every table is written by `python -m etl build` into a new file, checked, then swapped in.
+
+CREATE TABLE source (
+    source_id      VARCHAR PRIMARY KEY,
+    publisher      VARCHAR NOT NULL,
+    title          VARCHAR NOT NULL,
+    url            VARCHAR,
+    reference_date VARCHAR,
+    licence        VARCHAR,
+    notes          VARCHAR,
+    quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    retrieved      VARCHAR
+);
+
+CREATE TABLE commune (
+    nis_code       VARCHAR PRIMARY KEY CHECK (regexp_full_match(nis_code, '[0-9]{5}')),
+    level          VARCHAR NOT NULL CHECK (level IN ('commune', 'region')),
+    name_fr        VARCHAR NOT NULL,
+    name_nl        VARCHAR NOT NULL,
+    name_en        VARCHAR NOT NULL,
+    area_km2       DOUBLE CHECK (area_km2 > 0),
+    area_source_id VARCHAR REFERENCES source (source_id),
+    postal_codes   VARCHAR,
+    tile_row       INTEGER,
+    tile_col       INTEGER,
+    names_source_id VARCHAR REFERENCES source (source_id)
+);
+
+CREATE TABLE commune_geometry (
+    nis_code       VARCHAR PRIMARY KEY REFERENCES commune (nis_code),
+    geojson        VARCHAR NOT NULL,          -- one GeoJSON geometry, WGS84, outer rings clockwise (plotly)
+    vertices       INTEGER NOT NULL CHECK (vertices >= 4),
+    centroid_lon   DOUBLE NOT NULL CHECK (centroid_lon BETWEEN 4.2 AND 4.55),
+    centroid_lat   DOUBLE NOT NULL CHECK (centroid_lat BETWEEN 50.7 AND 50.95),
+    source_file    VARCHAR NOT NULL,
+    source_sha256  VARCHAR NOT NULL,
+    source_crs     VARCHAR NOT NULL
+);
+
+CREATE TABLE unit (
+    unit_id        VARCHAR PRIMARY KEY,
+    label_fr       VARCHAR NOT NULL,
+    label_nl       VARCHAR NOT NULL,
+    label_en       VARCHAR NOT NULL
+);
+
+CREATE TABLE indicator (
+    indicator_id   VARCHAR PRIMARY KEY,
+    topic          VARCHAR NOT NULL CHECK (topic IN ('tip1', 'tip2', 'tip3', 'tip4', 'tip5', 'context')),
+    theme          VARCHAR NOT NULL,
+    unit_id        VARCHAR NOT NULL REFERENCES unit (unit_id),
+    decimals       INTEGER NOT NULL CHECK (decimals BETWEEN 0 AND 4),
+    direction      VARCHAR NOT NULL CHECK (direction IN ('higher_better', 'lower_better', 'neutral')),
+    kind           VARCHAR NOT NULL CHECK (kind IN ('count', 'rate', 'amount', 'average', 'flag')),
+    denominators   VARCHAR NOT NULL,          -- ';'-separated: population, area, households, ... ('' = none)
+    definition     VARCHAR,                   -- family of definitions, e.g. unemployment_onem vs unemployment_census
+    label_fr       VARCHAR NOT NULL,
+    label_nl       VARCHAR NOT NULL,
+    label_en       VARCHAR NOT NULL,
+    description_fr VARCHAR NOT NULL,
+    description_nl VARCHAR NOT NULL,
+    description_en VARCHAR NOT NULL,
+    source_ids     VARCHAR NOT NULL,
+    quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    sort_order     INTEGER NOT NULL
+);
+
+-- commune (or region 04000) x indicator x year
+CREATE TABLE observation (
+    nis_code       VARCHAR NOT NULL REFERENCES commune (nis_code),
+    indicator_id   VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+    year           INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
+    value          DOUBLE NOT NULL CHECK (isfinite(value)),
+    source_id      VARCHAR NOT NULL REFERENCES source (source_id),
+    source_ids     VARCHAR NOT NULL,          -- all sources, ';'-separated (the first is source_id)
+    quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    ref_period     VARCHAR,
+    note           VARCHAR,
+    input_file     VARCHAR NOT NULL,
+    PRIMARY KEY (nis_code, indicator_id, year)
+);
+
+-- figures whose scope is not a commune or the region (organisation-wide, Wallonia + Brussels,
+-- part of a commune) or that carry no year: shown as context, never mapped
+CREATE TABLE scoped_observation (
+    scoped_id      INTEGER PRIMARY KEY,
+    scope          VARCHAR NOT NULL,
+    nis_code       VARCHAR REFERENCES commune (nis_code),
+    indicator_id   VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+    year           INTEGER CHECK (year BETWEEN 1990 AND 2100),
+    value          DOUBLE NOT NULL CHECK (isfinite(value)),
+    source_id      VARCHAR NOT NULL REFERENCES source (source_id),
+    source_ids     VARCHAR NOT NULL,
+    quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    ref_period     VARCHAR,
+    note           VARCHAR,
+    input_file     VARCHAR NOT NULL
+);
+
+CREATE TABLE operator (
+    operator_id    VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    organisation   VARCHAR,
+    category       VARCHAR NOT NULL,
+    activity       VARCHAR,
+    address        VARCHAR,
+    postal_code    VARCHAR CHECK (postal_code IS NULL OR regexp_full_match(postal_code, '1[0-2][0-9]0')),
+    nis_code       VARCHAR REFERENCES commune (nis_code),
+    lon            DOUBLE CHECK (lon IS NULL OR lon BETWEEN 4.2 AND 4.55),
+    lat            DOUBLE CHECK (lat IS NULL OR lat BETWEEN 50.7 AND 50.95),
+    source_id      VARCHAR NOT NULL REFERENCES source (source_id),
+    source_ids     VARCHAR NOT NULL,
+    quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    notes          VARCHAR,
+    input_file     VARCHAR NOT NULL,
+    CHECK ((lon IS NULL) = (lat IS NULL))
+);
+
+CREATE TABLE reuse_flow (
+    operator_id    VARCHAR NOT NULL REFERENCES operator (operator_id),
+    year           INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
+    stream         VARCHAR NOT NULL CHECK (stream IN ('textiles', 'furniture', 'weee', 'books_media', 'other')),
+    collected_t    DOUBLE CHECK (collected_t >= 0),
+    reused_t       DOUBLE CHECK (reused_t >= 0),
+    recycled_t     DOUBLE CHECK (recycled_t >= 0),
+    source_id      VARCHAR NOT NULL REFERENCES source (source_id),
+    quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    input_file     VARCHAR NOT NULL,
+    PRIMARY KEY (operator_id, year, stream)
+);
+
+CREATE TABLE tip (
+    tip_id         INTEGER PRIMARY KEY CHECK (tip_id BETWEEN 1 AND 5),
+    title_fr       VARCHAR NOT NULL,
+    title_nl       VARCHAR NOT NULL,
+    title_en       VARCHAR NOT NULL,
+    summary_fr     VARCHAR NOT NULL,
+    summary_nl     VARCHAR NOT NULL,
+    summary_en     VARCHAR NOT NULL
+);
+
+CREATE TABLE tip_criterion (
+    criterion_id   VARCHAR PRIMARY KEY,
+    tip_id         INTEGER NOT NULL REFERENCES tip (tip_id),
+    label_fr       VARCHAR NOT NULL,
+    label_nl       VARCHAR NOT NULL,
+    label_en       VARCHAR NOT NULL,
+    judged_fr      VARCHAR NOT NULL,
+    judged_nl      VARCHAR NOT NULL,
+    judged_en      VARCHAR NOT NULL,
+    weight         DOUBLE NOT NULL CHECK (weight > 0),
+    level          VARCHAR NOT NULL CHECK (level IN ('commune', 'cpas', 'region')),
+    indicator_id   VARCHAR REFERENCES indicator (indicator_id)
+);
+
+-- append-only history: one row per commune x criterion x assessment date
+CREATE TABLE tip_assessment (
+    nis_code       VARCHAR NOT NULL REFERENCES commune (nis_code),
+    criterion_id   VARCHAR NOT NULL REFERENCES tip_criterion (criterion_id),
+    assessed_on    DATE NOT NULL,
+    status         VARCHAR NOT NULL CHECK (status IN ('unknown', 'none', 'committed', 'in_progress', 'done')),
+    evidence_url   VARCHAR,
+    note           VARCHAR,
+    source_id      VARCHAR REFERENCES source (source_id),
+    quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    input_file     VARCHAR NOT NULL,
+    PRIMARY KEY (nis_code, criterion_id, assessed_on)
+);
+
+CREATE TABLE etl_run (
+    run_id         VARCHAR PRIMARY KEY,
+    started_at     TIMESTAMP NOT NULL,
+    finished_at    TIMESTAMP NOT NULL,
+    status         VARCHAR NOT NULL CHECK (status IN ('ok', 'failed')),
+    message        VARCHAR NOT NULL,
+    boundaries     VARCHAR NOT NULL,
+    with_example   BOOLEAN NOT NULL
+);
+
+CREATE TABLE etl_input (
+    run_id         VARCHAR NOT NULL REFERENCES etl_run (run_id),
+    path           VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    sha256         VARCHAR NOT NULL CHECK (regexp_full_match(sha256, '[0-9a-f]{64}')),
+    bytes          BIGINT NOT NULL,
+    rows_read      BIGINT NOT NULL,
+    PRIMARY KEY (run_id, path)
+);
