@@ -1,0 +1,1 @@
+"""Readers for the official publishers' files (Statbel, ...)."""
