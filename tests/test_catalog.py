@@ -1,0 +1,147 @@
+"""Consistency checks for the hand-written catalog files in data/catalog/ (standard library only)."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FACTS = ROOT / "data" / "raw" / "facts"
+CATALOG = ROOT / "data" / "catalog"
+
+FACT_FILES = [
+    "census2021", "childcare", "context_economy", "income", "labour",
+    "policy_evidence", "population", "social_assistance", "social_economy", "waste_reuse",
+]
+INDICATOR_COLUMNS = (
+    "indicator_id,topic,theme,unit_id,decimals,direction,kind,denominators,definition,"
+    "label_fr,label_nl,label_en,description_fr,description_nl,description_en,source_ids,quality,sort_order"
+).split(",")
+OPTIONAL = {"denominators", "definition"}
+TOPICS = {"tip1", "tip2", "tip3", "tip4", "tip5", "context"}
+KINDS = {"count", "rate", "amount", "average", "flag"}
+DIRECTIONS = {"higher_better", "lower_better", "neutral"}
+QUALITIES = {"official", "reported"}
+DENOMINATORS = {"population", "area", "households"}
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return next(csv.reader(f))
+
+
+def fact_rows() -> list[dict[str, str]]:
+    rows = []
+    for name in FACT_FILES:
+        rows.extend(read(FACTS / f"{name}.csv"))
+    return rows
+
+
+def source_ids() -> set[str]:
+    return {r["source_id"] for r in read(FACTS / "sources.csv")}
+
+
+def indicators() -> dict[str, dict[str, str]]:
+    return {r["indicator_id"]: r for r in read(CATALOG / "indicators.csv")}
+
+
+def test_indicator_columns_exact():
+    assert header(CATALOG / "indicators.csv") == INDICATOR_COLUMNS
+
+
+def test_indicator_ids_unique():
+    ids = [r["indicator_id"] for r in read(CATALOG / "indicators.csv")]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_fact_indicator_is_catalogued():
+    used = {r["indicator"] for r in fact_rows()}
+    missing = used - set(indicators())
+    assert not missing, sorted(missing)
+
+
+def test_no_orphan_indicators():
+    used = {r["indicator"] for r in fact_rows()}
+    extra = set(indicators()) - used
+    assert not extra, sorted(extra)
+
+
+def test_required_fields_filled():
+    for iid, r in indicators().items():
+        empty = [c for c in INDICATOR_COLUMNS if c not in OPTIONAL and not (r[c] or "").strip()]
+        assert not empty, (iid, empty)
+
+
+def test_allowed_values():
+    for iid, r in indicators().items():
+        assert r["topic"] in TOPICS, iid
+        assert r["kind"] in KINDS, iid
+        assert r["direction"] in DIRECTIONS, iid
+        assert r["quality"] in QUALITIES, iid
+        assert 0 <= int(r["decimals"]) <= 4, iid
+        int(r["sort_order"])
+        if r["denominators"]:
+            assert set(r["denominators"].split(";")) <= DENOMINATORS, iid
+        for lang in ("fr", "nl", "en"):
+            assert len(r[f"label_{lang}"]) <= 60, (iid, lang)
+
+
+def test_units_exist_and_are_complete():
+    units = {r["unit_id"]: r for r in read(CATALOG / "units.csv")}
+    for r in units.values():
+        assert all(r[f"label_{lang}"].strip() for lang in ("fr", "nl", "en")), r["unit_id"]
+    for iid, r in indicators().items():
+        assert r["unit_id"] in units, (iid, r["unit_id"])
+    unit_map = {r["fact_unit"]: r["unit_id"] for r in read(CATALOG / "unit_map.csv")}
+    assert set(unit_map.values()) <= set(units)
+    for needed in ("per_1000_inhabitants", "per_km2", "percent_share", "eur_per_inhabitant", "kg_per_inhabitant",
+                   "tonnes_per_1000_inhabitants", "jobs_per_1000_inhabitants", "jobs_per_1000_unemployed",
+                   "t_co2e", "operators", "fte", "jobs"):
+        assert needed in units, needed
+
+
+def test_every_fact_unit_is_mapped_consistently():
+    unit_map = {r["fact_unit"]: r["unit_id"] for r in read(CATALOG / "unit_map.csv")}
+    ind = indicators()
+    for r in fact_rows():
+        assert r["unit"] in unit_map, r["unit"]
+        assert unit_map[r["unit"]] == ind[r["indicator"]]["unit_id"], (r["indicator"], r["unit"])
+
+
+def test_indicator_sources_exist_and_match_facts():
+    known = source_ids()
+    used: dict[str, set[str]] = {}
+    for r in fact_rows():
+        used.setdefault(r["indicator"], set()).update(s.strip() for s in r["source_id"].split(";") if s.strip())
+    for iid, r in indicators().items():
+        ids = set(r["source_ids"].split(";"))
+        assert ids <= known, (iid, ids - known)
+        assert ids == used[iid], iid
+
+
+def test_source_quality_covers_all_sources():
+    rows = read(CATALOG / "source_quality.csv")
+    ids = [r["source_id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == source_ids()
+    assert all(r["quality"] in QUALITIES for r in rows)
+
+
+def test_indicator_quality_follows_sources():
+    quality = {r["source_id"]: r["quality"] for r in read(CATALOG / "source_quality.csv")}
+    for iid, r in indicators().items():
+        expected = "official" if all(quality[s] == "official" for s in r["source_ids"].split(";")) else "reported"
+        assert r["quality"] == expected, iid
+
+
+def test_tips_complete():
+    tips = {r["tip_id"]: r for r in read(CATALOG / "tips.csv")}
+    assert set(tips) == {str(i) for i in range(1, 6)}
+    for tid, r in tips.items():
+        for lang in ("fr", "nl", "en"):
+            assert r[f"title_{lang}"].strip() and len(r[f"title_{lang}"]) <= 60, (tid, lang)
+            assert r[f"summary_{lang}"].strip(), (tid, lang)
