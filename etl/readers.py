@@ -25,7 +25,12 @@ import pandas as pd
 
 from .errors import ProblemList, fail
 
-DEFAULT_MAX_BYTES = int(float(os.environ.get("BSIM_MAX_INPUT_MB", "200")) * 1024 * 1024)
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+
+def max_input_bytes() -> int:
+    """The size cap for one input file: ``$BSIM_MAX_INPUT_MB`` megabytes, default 200."""
+    return int(float(os.environ.get("BSIM_MAX_INPUT_MB", "200")) * 1024 * 1024)
 MISSING_MARKERS = {"", "n.d.", "nd", "n.a.", "na", "n/a", "-", "–", "—", "?", "x", "..", "…", "null", "none", "nan"}
 
 
@@ -62,8 +67,9 @@ def _sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def check_size(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+def check_size(path: Path, max_bytes: int | None = None) -> int:
     path = Path(path)
+    max_bytes = max_bytes or max_input_bytes()
     if not path.exists():
         raise fail(path, "file not found")
     size = path.stat().st_size
@@ -75,7 +81,7 @@ def check_size(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     return size
 
 
-def read_table(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, delimiter: str | None = None) -> Table:
+def read_table(path: Path | str, *, max_bytes: int | None = None, delimiter: str | None = None) -> Table:
     """Read CSV/TXT/XLSX as text; raise InputError for empty, header-only or malformed files."""
     path = Path(path)
     check_size(path, max_bytes)

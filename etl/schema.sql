@@ -29,7 +29,7 @@ CREATE TABLE commune (
 
 CREATE TABLE commune_geometry (
     nis_code       VARCHAR PRIMARY KEY REFERENCES commune (nis_code),
-    geojson        VARCHAR NOT NULL,          -- one GeoJSON geometry, WGS84, outer rings clockwise (plotly)
+    geojson        VARCHAR NOT NULL,          -- one GeoJSON geometry, WGS84, exterior rings counter-clockwise (RFC 7946)
     vertices       INTEGER NOT NULL CHECK (vertices >= 4),
     centroid_lon   DOUBLE NOT NULL CHECK (centroid_lon BETWEEN 4.2 AND 4.55),
     centroid_lat   DOUBLE NOT NULL CHECK (centroid_lat BETWEEN 50.7 AND 50.95),
@@ -105,7 +105,7 @@ CREATE TABLE operator (
     category       VARCHAR NOT NULL,
     activity       VARCHAR,
     address        VARCHAR,
-    postal_code    VARCHAR CHECK (postal_code IS NULL OR regexp_full_match(postal_code, '1[0-2][0-9]0')),
+    postal_code    VARCHAR CHECK (postal_code IS NULL OR regexp_full_match(postal_code, '1[0-2][0-9][0-9]')),
     nis_code       VARCHAR REFERENCES commune (nis_code),
     lon            DOUBLE CHECK (lon IS NULL OR lon BETWEEN 4.2 AND 4.55),
     lat            DOUBLE CHECK (lat IS NULL OR lat BETWEEN 50.7 AND 50.95),

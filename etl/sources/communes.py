@@ -1,0 +1,75 @@
+"""The 19 communes and the region: codes, official names, area, postal codes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog import Catalog
+from ..codes import COMMUNES, REGION, check_nis
+from ..errors import ProblemList
+from ..readers import duplicate_rows, numbers, read_table, require_columns
+
+REQUIRED = ["nis_code", "name_fr", "name_nl", "name_en", "area_km2", "area_source_id", "postal_codes", "names_source_id"]
+OPTIONAL = ["area_km2_alt", "area_alt_year", "area_alt_source_id", "arrondissement_nis", "region_nis"]
+REGION_NAMES = ("Région de Bruxelles-Capitale", "Brussels Hoofdstedelijk Gewest", "Brussels-Capital Region")
+
+
+def read_communes(path: Path, catalog: Catalog) -> tuple[pd.DataFrame, int]:
+    table = read_table(path)
+    frame = require_columns(table, REQUIRED, OPTIONAL)
+    problems = ProblemList()
+    codes = []
+    for raw, row in zip(frame["nis_code"], frame["_row"]):
+        code, why = check_nis(raw, allowed=set(COMMUNES))
+        if why:
+            problems.add(table.name, why, int(row), "nis_code")
+        codes.append(code)
+    frame["nis_code"] = codes
+    frame["area_km2"] = numbers(table, frame, "area_km2", problems, non_negative=True)
+    for c in ("name_fr", "name_nl", "name_en"):
+        for v, row in zip(frame[c], frame["_row"]):
+            if not v:
+                problems.add(table.name, "name is required", int(row), c)
+    sources = set(catalog.sources["source_id"])
+    for c in ("area_source_id", "names_source_id"):
+        for v, row in zip(frame[c], frame["_row"]):
+            if v not in sources:
+                problems.add(table.name, f"unknown source '{v}'", int(row), c)
+    duplicate_rows(table.name, frame, ["nis_code"], problems)
+    problems.raise_if_any()
+    missing = sorted(set(COMMUNES) - set(frame["nis_code"]))
+    if missing:
+        problems.add(table.name, f"communes missing: {', '.join(missing)}", column="nis_code")
+    problems.raise_if_any()
+
+    tiles = catalog.tiles.set_index("nis_code")
+    out = frame[["nis_code", "name_fr", "name_nl", "name_en", "area_km2", "area_source_id", "postal_codes",
+                 "names_source_id"]].copy()
+    out.insert(1, "level", "commune")
+    out["tile_row"] = out["nis_code"].map(tiles["tile_row"])
+    out["tile_col"] = out["nis_code"].map(tiles["tile_col"])
+    region = {
+        "nis_code": REGION, "level": "region", "name_fr": REGION_NAMES[0], "name_nl": REGION_NAMES[1],
+        "name_en": REGION_NAMES[2], "area_km2": round(out["area_km2"].sum(), 2),
+        "area_source_id": out["area_source_id"].iloc[0], "postal_codes": None,
+        "names_source_id": out["names_source_id"].iloc[0], "tile_row": None, "tile_col": None,
+    }
+    out = pd.concat([pd.DataFrame([region]), out], ignore_index=True).sort_values("nis_code").reset_index(drop=True)
+    return out, len(frame)
+
+
+def commune_name_sets(communes: pd.DataFrame) -> dict[str, set[str]]:
+    """Lower-case names per code, to recognise a scope that is the commune itself."""
+    return {r.nis_code: {r.name_fr.lower(), r.name_nl.lower(), r.name_en.lower()} for r in communes.itertuples()}
+
+
+def postal_index(communes: pd.DataFrame) -> dict[str, set[str]]:
+    """Postal code -> communes that use it (1040 and 1050 are shared with the City of Brussels)."""
+    index: dict[str, set[str]] = {}
+    for r in communes[communes["level"] == "commune"].itertuples():
+        text = r.postal_codes or ""
+        import re
+        for pc in re.findall(r"\b1\d{3}\b", text):
+            index.setdefault(pc, set()).add(r.nis_code)
+    return index

@@ -1,0 +1,246 @@
+"""Long-format fact files, validated and loaded inside DuckDB so a 10-million-row file costs seconds.
+
+Columns: ``nis_code, year, indicator, value, unit, source_id, ref_period, note[, scope]``.
+
+Rules (README "Data rules"):
+
+* A row is a commune/region **observation** when its code is known, it has a year, and its
+  ``scope`` (if any) is geographic: empty, the region or the commune's own name. Otherwise
+  (organisation-wide, Wallonia + Brussels, part of a commune, undated) it is a **scoped** figure:
+  kept with its scope, shown as context, never mapped.
+* When one indicator has several rows for the same place and year with different reference periods
+  (monthly press snapshots), the whole indicator of that file is kept as dated points (scoped): a
+  yearly series would silently pick one month.
+* Exact duplicates (same place, indicator, year and period) are an error naming both rows.
+
+Every problem is reported as file, row, column and reason; at most ``MAX_PER_CHECK`` per kind.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from ..errors import Problem
+from ..readers import MISSING_MARKERS, check_size
+
+REQUIRED = ["nis_code", "year", "indicator", "value", "unit", "source_id", "ref_period", "note"]
+OPTIONAL = ["scope"]
+GEOGRAPHIC_SCOPES = ("", "brussels-capital region", "région de bruxelles-capitale", "brussels hoofdstedelijk gewest")
+MAX_PER_CHECK = 50
+
+
+def _is_utf8(path: Path) -> bool:
+    dec = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(1 << 22):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, errors="replace") as fh:
+        return fh.readline().lstrip("\ufeff")
+
+
+def _sniff(header: str) -> str:
+    counts = {d: header.count(d) for d in ("|", ";", "\t", ",")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, name: str) -> tuple[list[Problem], str]:
+    """Read ``path`` as text into ``table`` with a ``_row`` column; return (problems, decimal mark)."""
+    check_size(path)
+    src = path
+    tmp = None
+    if not _is_utf8(path):
+        # Windows-1252 export: transcode once to UTF-8 for DuckDB's reader
+        fd, tmp = tempfile.mkstemp(suffix=".csv")
+        with os.fdopen(fd, "w", encoding="utf-8") as out, open(path, encoding="cp1252", errors="strict") as inp:
+            try:
+                for line in inp:
+                    out.write(line)
+            except UnicodeDecodeError as exc:
+                return [Problem(name, None, None, f"not UTF-8 nor Windows-1252 text ({exc.reason})")], "."
+        src = Path(tmp)
+    header = _first_line(src, "utf-8")
+    if not header.strip():
+        return [Problem(name, None, None, "file is empty")], "."
+    delim = _sniff(header)
+    cols = [c.strip() for c in header.rstrip("\r\n").split(delim)]
+    while cols and cols[-1] == "":
+        cols.pop()
+    problems = [Problem(name, 1, c, "required column is missing (header has: " + ", ".join(cols) + ")")
+                for c in REQUIRED if c not in cols]
+    problems += [Problem(name, 1, c, "unexpected column (expected: " + ", ".join(REQUIRED + OPTIONAL) + ")")
+                 for c in cols if c not in REQUIRED + OPTIONAL]
+    if len(set(cols)) != len(cols):
+        problems.append(Problem(name, 1, None, "a column name appears twice in the header"))
+    if problems:
+        return problems, "."
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS _row, * FROM read_csv(?, "
+            "delim = ?, header = true, all_varchar = true, quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false, columns = ?)",
+            [str(src), delim, {c: "VARCHAR" for c in cols}])
+    except duckdb.Error as exc:
+        msg = str(exc).splitlines()[0]
+        return [Problem(name, None, None, f"cannot read as {delim!r}-separated text: {msg}")], "."
+    finally:
+        if tmp:
+            os.unlink(tmp)
+    if "scope" not in cols:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN scope VARCHAR DEFAULT ''")
+    if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
+        return [Problem(name, None, None, "file has a header but no data rows")], "."
+    return [], "," if delim == ";" else "."
+
+
+def _value_sql(decimal: str) -> str:
+    v = "replace(replace(trim(coalesce(value, '')), '\u00a0', ''), ' ', '')"
+    if decimal == ",":
+        v = f"replace(replace({v}, '.', ''), ',', '.')"
+    return f"TRY_CAST({v} AS DOUBLE)"
+
+
+def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, quality_override: str | None = None
+                   ) -> tuple[list[Problem], int]:
+    """Stage, validate and append one fact file to ``_obs_stage`` / ``_scoped_stage``.
+
+    Needs tables ``indicator``, ``source``, ``_unit_map(fact_unit, unit_id)``, ``_known(nis_code)``,
+    ``_commune_names(nis_code, name)``, ``_obs_stage`` and ``_scoped_stage``.
+    Returns (problems, rows read).
+    """
+    problems, decimal = stage(con, path, "_f", name)
+    if problems:
+        return problems, 0
+    markers = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_MARKERS))
+    geo = ", ".join(f"'{s}'" for s in GEOGRAPHIC_SCOPES)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _g AS
+        SELECT f._row,
+               trim(coalesce(f.nis_code, '')) AS raw_code,
+               CASE WHEN regexp_full_match(trim(coalesce(f.nis_code, '')), '[0-9]{{1,4}}')
+                    THEN lpad(trim(f.nis_code), 5, '0') ELSE trim(coalesce(f.nis_code, '')) END AS nis_code,
+               trim(coalesce(f.year, '')) AS raw_year, TRY_CAST(trim(f.year) AS INTEGER) AS year,
+               trim(coalesce(f.indicator, '')) AS indicator_id,
+               trim(coalesce(f.value, '')) AS raw_value, {_value_sql(decimal)} AS value,
+               trim(coalesce(f.unit, '')) AS unit, trim(coalesce(f.source_id, '')) AS source_ids,
+               nullif(trim(coalesce(f.ref_period, '')), '') AS ref_period,
+               nullif(trim(coalesce(f.note, '')), '') AS note, trim(coalesce(f.scope, '')) AS scope
+        FROM _f f""")
+    checks = [
+        ("nis_code", "CASE WHEN raw_code = '' THEN 'nis_code is empty and no scope says what the figure covers' "
+                     "WHEN NOT regexp_full_match(nis_code, '[0-9]{5}') THEN '''' || raw_code || ''' is not a 5-digit NIS code' "
+                     "WHEN nis_code = '21000' THEN '21000 is the arrondissement; use the region code 04000 or a commune 21001-21019' "
+                     "WHEN nis_code LIKE '21%' THEN 'unknown NIS code ' || nis_code || ': Brussels communes are 21001-21019' "
+                     "ELSE 'NIS code ' || nis_code || ' is outside the Brussels-Capital Region (or a code retired by the "
+                     "2019/2025 municipal mergers); only 21001-21019 and the region 04000 are accepted' END",
+         "(raw_code <> '' AND nis_code NOT IN (SELECT nis_code FROM _known) AND nis_code <> '01000') "
+         "OR (raw_code = '' AND scope = '')"),
+        ("year", "'''' || raw_year || ''' is not a year (1990-2100)'",
+         "raw_year <> '' AND (year IS NULL OR year NOT BETWEEN 1990 AND 2100)"),
+        ("indicator", "'unknown indicator ''' || indicator_id || ''' (add it to data/catalog/indicators.csv)'",
+         "indicator_id NOT IN (SELECT indicator_id FROM indicator)"),
+        ("value", "CASE WHEN lower(raw_value) IN (" + markers + ") THEN 'value is missing (' || "
+                  "CASE WHEN raw_value = '' THEN 'empty' ELSE '''' || raw_value || '''' END || "
+                  "'); leave the row out rather than mark a figure as unknown' "
+                  "ELSE '''' || raw_value || ''' is not a number" + (
+                      " (this file uses '','' as decimal mark)'" if decimal == "," else "'") + " END",
+         "value IS NULL OR NOT isfinite(value)"),
+        ("unit", "'unknown unit ''' || unit || ''' (add it to data/catalog/unit_map.csv)'",
+         "unit NOT IN (SELECT fact_unit FROM _unit_map)"),
+        ("unit", "'unit ''' || g.unit || ''' does not match the indicator''s unit ''' || "
+                 "(SELECT i.unit_id FROM indicator i WHERE i.indicator_id = g.indicator_id) || ''''",
+         "EXISTS (SELECT 1 FROM indicator i, _unit_map m WHERE i.indicator_id = g.indicator_id AND m.fact_unit = g.unit "
+         "AND m.unit_id <> i.unit_id)"),
+        ("source_id", "'every figure needs a source_id'", "source_ids = ''"),
+        ("value", "'negative value ' || raw_value || ' for a ' || (SELECT kind FROM indicator i WHERE i.indicator_id = g.indicator_id)",
+         "value < 0 AND (SELECT kind FROM indicator i WHERE i.indicator_id = g.indicator_id) IN ('count', 'flag', 'amount')"),
+        ("value", "'a yes/no flag must be 0 or 1, not ' || raw_value",
+         "value NOT IN (0, 1) AND (SELECT kind FROM indicator i WHERE i.indicator_id = g.indicator_id) = 'flag'"),
+    ]
+    out: list[Problem] = []
+    for column, reason, where in checks:
+        sql = f"SELECT _row, {reason} FROM _g g WHERE {where} ORDER BY _row LIMIT {MAX_PER_CHECK}"
+        out += [Problem(name, int(r), column, msg) for r, msg in con.execute(sql).fetchall()]
+    rows = con.execute(
+        f"SELECT g._row, s FROM (SELECT _row, unnest(string_split(source_ids, ';')) AS s FROM _g) g "
+        f"WHERE trim(s) <> '' AND trim(s) NOT IN (SELECT source_id FROM source) ORDER BY _row LIMIT {MAX_PER_CHECK}").fetchall()
+    out += [Problem(name, int(r), "source_id", f"unknown source '{s.strip()}' (add it to the sources file)") for r, s in rows]
+    if out:
+        return sorted(out, key=lambda p: (p.row or 0, p.column or "")), 0
+
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _h AS
+        SELECT g.*, list_transform(string_split(source_ids, ';'), lambda x: trim(x)) AS sids,
+               (g.nis_code IN (SELECT nis_code FROM _known) AND g.year IS NOT NULL AND (lower(g.scope) IN ({geo})
+                 OR lower(g.scope) IN (SELECT name FROM _commune_names c WHERE c.nis_code = g.nis_code))) AS geo
+        FROM _g g""")
+    dups = con.execute(f"""
+        SELECT b._row, a._row FROM _h a JOIN _h b ON a.geo AND b.geo AND a.nis_code = b.nis_code
+          AND a.indicator_id = b.indicator_id AND a.year = b.year AND a._row < b._row
+          AND a.ref_period IS NOT DISTINCT FROM b.ref_period
+        ORDER BY b._row LIMIT {MAX_PER_CHECK}""").fetchall()
+    if dups:
+        return [Problem(name, int(r), None, f"duplicate of row {first} (same nis_code, indicator, year and ref_period)")
+                for r, first in dups], 0
+    # several periods in one year: the indicator becomes a dated-point series
+    con.execute("""
+        UPDATE _h SET geo = false WHERE indicator_id IN (
+          SELECT indicator_id FROM _h WHERE geo GROUP BY nis_code, indicator_id, year HAVING count(*) > 1)""")
+    q_sql = "(SELECT s.quality FROM source s WHERE s.source_id = sids[1])" if quality_override is None else "?"
+    params = [] if quality_override is None else [quality_override]
+    con.execute(f"""
+        INSERT INTO _obs_stage SELECT nis_code, indicator_id, year, value, sids[1], array_to_string(sids, ';'),
+               {q_sql}, ref_period, note, ?, 1 FROM _h WHERE geo""", params + [name])
+    con.execute(f"""
+        INSERT INTO _scoped_stage SELECT
+               CASE WHEN scope <> '' THEN scope WHEN nis_code = '04000' THEN 'Brussels-Capital Region'
+                    WHEN nis_code = '01000' THEN 'Belgium' ELSE nis_code END,
+               CASE WHEN nis_code IN (SELECT nis_code FROM _known) THEN nis_code END, indicator_id, year, value, sids[1], array_to_string(sids, ';'),
+               {q_sql}, ref_period, note, ?, _row FROM _h WHERE NOT geo""", params + [name])
+    n = con.execute("SELECT count(*) FROM _h").fetchone()[0]
+    con.execute("DROP TABLE _f; DROP TABLE _g; DROP TABLE _h")
+    return [], n
+
+
+STAGE_DDL = """
+CREATE TEMP TABLE _obs_stage (nis_code VARCHAR, indicator_id VARCHAR, year INTEGER, value DOUBLE, source_id VARCHAR,
+    source_ids VARCHAR, quality VARCHAR, ref_period VARCHAR, note VARCHAR, input_file VARCHAR, pref INTEGER);
+CREATE TEMP TABLE _scoped_stage (scope VARCHAR, nis_code VARCHAR, indicator_id VARCHAR, year INTEGER, value DOUBLE,
+    source_id VARCHAR, source_ids VARCHAR, quality VARCHAR, ref_period VARCHAR, note VARCHAR, input_file VARCHAR,
+    _row BIGINT);
+"""
+
+
+def merge_staged(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Move staged figures into observation/scoped_observation; equal duplicates across files merge
+    (publisher files first), different values are an error naming the files."""
+    rows = con.execute(f"""
+        SELECT nis_code, indicator_id, year, string_agg(input_file || ' = ' || value, '; ' ORDER BY input_file)
+        FROM _obs_stage GROUP BY ALL
+        HAVING count(*) > 1 AND max(value) - min(value) > greatest(0.5, 1e-6 * abs(max(value)))
+        LIMIT {MAX_PER_CHECK}""").fetchall()
+    if rows:
+        return [Problem(files.split(" = ")[0], None, "value", f"{c} {i} {y}: files disagree ({files})")
+                for c, i, y, files in rows]
+    con.execute("""
+        INSERT INTO observation SELECT nis_code, indicator_id, year, value, source_id, source_ids, quality, ref_period,
+               note, input_file
+        FROM _obs_stage QUALIFY row_number() OVER (PARTITION BY nis_code, indicator_id, year
+                                                   ORDER BY pref, input_file) = 1""")
+    con.execute("""
+        INSERT INTO scoped_observation SELECT row_number() OVER (ORDER BY input_file, _row), scope, nis_code,
+               indicator_id, year, value, source_id, source_ids, quality, ref_period, note, input_file
+        FROM _scoped_stage""")
+    return []
