@@ -1,0 +1,46 @@
+"""What every page needs: language, translator, database version and the cached reference tables."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from . import db
+from .geo_static import static_geojson_url
+from .i18n import translator
+
+
+@dataclass
+class PageContext:
+    lang: str
+    _: object
+    ver: str
+    indicators: pd.DataFrame
+    communes: pd.DataFrame
+    sources: pd.DataFrame
+    geojson_url: str | None       # None: no boundaries loaded -> tile map only
+    tiles: pd.DataFrame
+
+    def label(self, indicator_id: str) -> str:
+        return self.indicators.loc[indicator_id, f"label_{self.lang}"]
+
+    def commune_name(self, nis_code: str) -> str:
+        row = self.communes.set_index("nis_code").loc[nis_code]
+        return row[f"name_{self.lang}"] if self.lang != "en" else row["name_en"]
+
+    def both_names(self, nis_code: str) -> str:
+        row = self.communes.set_index("nis_code").loc[nis_code]
+        first, second = (row["name_nl"], row["name_fr"]) if self.lang == "nl" else (row["name_fr"], row["name_nl"])
+        return first if first == second else f"{first} / {second}"
+
+
+def page_context() -> PageContext:
+    lang = st.session_state.get("lang", "fr")
+    ver = db.version()
+    communes = db.communes(ver)
+    return PageContext(
+        lang=lang, _=translator(lang), ver=ver, indicators=db.indicators(ver), communes=communes,
+        sources=db.sources(ver), geojson_url=static_geojson_url(db.geometry(ver)),
+        tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
+    )
