@@ -1,10 +1,14 @@
 """Brussels Social Impact Monitor — entry point: navigation, language, shared state in the URL."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import db
-from dashboard.i18n import LANGS, pick_language, translator
+from dashboard.i18n import LANGS, N_, pick_language, translator
+
+ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="📊", layout="wide")
 
@@ -28,13 +32,24 @@ with st.sidebar:
     st.segmented_control(_("Language"), LANGS, key="lang_widget", format_func=LANG_NAMES.get, on_change=_set_lang,
                          selection_mode="single")
 
-pages = [
-    st.Page("pages/overview.py", title=_("Overview"), icon="🏠", default=True),
-    st.Page("pages/map.py", title=_("Map explorer"), icon="🗺️", url_path="map"),
-    st.Page("pages/commune.py", title=_("Commune profile"), icon="🏘️", url_path="commune"),
-    st.Page("pages/compare.py", title=_("Compare"), icon="📊", url_path="compare"),
-    st.Page("pages/sources.py", title=_("Data & sources"), icon="📚", url_path="sources"),
+# (file, title msgid, icon, url path); a feature's page is listed once its file exists
+PAGES = [
+    ("pages/overview.py", N_("Overview"), "🏠", None),
+    ("pages/map.py", N_("Map explorer"), "🗺️", "map"),
+    ("pages/commune.py", N_("Commune profile"), "🏘️", "commune"),
+    ("pages/compare.py", N_("Compare"), "📊", "compare"),
+    ("pages/jobs.py", N_("Jobs"), "🧑‍🔧", "jobs"),
+    ("pages/reuse.py", N_("Re-use & waste"), "♻️", "reuse"),
+    ("pages/operators.py", N_("Operators"), "📍", "operators"),
+    ("pages/tips.py", N_("Five tips scorecard"), "✅", "tips"),
+    ("pages/sources.py", N_("Data & sources"), "📚", "sources"),
 ]
+pages = [st.Page(path, title=_(title), icon=icon, url_path=url, default=url is None)
+         for path, title, icon, url in PAGES if (ROOT / path).exists()]
+if (ROOT / "pages/editor.py").exists():
+    from dashboard.auth import editor_page_visible
+    if editor_page_visible():
+        pages.append(st.Page("pages/editor.py", title=_("Editor"), icon="✏️", url_path="editor"))
 page = st.navigation(pages)
 
 try:

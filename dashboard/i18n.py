@@ -57,8 +57,7 @@ def _read(lang: str):
         with path.open("rb") as fh:
             for msg in read_po(fh, locale=lang):
                 if msg.id and msg.id not in merged:
-                    merged[msg.id] = msg.string
-                    merged[msg.id].fuzzy = msg.fuzzy
+                    merged[msg.id] = msg
     return merged
 
 

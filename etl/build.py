@@ -75,6 +75,23 @@ def resolve_boundaries(explicit: str | None, data_dir: Path, log) -> Path | None
     return fetched[-1] if fetched else None
 
 
+@dataclass
+class Step:
+    """What a feature loader (member data, tip assessments) gets from the build."""
+
+    con: duckdb.DuckDBPyConnection
+    data_dir: Path
+    catalog: Catalog
+    communes: pd.DataFrame
+    geometry: pd.DataFrame | None     # WGS84 GeoJSON per commune, None without boundaries
+    with_example: bool
+    inputs: "Inputs"
+    log: object
+
+
+FEATURE_LOADERS = ("etl.sources.members", "etl.sources.assessments")
+
+
 class Collector:
     """Runs extract steps, keeping every InputError's problems so one build reports them all."""
 
@@ -241,6 +258,13 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         problems = merge_staged(con)
         if problems:
             raise BuildError("two inputs give different values for the same figure", problems)
+        # features that derive figures from loaded ones (member data -> commune indicators, assessments)
+        import importlib
+        step = Step(con, data_dir, catalog, communes, geometry, with_example, inputs, log)
+        for module in FEATURE_LOADERS:
+            problems = importlib.import_module(module).load(step)
+            if problems:
+                raise BuildError("input files have problems", problems)
 
         log("check: constraints passed; running SQL checks")
         failures = run_checks(con)

@@ -45,17 +45,33 @@ def _load(path: Path, required, optional=(), files=None) -> tuple[pd.DataFrame, 
     return frame, table
 
 
+def _load_all(directory: Path, stem: str, required, optional=(), files=None) -> tuple[pd.DataFrame, object]:
+    """``<stem>.csv`` plus any ``<stem>_<part>.csv`` (one per feature), concatenated; ``_row`` stays per file
+    and a ``_file`` column remembers where each row came from."""
+    paths = [directory / f"{stem}.csv"] + sorted(directory.glob(f"{stem}_*.csv"))
+    frames, table = [], None
+    for path in paths:
+        frame, t = _load(path, required, optional, files)
+        frames.append(frame.assign(_file=t.name))
+        table = table or t
+    return pd.concat(frames, ignore_index=True), table
+
+
+def _files(frame, table):
+    return frame["_file"] if "_file" in frame else [table.name] * len(frame)
+
+
 def _enum(frame, table, column, allowed, problems):
-    for v, row in zip(frame[column], frame["_row"]):
+    for v, row, name in zip(frame[column], frame["_row"], _files(frame, table)):
         if v not in allowed:
-            problems.add(table.name, f"'{v}' is not one of {', '.join(sorted(allowed))}", row=int(row), column=column)
+            problems.add(name, f"'{v}' is not one of {', '.join(sorted(allowed))}", row=int(row), column=column)
 
 
 def _required(frame, table, columns, problems):
     for c in columns:
-        for v, row in zip(frame[c], frame["_row"]):
+        for v, row, name in zip(frame[c], frame["_row"], _files(frame, table)):
             if not v:
-                problems.add(table.name, "value is required", row=int(row), column=c)
+                problems.add(name, "value is required", row=int(row), column=c)
 
 
 def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
@@ -63,7 +79,7 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
     files: list[tuple[Path, int]] = []
     problems = ProblemList()
 
-    units, t = _load(catalog_dir / "units.csv", ["unit_id", "label_fr", "label_nl", "label_en"], files=files)
+    units, t = _load_all(catalog_dir, "units", ["unit_id", "label_fr", "label_nl", "label_en"], files=files)
     _required(units, t, ["unit_id", "label_fr", "label_nl", "label_en"], problems)
     from .readers import duplicate_rows
     duplicate_rows(t.name, units, ["unit_id"], problems)
@@ -97,7 +113,7 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
         sources = pd.concat([sources, extra], ignore_index=True)
         source_ids = set(sources["source_id"])
 
-    ind, t = _load(catalog_dir / "indicators.csv", INDICATOR_COLUMNS, files=files)
+    ind, t = _load_all(catalog_dir, "indicators", INDICATOR_COLUMNS, files=files)
     _required(ind, t, [c for c in INDICATOR_COLUMNS if c not in OPTIONAL_INDICATOR], problems)
     duplicate_rows(t.name, ind, ["indicator_id"], problems)
     _enum(ind, t, "topic", TOPICS, problems)
@@ -134,9 +150,9 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
 
     ind = ind.astype({"decimals": int, "sort_order": int}).set_index("indicator_id", drop=False)
     return Catalog(
-        units=units.drop(columns="_row"),
+        units=units.drop(columns=["_row", "_file"]),
         unit_map=dict(zip(umap["fact_unit"], umap["unit_id"])),
-        indicators=ind.drop(columns="_row"),
+        indicators=ind.drop(columns=["_row", "_file"]),
         sources=sources.drop(columns="_row"),
         tips=tips.drop(columns="_row").astype({"tip_id": int}),
         tiles=tiles.drop(columns="_row").astype({"tile_row": int, "tile_col": int}),
