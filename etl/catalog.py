@@ -101,15 +101,14 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
             problems.add(tq.name, f"source {sid} (defined in {t.name} row {row}) has no quality tier", column="source_id")
     sources["quality"] = sources["source_id"].map(qmap)
     source_ids = set(sources["source_id"])
-    # extra sources of our own (templates, example data) live beside the catalogue
-    extra_path = catalog_dir / "sources_extra.csv"
-    if extra_path.exists():
+    # extra sources of our own (publisher files, templates, example data): sources_extra*.csv
+    for extra_path in sorted(catalog_dir.glob("sources_extra*.csv")):
         extra, te = _load(extra_path, ["source_id", "publisher", "title", "url", "reference_date", "licence", "notes",
                                        "quality"], ["retrieved"], files=files)
         _enum(extra, te, "quality", QUALITIES, problems)
         for sid, row in zip(extra["source_id"], extra["_row"]):
             if sid in source_ids:
-                problems.add(te.name, f"source {sid} is already defined in {t.name}", row=int(row), column="source_id")
+                problems.add(te.name, f"source {sid} is already defined", row=int(row), column="source_id")
         sources = pd.concat([sources, extra], ignore_index=True)
         source_ids = set(sources["source_id"])
 
