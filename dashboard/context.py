@@ -8,7 +8,7 @@ import streamlit as st
 
 from . import db
 from .geo_static import static_geojson_url
-from .i18n import translator
+from .i18n import pick_language, translator
 
 
 @dataclass
@@ -36,7 +36,7 @@ class PageContext:
 
 
 def page_context() -> PageContext:
-    lang = st.session_state.get("lang", "fr")
+    lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
     ver = db.version()
     communes = db.communes(ver)
     return PageContext(

@@ -1,0 +1,167 @@
+"""Data & sources: the indicator catalogue, the last ETL run, downloads and the scoped (unmapped) figures."""
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from dashboard import db, state
+from dashboard import sources_view as sv
+from dashboard.context import page_context
+
+ctx = page_context()
+_ = ctx._
+lang = ctx.lang
+
+st.title(_("Data & sources"))
+st.markdown(_("Every figure in this dashboard comes from the sources below. Each carries a quality tier: "
+              "**official** (a public statistics body), **reported** (an organisation's own report or a member "
+              "survey) or **example** (illustrative, not real figures)."))
+
+# ------------------------------------------------------------------ catalogue
+st.header(_("Indicator catalogue"))
+catalogue = sv.cached_catalogue(ctx.ver, lang)
+c1, c2 = st.columns([2, 1])
+with c1:
+    text = st.text_input(_("Search"), key="q", bind="query-params", placeholder=_("Word in a label, definition or source"))
+with c2:
+    topic = state.select(_("Topic"), (sv.ALL,) + sv.TOPICS, "topic", sv.ALL,
+                         format_func=lambda t: sv.topic_label(t, lang))
+shown = sv.filter_catalogue(catalogue, text, topic)
+st.caption(_("{n} of {total} indicators", n=len(shown), total=len(catalogue)))
+st.dataframe(
+    shown, hide_index=True, key="catalogue",
+    column_order=["label", "topic_label", "description", "unit", "sources", "licence", "reference_date", "years",
+                  "quality", "n_communes"],
+    column_config={
+        "label": st.column_config.TextColumn(_("Indicator"), width="medium"),
+        "topic_label": st.column_config.TextColumn(_("Topic"), width="small"),
+        "description": st.column_config.TextColumn(_("Definition"), width="medium"),
+        "unit": st.column_config.TextColumn(_("Unit"), width="small"),
+        "sources": st.column_config.TextColumn(_("Sources"), width="medium"),
+        "licence": st.column_config.TextColumn(_("Licence"), width="medium"),
+        "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
+        "years": st.column_config.TextColumn(_("Years"), width="small"),
+        "quality": st.column_config.TextColumn(_("Quality"), width="small"),
+        "n_communes": st.column_config.NumberColumn(_("Communes with data"), width="small", format="%d"),
+    },
+)
+
+# ------------------------------------------------------------------ one indicator: details + its downloads
+ids = list(ctx.indicators["indicator_id"])
+indicator_id = state.select(_("Indicator"), ids, "indicator", ids[0] if ids else None,
+                            format_func=lambda i: f"{ctx.label(i)} ({i})")
+ind = ctx.indicators.loc[indicator_id]
+with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expanded=True):
+    colon = "\u00a0: " if lang == "fr" else ": "
+    st.markdown("**" + _("Definition") + "** — " + ind[f"description_{lang}"])
+    row = catalogue.set_index("indicator_id").loc[indicator_id]
+    facts = [(_("Topic"), row["topic_label"]), (_("Unit"), row["unit"]), (_("Years"), row["years"]),
+             (_("Quality"), row["quality"]), (_("Communes with data"), f"{row['n_communes']} / 19")]
+    st.markdown(" · ".join(f"**{k}**{colon}{v}" for k, v in facts))
+    n_scoped = sv.scoped_count(db.scoped(ctx.ver), indicator_id)
+    if n_scoped:
+        st.caption(_("{n} more figures of this indicator are not mapped: see the table of figures not mapped "
+                     "below.", n=n_scoped))
+    srcs = sv.indicator_sources(ind, ctx.sources)
+    if len(srcs) <= 3:
+        for src in srcs.itertuples():
+            st.markdown(f"**{src.publisher} — {src.title}**")
+            facts = []
+            if isinstance(src.url, str) and src.url.startswith(("http://", "https://")):
+                facts.append(("URL", f"[{src.url}]({src.url})"))
+            facts.append((_("Reference date"), src.reference_date or "—"))
+            facts.append((_("Licence"), src.licence or _("not stated")))
+            facts.append((_("Quality"), _(src.quality)))
+            if isinstance(src.notes, str) and src.notes:
+                facts.append((_("Notes"), src.notes))
+            facts.append((_("Source id"), f"`{src.source_id}`"))
+            st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in facts))
+    else:
+        st.markdown("**" + _("{n} sources", n=len(srcs)) + "**")
+        st.dataframe(sv.sources_table(srcs, lang), hide_index=True, key="indicator_sources", column_config={
+            "publisher": st.column_config.TextColumn(_("Publisher"), width="medium"),
+            "title": st.column_config.TextColumn(_("Title"), width="medium"),
+            "url": st.column_config.LinkColumn("URL", width="medium"),
+            "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
+            "licence": st.column_config.TextColumn(_("Licence"), width="small"),
+            "quality": st.column_config.TextColumn(_("Quality"), width="small"),
+            "notes": st.column_config.TextColumn(_("Notes"), width="medium"),
+            "source_id": st.column_config.TextColumn(_("Source id"), width="small"),
+        })
+
+# ------------------------------------------------------------------ downloads
+# one indicator: bytes built now (cached per version, indicator, language); the full export and the
+# database file are built only when clicked (callables, cached too) so the page opens fast
+st.header(_("Downloads"))
+st.caption(_("CSV files are UTF-8, comma-separated, with the source and licence in columns. XLSX files add an "
+             "\"About\" sheet with the date of the data, the sources, their licences and the quality tiers."))
+d1, d2, d3 = st.columns(3)
+with d1:
+    st.markdown("**" + _("This indicator, all communes and years") + "**")
+    st.caption(ind[f"label_{lang}"])
+    st.download_button(_("Download CSV"), data=sv.indicator_csv(ctx.ver, indicator_id, lang),
+                       file_name=sv.file_name(indicator_id, lang, "csv"), mime="text/csv", key="dl_ind_csv",
+                       on_click="ignore", icon=":material/download:", width="stretch")
+    st.download_button(_("Download XLSX"), data=sv.indicator_xlsx(ctx.ver, indicator_id, lang),
+                       file_name=sv.file_name(indicator_id, lang, "xlsx"), key="dl_ind_xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", width="stretch")
+with d2:
+    st.markdown("**" + _("All indicators and scoped figures") + "**")
+    st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum())))
+    st.download_button(_("Download CSV"), data=partial(sv.everything_csv, ctx.ver, lang),
+                       file_name=sv.file_name("all", lang, "csv"), mime="text/csv", key="dl_all_csv",
+                       on_click="ignore", icon=":material/download:", width="stretch")
+    st.download_button(_("Download XLSX"), data=partial(sv.everything_xlsx, ctx.ver, lang),
+                       file_name=sv.file_name("all", lang, "xlsx"), key="dl_all_xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", width="stretch")
+with d3:
+    st.markdown("**" + _("The database") + "**")
+    st.caption(_("The DuckDB file the dashboard reads (every table, including the ETL log)."))
+    st.download_button(_("Download the database"), data=db.database_bytes, file_name="bsim_impact.duckdb",
+                       mime="application/octet-stream", key="dl_db", on_click="ignore",
+                       icon=":material/database:", width="stretch")
+
+# ------------------------------------------------------------------ scoped figures
+st.header(_("Figures not mapped"))
+st.markdown(_("These figures cover an organisation as a whole, Wallonia and Brussels together, Belgium, part of "
+              "a commune, or carry no year. They are not comparable between the 19 communes, so they are shown "
+              "here as context and never drawn on a map or ranked."))
+scoped = sv.cached_scoped_table(ctx.ver, lang)
+st.dataframe(scoped, hide_index=True, key="scoped", column_config={
+    "scope": st.column_config.TextColumn(_("Scope"), width="medium"),
+    "indicator": st.column_config.TextColumn(_("Indicator"), width="medium"),
+    "year": st.column_config.NumberColumn(_("Year"), format="%d", width="small"),
+    "period": st.column_config.TextColumn(_("Period"), width="small"),
+    "value": st.column_config.TextColumn(_("Value"), width="small", alignment="right"),
+    "unit": st.column_config.TextColumn(_("Unit"), width="small"),
+    "source": st.column_config.TextColumn(_("Source"), width="medium"),
+    "quality": st.column_config.TextColumn(_("Quality"), width="small"),
+    "note": st.column_config.TextColumn(_("Note"), width="large"),
+})
+
+# ------------------------------------------------------------------ last ETL run
+st.header(_("Last ETL run"))
+run, inputs = db.last_run(ctx.ver)
+summary = sv.run_summary(run, lang)
+if summary is None:
+    st.info(_("No ETL run yet"))
+else:
+    m1, m2, m3 = st.columns([2, 1, 1])
+    m1.metric(_("Finished"), summary["when"])
+    m2.metric(_("Status"), summary["status"])
+    m3.metric(_("Input files"), len(inputs))
+    (st.success if summary["ok"] else st.error)(summary["message"])
+    facts = [(_("Boundaries file"), f"`{summary['boundaries']}`"),
+             (_("Example data included"), _("yes") if summary["with_example"] else _("no")),
+             (_("Run id"), f"`{summary['run_id']}`")]
+    st.markdown("  \n".join(f"**{k}**: {v}" for k, v in facts))
+    st.dataframe(sv.run_inputs(inputs, lang), hide_index=True, key="inputs", column_config={
+        "path": st.column_config.TextColumn(_("File"), width="large"),
+        "kind": st.column_config.TextColumn(_("Kind"), width="small"),
+        "rows_read": st.column_config.TextColumn(_("Rows read"), width="small", alignment="right"),
+        "bytes": st.column_config.TextColumn(_("Bytes"), width="small", alignment="right"),
+        "sha256": st.column_config.TextColumn("sha256", width="small"),
+    })
