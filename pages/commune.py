@@ -1,0 +1,90 @@
+"""Commune profile: key figures against the region, time series, organisations and operators located there."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import commune_view as cv
+from dashboard import data, db, figures, state
+from dashboard.context import page_context
+
+ctx = page_context()
+_ = ctx._
+lang = ctx.lang
+
+codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+with st.sidebar:
+    nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
+                       format_func=lambda c: cv.picker_label(ctx.communes, c))
+
+title, english = cv.header_names(ctx.communes, nis)
+st.title(title)
+st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
+
+# ------------------------------------------------------------------ key figures
+st.subheader(_("Key figures"))
+ids = cv.key_indicator_ids(ctx.indicators)
+obs_keys = pd.concat([db.observations(ctx.ver, i).assign(indicator_id=i) for i in ids], ignore_index=True) \
+    if ids else pd.DataFrame(columns=["indicator_id", "nis_code", "year", "value", "source_id", "quality"])
+kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
+cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)
+for start in range(0, len(cards), 4):
+    cols = st.columns(4)
+    for col, card in zip(cols, cards[start:start + 4]):
+        with col.container(border=True):
+            st.markdown(f"**{card['label_full']}**", help=card["help"])
+            st.metric(card["label"], card["value"], delta=card["delta"], delta_color=card["delta_color"],
+                      label_visibility="collapsed")
+            st.caption(card["caption"])
+with st.expander(_("Key figures as a table")):
+    st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
+                 width="stretch")
+if st.button(_("Compare this commune with the others")):
+    st.switch_page("pages/compare.py", query_params={"commune": nis, "lang": lang})
+
+# ------------------------------------------------------------------ time series
+st.subheader(_("Over time: the commune and the region"))
+obs_commune = db.observations_for_commune(ctx.ver, nis)
+series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis)
+if not series_ids:
+    st.info(_("No data"))
+else:
+    ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
+    ind = ctx.indicators.loc[ind_id]
+    obs = db.observations(ctx.ver, ind_id)
+    series = cv.series_frame(obs, ctx.communes, nis)
+    mine = series[series["nis_code"] == nis]
+    latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
+    meta = data.indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
+                               quality=latest["quality"], where=ctx.both_names(nis))
+    total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
+    if len(mine["year"].unique()) > 1:
+        drawn = series[series["nis_code"] == nis] if total else series
+        st.plotly_chart(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series",
+                        config={"displaylogo": False})
+        if total:
+            st.caption(_("A total: the regional total is in the table below, not on the chart."))
+    else:
+        st.caption(_("Only one year of data: no time series to draw."))
+    st.caption(ind[f"description_{lang}"])
+    st.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), data.unit_label(ind, lang)),
+                 hide_index=True)
+    st.caption(" · ".join([_("Unit: {unit}", unit=data.unit_label(ind, lang) or "—"),
+                           _("Source: {source}", source=data.source_label(ctx.sources, latest["source_ids"]))
+                           + f" ({_(latest['quality'])})"]))
+
+# ------------------------------------------------------------------ organisations and operators located here
+st.subheader(_("Figures of organisations located in the commune"))
+st.caption(_("Figures whose scope is an organisation, a site or part of the commune: context, not commune statistics."))
+scoped = cv.scoped_for_commune(db.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
+if scoped.empty:
+    st.info(_("No figure"))
+else:
+    st.dataframe(scoped, hide_index=True, width="stretch")
+
+st.subheader(_("Operators located in the commune"))
+ops = cv.operators_for_commune(db.operators(ctx.ver), ctx.sources, nis, lang)
+if ops.empty:
+    st.info(_("None found"))
+else:
+    st.dataframe(ops, hide_index=True, width="stretch")

@@ -1,0 +1,107 @@
+"""Compare the 19 communes: ranking, scatter of two indicators, series of chosen communes, similar communes."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import compare_view as cmp
+from dashboard import commune_view as cv
+from dashboard import data, db, figures, state
+from dashboard.context import page_context
+
+ctx = page_context()
+_ = ctx._
+lang = ctx.lang
+
+st.title(_("Compare"))
+codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+ids = cmp.comparable_ids(ctx.indicators)
+population = db.observations(ctx.ver, data.POPULATION)
+den_label = lambda d: _(data.DENOMINATOR_INFO[d].label_msgid)
+config = {"displaylogo": False}
+
+with st.sidebar:
+    nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
+                       format_func=ctx.both_names)
+
+# ------------------------------------------------------------------ (a) ranking
+st.subheader(_("Ranking"))
+c1, c2, c3 = st.columns([3, 1, 2])
+with c1:
+    ind_id = state.select(_("Indicator"), ids, "indicator", cmp.DEFAULT_Y, format_func=ctx.label)
+ind = ctx.indicators.loc[ind_id]
+obs = db.observations(ctx.ver, ind_id)
+years = data.years_with_data(obs)
+with c2:
+    year = state.select(_("Year"), years, "year", years[0] if years else None, cast=int)
+with c3:
+    dens = data.denominators_for(ind)
+    if len(dens) > 1:
+        den = state.select(_("Denominator"), dens, "denominator", data.default_denominator(ind),
+                           format_func=den_label)
+    else:
+        den = "none"
+        state.set_param("denominator", None)
+        st.caption(_("Shown as published (a rate or an average)."))
+if year is None:
+    st.info(_("No data"))
+else:
+    vals, region = cmp.values(obs, ctx.communes, ind, year, den, population)
+    year_rows = obs[(obs["year"] == year) & (obs["nis_code"] != data.REGION)]
+    meta = data.indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
+                               source_ids=";".join(dict.fromkeys(";".join(year_rows["source_ids"]).split(";")))
+                               or None, region_value=region)
+    st.plotly_chart(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking", config=config)
+
+# ------------------------------------------------------------------ (b) scatter
+st.subheader(_("Two indicators"))
+c1, c2 = st.columns(2)
+with c1:
+    x_id = state.select(_("X axis"), ids, "x", cmp.DEFAULT_X, format_func=ctx.label)
+with c2:
+    y_id = state.select(_("Y axis"), ids, "y", cmp.DEFAULT_Y, format_func=ctx.label)
+ind_x, ind_y = ctx.indicators.loc[x_id], ctx.indicators.loc[y_id]
+obs_x, obs_y = db.observations(ctx.ver, x_id), db.observations(ctx.ver, y_id)
+yx, yy = cmp.scatter_years(obs_x, obs_y)
+if yx is None or yy is None:
+    st.info(_("No data"))
+else:
+    den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
+    sdf, sregion = cmp.scatter_frame(obs_x, obs_y, ctx.communes, ind_x, ind_y, yx, yy, den_x=den_x, den_y=den_y,
+                                     population=population)
+    mx = data.indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
+    my = data.indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
+    short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
+    short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
+    st.plotly_chart(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter",
+                    config=config)
+    st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
+                           f"y: {_('Source: {source}', source=my.source_label)}"]))
+    if yx == yy:
+        st.caption(_("Latest year with commune data for both indicators: {year}", year=yx))
+    else:
+        st.caption(_("No common year with commune data: x shows {year_x}, y shows {year_y}", year_x=yx, year_y=yy))
+
+# ------------------------------------------------------------------ (c) time series of chosen communes
+st.subheader(_("Over time: chosen communes"))
+chosen = state.multiselect(_("Communes (up to 6)"), codes, "communes", [nis], format_func=ctx.both_names,
+                           max_selections=cmp.MAX_COMMUNES)
+series = cmp.series_frame(obs, ctx.communes, ind, chosen, den, population)
+if series.empty or not chosen:
+    st.info(_("No data"))
+else:
+    smeta = data.indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
+                                where=cmp.names_list(ctx.communes, chosen, lang))
+    st.plotly_chart(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series",
+                    config=config)
+
+# ------------------------------------------------------------------ (d) communes like this one
+st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))
+frame, labels, syears = cmp.similarity_frame(db.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
+similar = figures.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
+if similar.empty:
+    st.info(_("None found"))
+else:
+    st.table(cmp.similar_table(similar, ctx.communes, lang).set_index(_("Commune")))
+st.caption(_("Standardised values (z-scores over the 19 communes), Euclidean distance, latest year of each: {years}.",
+             years=cmp.years_note(labels, syears))
+           + " " + _("Source: {source}", source=cmp.similarity_publishers(labels, ctx.indicators, ctx.sources)))
