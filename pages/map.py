@@ -1,0 +1,141 @@
+"""Map explorer: one indicator, one year, a denominator and a classification, as a geographic map,
+a tile map or a table; the region's value beside it; the change between two years below.
+Every control lives in the URL (indicator, year, denominator, method, view, from, lang)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, db, figures, map_view, maps, state
+from dashboard.context import page_context
+from dashboard.meta import mappable
+
+ctx = page_context()
+_ = ctx._
+lang = ctx.lang
+
+CHART_CONFIG = {"displaylogo": False}
+
+st.title(_("Map explorer"))
+
+inds = map_view.mappable_indicators(ctx.indicators)
+if inds.empty:
+    st.info(_("No data"))
+    st.stop()
+options = list(inds.index)
+default_ind = map_view.OVERVIEW_MAP_INDICATOR if map_view.OVERVIEW_MAP_INDICATOR in options else options[0]
+ind_id = state.select(_("Indicator"), options, "indicator", default_ind,
+                      format_func=lambda i: map_view.indicator_option_label(inds.loc[i], lang))
+row = ctx.indicators.loc[ind_id]
+obs = db.observations(ctx.ver, ind_id)
+years = data.years_with_data(obs)
+
+c_year, c_den, c_method, c_view = st.columns([1, 1.3, 1.3, 2.6])
+year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
+dens = data.denominators_for(row)
+den = state.select(_("Denominator"), dens, "denominator", data.default_denominator(row),
+                   format_func=lambda d: _(map_view.DENOMINATOR_MSGIDS[d]), container=c_den,
+                   disabled=len(dens) == 1)
+method = state.select(_("Classification"), map_view.METHODS, "method", "quantiles",
+                      format_func=lambda m: _(map_view.METHOD_MSGIDS[m]), container=c_method)
+views = map_view.view_options(bool(ctx.geojson_url))
+view = state.select(_("Map style"), views, "view", views[0], format_func=lambda v: _(map_view.VIEW_MSGIDS[v]),
+                    widget=c_view.radio, horizontal=True)
+if not ctx.geojson_url:
+    st.caption(_("Boundaries not loaded: showing the tile map"))
+
+population = db.observations(ctx.ver, data.POPULATION) if den == "population" else None
+
+
+def values_for(y: int):
+    return data.commune_values(obs, ctx.communes, y, denominator=den, population=population,
+                               direction=row["direction"])
+
+
+def meta_for(y: int, region_value):
+    ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == y, "source_id"])) or None
+    return data.indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources, source_ids=ids,
+                               region_value=region_value, method=method)
+
+
+def open_commune_on_click(event, codes) -> None:
+    nis = maps.selected_commune(event)
+    if nis in codes:
+        st.switch_page("pages/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
+
+
+def show_table(df, meta, key: str) -> None:
+    value_label = _("Value") + (f" ({meta.unit_label})" if meta.unit_label else "")
+    table = map_view.table_frame(df, lang, source=meta.source_label, quality=meta.quality, value_label=value_label)
+    st.dataframe(map_view.styled(table, lang, meta.decimals), hide_index=True, key=key)
+
+
+df, region_value = values_for(year)
+meta = meta_for(year, region_value)
+codes = set(df["nis_code"])
+is_mappable = mappable(meta)
+
+main, side = st.columns([3, 1])
+with side:
+    r_label, r_value = map_view.metric_texts(_("Brussels-Capital Region"), region_value, lang, meta.decimals,
+                                             meta.unit_label)
+    st.metric(r_label, r_value, border=True, help=r_label)
+    if region_value is None:
+        st.caption(_("No regional figure published for this year"))
+    st.caption(" · ".join(p for p in [_("Unit: {unit}", unit=meta.unit_label) if meta.unit_label else "",
+                                       str(year), meta.source_label, _(meta.quality)] if p))
+    desc = row.get(f"description_{lang}")
+    if desc:
+        st.caption(desc)
+    n_missing = int(df["value"].isna().sum())
+    if n_missing:
+        st.caption(_.ngettext("{n} commune without data", "{n} communes without data", n_missing))
+
+with main:
+    if not is_mappable:
+        st.info(_("This indicator is a total: choose a denominator to map it"))
+        # the region of a total is the sum of the communes: no reference line, it would flatten the bars
+        st.plotly_chart(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking",
+                        config=CHART_CONFIG)
+        show_table(df, meta, "table_main")
+    elif view == "table":
+        show_table(df, meta, "table_main")
+    else:
+        fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view)
+        if view == "geo":
+            fig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
+        else:
+            map_view.legend_outside(fig)
+        event = st.plotly_chart(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
+                                selection_mode="points", config=CHART_CONFIG)
+        st.caption(_("Click a commune on the map to open its profile"))
+        open_commune_on_click(event, codes)
+        with st.expander(_("Table")):
+            show_table(df, meta, "table_alt")
+
+# ----------------------------------------------------------------------------- change between two years
+st.subheader(_("Change between two years"))
+earlier = [y for y in years if y < year]
+if not earlier:
+    st.caption(_("No earlier year with data: choose a later year to see a change"))
+else:
+    year_from = state.select(_("From"), earlier, "from", map_view.from_year_default(earlier), cast=int,
+                             container=st.columns([1, 4])[0])
+    df_from, region_from = values_for(year_from)
+    frame = maps.change_frame(df_from, df)
+    cmeta = meta.replace(year_from=year_from)
+    ctable = map_view.change_table(frame, lang, year_from=year_from, year_to=year, unit=meta.unit_label)
+    cstyled = map_view.styled(ctable, lang, meta.decimals, signed=(ctable.columns[-1],))
+    if not is_mappable or view == "table":
+        st.dataframe(cstyled, hide_index=True, key="change_table_main")
+    else:
+        cfig = maps.change_map(frame, ctx.geojson_url if view == "geo" else None, lang=lang, meta=cmeta,
+                               tiles=ctx.tiles)
+        if view == "geo":
+            cfig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
+        else:
+            map_view.legend_outside(cfig)
+        cevent = st.plotly_chart(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
+                                 selection_mode="points", config=CHART_CONFIG)
+        open_commune_on_click(cevent, codes)
+        with st.expander(_("Table")):
+            st.dataframe(cstyled, hide_index=True, key="change_table_alt")

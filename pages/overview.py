@@ -1,0 +1,73 @@
+"""Overview (home): what the monitor is, regional headline figures, one map, the five tips."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, db, map_view, maps
+from dashboard.context import page_context
+
+ctx = page_context()
+_ = ctx._
+lang = ctx.lang
+
+st.title(_("Brussels Social Impact Monitor"))
+st.markdown(_(
+    "This monitor follows what social integration enterprises and the social and circular economy "
+    "deliver in the 19 communes of the Brussels-Capital Region: jobs for people far from work, waste "
+    "diverted from disposal through re-use and repair, and each commune's progress on five tips. "
+    "It sets these results beside context figures — population, income, unemployment — and every "
+    "figure carries its year, unit, source and quality (official, reported or example)."))
+
+# ----------------------------------------------------------------------------- headline figures
+st.subheader(_("The region in figures"))
+present = [i for i in map_view.HEADLINES if i in ctx.indicators.index]
+cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
+for col, ind_id in zip(cols, present):
+    row = ctx.indicators.loc[ind_id]
+    t = map_view.headline_texts(map_view.headline(db.observations(ctx.ver, ind_id)), row, lang, ctx.sources)
+    with col:
+        st.metric(t["label"], t["value"], delta=t["delta"], delta_color=t["delta_color"], border=True,
+                  help=t["label"])
+        st.caption(t["caption"])
+
+# ----------------------------------------------------------------------------- one headline map
+ind_id = map_view.OVERVIEW_MAP_INDICATOR
+if ind_id in ctx.indicators.index:
+    row = ctx.indicators.loc[ind_id]
+    obs = db.observations(ctx.ver, ind_id)
+    years = data.years_with_data(obs)
+    if years:
+        year = years[0]
+        df, region_value = data.commune_values(obs, ctx.communes, year, direction=row["direction"])
+        ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == year, "source_id"]))
+        meta = data.indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=ids or None,
+                                   region_value=region_value)
+        fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta)
+        fig.update_layout(height=540)
+        if ctx.geojson_url:
+            fig.update_layout(map_zoom=map_view.GEO_ZOOM)
+        else:
+            map_view.legend_outside(fig)
+        event = st.plotly_chart(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points",
+                                config={"displaylogo": False})
+        st.caption(_("Click a commune on the map to open its profile"))
+        nis = maps.selected_commune(event)
+        if nis in set(df["nis_code"]):
+            st.switch_page("pages/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
+        st.page_link("pages/map.py", label=_("Open in the map explorer"), icon="🗺️",
+                     query_params={"indicator": ind_id, "year": str(year), "lang": lang})
+
+# ----------------------------------------------------------------------------- five tips
+st.subheader(_("Five tips for the communes"))
+tips = db.tips(ctx.ver)
+for tip in tips.itertuples():
+    page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)
+    with st.container(border=True):
+        st.markdown(f"**{_('Tip {n}', n=tip.tip_id)} · {getattr(tip, f'title_{lang}')}**")
+        st.markdown(getattr(tip, f"summary_{lang}"))
+        if page == "pages/map.py":
+            label = _("On the map: {indicator}", indicator=ctx.label(params["indicator"]))
+            st.page_link(page, label=label, icon="🗺️", query_params=params)
+        else:
+            st.page_link(page, label=_("No commune figures yet: see the data and sources"), icon="📚",
+                         query_params=params)
