@@ -12,6 +12,7 @@ event gives the commune through ``location`` (geographic map) or ``customdata[0]
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any, Mapping
 
 import numpy as np
@@ -25,6 +26,8 @@ from .i18n import both_names, translator
 from .meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark, mappable
 from .ranking import rank_labels, rank_with_ties
 
+TITLE_WIDTH = 70      # characters per title line
+FOOTER_WIDTH = 120    # characters per footer line
 BRUSSELS_CENTER = {"lat": 50.8375, "lon": 4.3700}
 BRUSSELS_ZOOM = 9.6
 N_COMMUNES = 19
@@ -159,10 +162,16 @@ def _finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer
     """Title (what — where, when), footer (unit, source, quality, extras), example mark, number
     separators of the language; ``footer_shift`` (px below the plot area) clears axis titles."""
     footer = chart_footer(meta, lang, extra_footer)
-    margin = dict({"l": 10, "r": 10, "t": 50, "b": 60}, **(margin or {}))
+    if meta.is_example:
+        title = f"[{translator(lang)('EXAMPLE DATA')}] {title}"
+    # wrap so a long title or source stays inside a screenshot or exported image
+    title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
+    footer_lines = textwrap.wrap(footer, FOOTER_WIDTH, break_on_hyphens=False) or [""]
+    title, footer = "<br>".join(title_lines), "<br>".join(footer_lines)
+    margin = dict({"l": 10, "r": 10, "t": 30 + 20 * len(title_lines), "b": 40 + 14 * len(footer_lines)},
+                  **(margin or {}))
     if meta.is_example:
         margin["t"] += 28
-        title = f"[{translator(lang)('EXAMPLE DATA')}] {title}"
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
         legend={"title": {"text": legend_title}, "itemclick": "toggle", "bgcolor": "rgba(255,255,255,0.8)",
