@@ -190,7 +190,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
           with_example: bool | None = None, log=print) -> dict:
     """Extract, load, check, publish. Returns the run record; raises BuildError on failure."""
     from .sources.communes import postal_index, read_communes
-    from .sources.facts import check_and_load, merge_staged
+    from .sources.facts import OBSERVATION_KEY, check_and_load, merge_staged
     from .sources.operators import read_operator_directory
 
     data_dir = Path(data_dir)
@@ -237,6 +237,8 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         log(f"load: {tmp.name}")
         tmp.unlink(missing_ok=True)
         con = duckdb.connect(str(tmp))
+        # bounded memory: DuckDB spills to disk past this instead of taking 80% of the machine
+        con.execute("SET memory_limit = ?", [os.environ.get("BSIM_DUCKDB_MEMORY", "1500MB")])
         con.execute(SCHEMA.read_text())
         load_reference_tables(con, catalog, communes)
         insert_frame(con, "commune_geometry", geometry)
@@ -265,6 +267,10 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
             problems = importlib.import_module(module).load(step)
             if problems:
                 raise BuildError("input files have problems", problems)
+        try:
+            con.execute(OBSERVATION_KEY)
+        except duckdb.ConstraintException as exc:
+            raise BuildError(f"two figures for the same commune, indicator and year: {exc}") from None
 
         log("check: constraints passed; running SQL checks")
         failures = run_checks(con)

@@ -8,6 +8,15 @@ from __future__ import annotations
 import duckdb
 
 CHECKS: list[tuple[str, str]] = [
+    ("observations name known communes",
+     "SELECT 'observation names unknown commune ' || nis_code || ' (' || count(*) || ' rows)' FROM observation "
+     "WHERE nis_code NOT IN (SELECT nis_code FROM commune) GROUP BY nis_code"),
+    ("observations name known indicators",
+     "SELECT 'observation names unknown indicator ' || indicator_id || ' (' || count(*) || ' rows)' FROM observation "
+     "WHERE indicator_id NOT IN (SELECT indicator_id FROM indicator) GROUP BY indicator_id"),
+    ("observations name known sources",
+     "SELECT 'observation names unknown source ' || source_id || ' (' || count(*) || ' rows)' FROM observation "
+     "WHERE source_id NOT IN (SELECT source_id FROM source) GROUP BY source_id"),
     ("19 communes and the region",
      "SELECT 'commune table has ' || count(*) || ' rows, expected 20' FROM commune HAVING count(*) <> 20"),
     ("every commune has a tile",
@@ -18,7 +27,7 @@ CHECKS: list[tuple[str, str]] = [
      "HAVING count(*) NOT IN (0, 19)"),
     ("observation sources exist",
      "SELECT 'observation ' || nis_code || '/' || indicator_id || '/' || year || ' names unknown source ' || s "
-     "FROM (SELECT *, unnest(string_split(source_ids, ';')) AS s FROM observation) "
+     "FROM (SELECT *, unnest(string_split(source_ids, ';')) AS s FROM observation WHERE contains(source_ids, ';')) "
      "WHERE s NOT IN (SELECT source_id FROM source)"),
     ("indicator sources exist",
      "SELECT 'indicator ' || indicator_id || ' names unknown source ' || s "

@@ -125,92 +125,107 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
         return problems, 0
     markers = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_MARKERS))
     geo = ", ".join(f"'{s}'" for s in GEOGRAPHIC_SCOPES)
+    # one pass: normalise, parse, look up indicator/unit/source/commune; the raw table goes at once
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _g AS
-        SELECT f._row,
-               trim(coalesce(f.nis_code, '')) AS raw_code,
-               CASE WHEN regexp_full_match(trim(coalesce(f.nis_code, '')), '[0-9]{{1,4}}')
-                    THEN lpad(trim(f.nis_code), 5, '0') ELSE trim(coalesce(f.nis_code, '')) END AS nis_code,
-               trim(coalesce(f.year, '')) AS raw_year, TRY_CAST(trim(f.year) AS INTEGER) AS year,
-               trim(coalesce(f.indicator, '')) AS indicator_id,
-               trim(coalesce(f.value, '')) AS raw_value, {_value_sql(decimal)} AS value,
-               trim(coalesce(f.unit, '')) AS unit, trim(coalesce(f.source_id, '')) AS source_ids,
-               nullif(trim(coalesce(f.ref_period, '')), '') AS ref_period,
-               nullif(trim(coalesce(f.note, '')), '') AS note, trim(coalesce(f.scope, '')) AS scope
-        FROM _f f""")
+        WITH f AS (
+          SELECT _row, trim(coalesce(nis_code, '')) AS raw_code, trim(coalesce(year, '')) AS raw_year,
+                 trim(coalesce(indicator, '')) AS indicator_id, trim(coalesce(value, '')) AS raw_value,
+                 {_value_sql(decimal)} AS value, trim(coalesce(unit, '')) AS unit,
+                 trim(coalesce(source_id, '')) AS raw_sources,
+                 nullif(trim(coalesce(ref_period, '')), '') AS ref_period,
+                 nullif(trim(coalesce(note, '')), '') AS note, trim(coalesce(scope, '')) AS scope
+          FROM _f),
+        g AS (
+          SELECT f.*,
+                 CASE WHEN regexp_full_match(raw_code, '[0-9]{{1,4}}') THEN lpad(raw_code, 5, '0') ELSE raw_code END
+                   AS nis_code,
+                 TRY_CAST(raw_year AS INTEGER) AS year,
+                 CASE WHEN contains(raw_sources, ';')
+                      THEN array_to_string(list_filter(list_transform(string_split(raw_sources, ';'),
+                                                                      lambda x: trim(x)), lambda x: x <> ''), ';')
+                      ELSE raw_sources END AS source_ids
+          FROM f)
+        SELECT g.*, split_part(g.source_ids, ';', 1) AS source_id, i.kind, i.unit_id AS indicator_unit,
+               m.unit_id AS fact_unit, s.quality AS source_quality, k.nis_code IS NOT NULL AS known,
+               (k.nis_code IS NOT NULL AND g.year IS NOT NULL AND (lower(g.scope) IN ({geo})
+                 OR lower(g.scope) IN (SELECT name FROM _commune_names c WHERE c.nis_code = g.nis_code))) AS geo
+        FROM g
+        LEFT JOIN indicator i ON i.indicator_id = g.indicator_id
+        LEFT JOIN _unit_map m ON m.fact_unit = g.unit
+        LEFT JOIN source s ON s.source_id = split_part(g.source_ids, ';', 1)
+        LEFT JOIN _known k ON k.nis_code = g.nis_code""")
+    con.execute("DROP TABLE _f")
+    code_reason = (
+        "CASE WHEN raw_code = '' THEN 'nis_code is empty and no scope says what the figure covers' "
+        "WHEN NOT regexp_full_match(nis_code, '[0-9]{5}') THEN '''' || raw_code || ''' is not a 5-digit NIS code' "
+        "WHEN nis_code = '21000' THEN '21000 is the arrondissement; use the region code 04000 or a commune 21001-21019' "
+        "WHEN nis_code LIKE '21%' THEN 'unknown NIS code ' || nis_code || ': Brussels communes are 21001-21019' "
+        "ELSE 'NIS code ' || nis_code || ' is outside the Brussels-Capital Region (or a code retired by the "
+        "2019/2025 municipal mergers); only 21001-21019 and the region 04000 are accepted' END")
+    decimal_hint = " (this file uses '','' as decimal mark)'" if decimal == "," else "'"
+    value_reason = (
+        "CASE WHEN lower(raw_value) IN (" + markers + ") THEN 'value is missing (' || "
+        "CASE WHEN raw_value = '' THEN 'empty' ELSE '''' || raw_value || '''' END || "
+        "'); leave the row out rather than mark a figure as unknown' "
+        "ELSE '''' || raw_value || ''' is not a number" + decimal_hint + " END")
     checks = [
-        ("nis_code", "CASE WHEN raw_code = '' THEN 'nis_code is empty and no scope says what the figure covers' "
-                     "WHEN NOT regexp_full_match(nis_code, '[0-9]{5}') THEN '''' || raw_code || ''' is not a 5-digit NIS code' "
-                     "WHEN nis_code = '21000' THEN '21000 is the arrondissement; use the region code 04000 or a commune 21001-21019' "
-                     "WHEN nis_code LIKE '21%' THEN 'unknown NIS code ' || nis_code || ': Brussels communes are 21001-21019' "
-                     "ELSE 'NIS code ' || nis_code || ' is outside the Brussels-Capital Region (or a code retired by the "
-                     "2019/2025 municipal mergers); only 21001-21019 and the region 04000 are accepted' END",
-         "(raw_code <> '' AND nis_code NOT IN (SELECT nis_code FROM _known) AND nis_code <> '01000') "
-         "OR (raw_code = '' AND scope = '')"),
+        ("nis_code", code_reason, "(raw_code <> '' AND NOT known AND nis_code <> '01000') OR (raw_code = '' AND scope = '')"),
         ("year", "'''' || raw_year || ''' is not a year (1990-2100)'",
          "raw_year <> '' AND (year IS NULL OR year NOT BETWEEN 1990 AND 2100)"),
         ("indicator", "'unknown indicator ''' || indicator_id || ''' (add it to data/catalog/indicators.csv)'",
-         "indicator_id NOT IN (SELECT indicator_id FROM indicator)"),
-        ("value", "CASE WHEN lower(raw_value) IN (" + markers + ") THEN 'value is missing (' || "
-                  "CASE WHEN raw_value = '' THEN 'empty' ELSE '''' || raw_value || '''' END || "
-                  "'); leave the row out rather than mark a figure as unknown' "
-                  "ELSE '''' || raw_value || ''' is not a number" + (
-                      " (this file uses '','' as decimal mark)'" if decimal == "," else "'") + " END",
-         "value IS NULL OR NOT isfinite(value)"),
-        ("unit", "'unknown unit ''' || unit || ''' (add it to data/catalog/unit_map.csv)'",
-         "unit NOT IN (SELECT fact_unit FROM _unit_map)"),
-        ("unit", "'unit ''' || g.unit || ''' does not match the indicator''s unit ''' || "
-                 "(SELECT i.unit_id FROM indicator i WHERE i.indicator_id = g.indicator_id) || ''''",
-         "EXISTS (SELECT 1 FROM indicator i, _unit_map m WHERE i.indicator_id = g.indicator_id AND m.fact_unit = g.unit "
-         "AND m.unit_id <> i.unit_id)"),
+         "kind IS NULL"),
+        ("value", value_reason, "value IS NULL OR NOT isfinite(value)"),
+        ("unit", "'unknown unit ''' || unit || ''' (add it to data/catalog/unit_map.csv)'", "fact_unit IS NULL"),
+        ("unit", "'unit ''' || unit || ''' does not match the indicator''s unit ''' || indicator_unit || ''''",
+         "fact_unit <> indicator_unit"),
         ("source_id", "'every figure needs a source_id'", "source_ids = ''"),
-        ("value", "'negative value ' || raw_value || ' for a ' || (SELECT kind FROM indicator i WHERE i.indicator_id = g.indicator_id)",
-         "value < 0 AND (SELECT kind FROM indicator i WHERE i.indicator_id = g.indicator_id) IN ('count', 'flag', 'amount')"),
-        ("value", "'a yes/no flag must be 0 or 1, not ' || raw_value",
-         "value NOT IN (0, 1) AND (SELECT kind FROM indicator i WHERE i.indicator_id = g.indicator_id) = 'flag'"),
+        ("value", "'negative value ' || raw_value || ' for a ' || kind", "value < 0 AND kind IN ('count', 'flag', 'amount')"),
+        ("value", "'a yes/no flag must be 0 or 1, not ' || raw_value", "value NOT IN (0, 1) AND kind = 'flag'"),
     ]
     out: list[Problem] = []
     for column, reason, where in checks:
-        sql = f"SELECT _row, {reason} FROM _g g WHERE {where} ORDER BY _row LIMIT {MAX_PER_CHECK}"
+        sql = f"SELECT _row, {reason} FROM _g WHERE {where} ORDER BY _row LIMIT {MAX_PER_CHECK}"
         out += [Problem(name, int(r), column, msg) for r, msg in con.execute(sql).fetchall()]
     rows = con.execute(
-        f"SELECT g._row, s FROM (SELECT _row, unnest(string_split(source_ids, ';')) AS s FROM _g) g "
-        f"WHERE trim(s) <> '' AND trim(s) NOT IN (SELECT source_id FROM source) ORDER BY _row LIMIT {MAX_PER_CHECK}").fetchall()
-    out += [Problem(name, int(r), "source_id", f"unknown source '{s.strip()}' (add it to the sources file)") for r, s in rows]
+        "SELECT _row, s FROM (SELECT _row, unnest(string_split(source_ids, ';')) AS s FROM _g "
+        "                     WHERE source_quality IS NULL OR contains(source_ids, ';')) "
+        f"WHERE s <> '' AND s NOT IN (SELECT source_id FROM source) ORDER BY _row LIMIT {MAX_PER_CHECK}").fetchall()
+    out += [Problem(name, int(r), "source_id", f"unknown source '{s}' (add it to the sources file)") for r, s in rows]
     if out:
+        con.execute("DROP TABLE _g")
         return sorted(out, key=lambda p: (p.row or 0, p.column or "")), 0
 
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _h AS
-        SELECT g.*, list_transform(string_split(source_ids, ';'), lambda x: trim(x)) AS sids,
-               (g.nis_code IN (SELECT nis_code FROM _known) AND g.year IS NOT NULL AND (lower(g.scope) IN ({geo})
-                 OR lower(g.scope) IN (SELECT name FROM _commune_names c WHERE c.nis_code = g.nis_code))) AS geo
-        FROM _g g""")
-    dups = con.execute(f"""
-        SELECT b._row, a._row FROM _h a JOIN _h b ON a.geo AND b.geo AND a.nis_code = b.nis_code
-          AND a.indicator_id = b.indicator_id AND a.year = b.year AND a._row < b._row
-          AND a.ref_period IS NOT DISTINCT FROM b.ref_period
-        ORDER BY b._row LIMIT {MAX_PER_CHECK}""").fetchall()
-    if dups:
+    # the same place, indicator and year more than once: exact duplicates are errors; distinct periods make
+    # the indicator a dated-point series (kept as scoped figures)
+    groups = con.execute(
+        "SELECT nis_code, indicator_id, year, count(*) = count(DISTINCT coalesce(ref_period, '')) "
+        "FROM _g WHERE geo GROUP BY nis_code, indicator_id, year HAVING count(*) > 1").fetchall()
+    if any(not distinct for *_, distinct in groups):
+        dups = con.execute(
+            "SELECT _row, first FROM (SELECT _row, min(_row) OVER (PARTITION BY nis_code, indicator_id, year, "
+            "coalesce(ref_period, '')) AS first FROM _g WHERE geo) "
+            f"WHERE _row <> first ORDER BY _row LIMIT {MAX_PER_CHECK}").fetchall()
+        con.execute("DROP TABLE _g")
         return [Problem(name, int(r), None, f"duplicate of row {first} (same nis_code, indicator, year and ref_period)")
                 for r, first in dups], 0
-    # several periods in one year: the indicator becomes a dated-point series
-    con.execute("""
-        UPDATE _h SET geo = false WHERE indicator_id IN (
-          SELECT indicator_id FROM _h WHERE geo GROUP BY nis_code, indicator_id, year HAVING count(*) > 1)""")
-    q_sql = "(SELECT s.quality FROM source s WHERE s.source_id = sids[1])" if quality_override is None else "?"
+    point_series = sorted({ind for _, ind, _, _ in groups})
+    con.execute("CREATE OR REPLACE TEMP TABLE _points AS SELECT unnest(?::VARCHAR[]) AS indicator_id", [point_series])
+    quality = "source_quality" if quality_override is None else "?"
     params = [] if quality_override is None else [quality_override]
     con.execute(f"""
-        INSERT INTO _obs_stage SELECT nis_code, indicator_id, year, value, sids[1], array_to_string(sids, ';'),
-               {q_sql}, ref_period, note, ?, 1 FROM _h WHERE geo""", params + [name])
+        INSERT INTO _obs_stage SELECT nis_code, indicator_id, year, value, source_id, source_ids, {quality},
+               ref_period, note, ?, 1
+        FROM _g WHERE geo AND indicator_id NOT IN (SELECT indicator_id FROM _points)""", params + [name])
     con.execute(f"""
         INSERT INTO _scoped_stage SELECT
                CASE WHEN scope <> '' THEN scope WHEN nis_code = '04000' THEN 'Brussels-Capital Region'
                     WHEN nis_code = '01000' THEN 'Belgium' ELSE nis_code END,
-               CASE WHEN nis_code IN (SELECT nis_code FROM _known) THEN nis_code END, indicator_id, year, value, sids[1], array_to_string(sids, ';'),
-               {q_sql}, ref_period, note, ?, _row FROM _h WHERE NOT geo""", params + [name])
-    n = con.execute("SELECT count(*) FROM _h").fetchone()[0]
-    con.execute("DROP TABLE _f; DROP TABLE _g; DROP TABLE _h")
+               CASE WHEN known THEN nis_code END, indicator_id, year, value, source_id, source_ids, {quality},
+               ref_period, note, ?, _row
+        FROM _g WHERE NOT geo OR indicator_id IN (SELECT indicator_id FROM _points)""", params + [name])
+    n = con.execute("SELECT count(*) FROM _g").fetchone()[0]
+    con.execute("DROP TABLE _g; DROP TABLE _points")
     return [], n
 
 
@@ -222,25 +237,35 @@ CREATE TEMP TABLE _scoped_stage (scope VARCHAR, nis_code VARCHAR, indicator_id V
     _row BIGINT);
 """
 
+# the fact table's primary key is built once after the bulk load (much cheaper than per-row index upkeep)
+OBSERVATION_KEY = "ALTER TABLE observation ADD PRIMARY KEY (nis_code, indicator_id, year)"
+
 
 def merge_staged(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     """Move staged figures into observation/scoped_observation; equal duplicates across files merge
     (publisher files first), different values are an error naming the files."""
-    rows = con.execute(f"""
-        SELECT nis_code, indicator_id, year, string_agg(input_file || ' = ' || value, '; ' ORDER BY input_file)
-        FROM _obs_stage GROUP BY ALL
-        HAVING count(*) > 1 AND max(value) - min(value) > greatest(0.5, 1e-6 * abs(max(value)))
-        LIMIT {MAX_PER_CHECK}""").fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE _dupkeys AS SELECT nis_code, indicator_id, year FROM _obs_stage "
+                "GROUP BY ALL HAVING count(*) > 1")
+    rows = con.execute(
+        "SELECT s.nis_code, s.indicator_id, s.year, "
+        "string_agg(s.input_file || ' = ' || s.value, '; ' ORDER BY s.input_file) "
+        "FROM _obs_stage s SEMI JOIN _dupkeys d USING (nis_code, indicator_id, year) GROUP BY ALL "
+        f"HAVING max(s.value) - min(s.value) > greatest(0.5, 1e-6 * abs(max(s.value))) LIMIT {MAX_PER_CHECK}").fetchall()
     if rows:
         return [Problem(files.split(" = ")[0], None, "value", f"{c} {i} {y}: files disagree ({files})")
                 for c, i, y, files in rows]
-    con.execute("""
-        INSERT INTO observation SELECT nis_code, indicator_id, year, value, source_id, source_ids, quality, ref_period,
-               note, input_file
-        FROM _obs_stage QUALIFY row_number() OVER (PARTITION BY nis_code, indicator_id, year
-                                                   ORDER BY pref, input_file) = 1""")
-    con.execute("""
-        INSERT INTO scoped_observation SELECT row_number() OVER (ORDER BY input_file, _row), scope, nis_code,
-               indicator_id, year, value, source_id, source_ids, quality, ref_period, note, input_file
-        FROM _scoped_stage""")
+    cols = "nis_code, indicator_id, year, value, source_id, source_ids, quality, ref_period, note, input_file"
+    if con.execute("SELECT count(*) FROM _dupkeys").fetchone()[0] == 0:
+        con.execute(f"INSERT INTO observation SELECT {cols} FROM _obs_stage")
+    else:
+        con.execute(f"INSERT INTO observation SELECT {cols} FROM _obs_stage "
+                    "ANTI JOIN _dupkeys USING (nis_code, indicator_id, year)")
+        con.execute(f"INSERT INTO observation SELECT {cols} FROM _obs_stage "
+                    "SEMI JOIN _dupkeys USING (nis_code, indicator_id, year) "
+                    "QUALIFY row_number() OVER (PARTITION BY nis_code, indicator_id, year ORDER BY pref, input_file) = 1")
+    con.execute("DROP TABLE _obs_stage; DROP TABLE _dupkeys")
+    con.execute(
+        "INSERT INTO scoped_observation SELECT row_number() OVER (ORDER BY input_file, _row), scope, nis_code, "
+        "indicator_id, year, value, source_id, source_ids, quality, ref_period, note, input_file FROM _scoped_stage")
+    con.execute("DROP TABLE _scoped_stage")
     return []
