@@ -66,19 +66,21 @@ CREATE TABLE indicator (
     sort_order     INTEGER NOT NULL
 );
 
--- commune (or region 04000) x indicator x year
+-- commune (or region 04000) x indicator x year: the fact table. Its PRIMARY KEY (nis_code, indicator_id,
+-- year) is added by the build after the bulk load (etl/sources/facts.py OBSERVATION_KEY), and its three
+-- references (commune, indicator, source) are enforced by the relationship checks in etl/checks.py:
+-- per-row foreign-key lookups made a 10-million-row load 10x slower and held the index in memory.
 CREATE TABLE observation (
-    nis_code       VARCHAR NOT NULL REFERENCES commune (nis_code),
-    indicator_id   VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+    nis_code       VARCHAR NOT NULL,          -- -> commune (checked)
+    indicator_id   VARCHAR NOT NULL,          -- -> indicator (checked)
     year           INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
     value          DOUBLE NOT NULL CHECK (isfinite(value)),
-    source_id      VARCHAR NOT NULL REFERENCES source (source_id),
+    source_id      VARCHAR NOT NULL,          -- -> source (checked)
     source_ids     VARCHAR NOT NULL,          -- all sources, ';'-separated (the first is source_id)
     quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
     ref_period     VARCHAR,
     note           VARCHAR,
-    input_file     VARCHAR NOT NULL,
-    PRIMARY KEY (nis_code, indicator_id, year)
+    input_file     VARCHAR NOT NULL
 );
 
 -- figures whose scope is not a commune or the region (organisation-wide, Wallonia + Brussels,
@@ -186,4 +188,45 @@ CREATE TABLE etl_input (
     bytes          BIGINT NOT NULL,
     rows_read      BIGINT NOT NULL,
     PRIMARY KEY (run_id, path)
+);
+
+-- every file uploaded through the editor or `python -m etl load`, archived before anything else
+-- (copied from data/archive/index.jsonl; the archived copies stay in data/archive/)
+CREATE TABLE upload_archive (
+    archived_at    TIMESTAMP NOT NULL,
+    uploader       VARCHAR NOT NULL,
+    sha256         VARCHAR NOT NULL CHECK (regexp_full_match(sha256, '[0-9a-f]{64}')),
+    original_name  VARCHAR NOT NULL,
+    bytes          BIGINT NOT NULL CHECK (bytes >= 0),
+    archive_path   VARCHAR NOT NULL,
+    kind           VARCHAR
+);
+
+-- latest assessment per commune x criterion, with the one before it (what changed)
+CREATE VIEW tip_assessment_latest AS
+SELECT nis_code, criterion_id, assessed_on, status, evidence_url, note, source_id, quality, input_file,
+       previous_on, previous_status, n_assessments
+FROM (
+    SELECT a.*,
+           lag(assessed_on) OVER w AS previous_on,
+           lag(status) OVER w AS previous_status,
+           count(*) OVER (PARTITION BY nis_code, criterion_id) AS n_assessments,
+           row_number() OVER (PARTITION BY nis_code, criterion_id ORDER BY assessed_on DESC) AS recency
+    FROM tip_assessment a
+    WINDOW w AS (PARTITION BY nis_code, criterion_id ORDER BY assessed_on)
+) WHERE recency = 1;
+
+-- member data (issue #4): yearly jobs per operator site, from the jobs template or the example set
+CREATE TABLE operator_jobs (
+    operator_id         VARCHAR NOT NULL REFERENCES operator (operator_id),
+    year                INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
+    integration_workers DOUBLE CHECK (integration_workers >= 0),   -- persons in integration (not art. 60§7)
+    art60_placements    DOUBLE CHECK (art60_placements >= 0),      -- persons placed under article 60§7
+    fte                 DOUBLE CHECK (fte >= 0),                   -- full-time equivalents of the above
+    exits_to_work       DOUBLE CHECK (exits_to_work >= 0),         -- persons who left for a job or qualifying training
+    source_id           VARCHAR NOT NULL REFERENCES source (source_id),
+    quality             VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
+    input_file          VARCHAR NOT NULL,
+    PRIMARY KEY (operator_id, year),
+    CHECK (coalesce(integration_workers, art60_placements, fte, exits_to_work) IS NOT NULL)
 );
