@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl build | validate FILE... | fetch``."""
+"""Command line: ``python -m etl build | validate FILE... | load FILE | fetch``."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +29,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="leave out the example member data and assessments (same as BSIM_NO_EXAMPLE=1)")
     v = sub.add_parser("validate", help="check input files and print a report; the database is not touched")
     v.add_argument("files", nargs="+")
+    ld = sub.add_parser("load", help="archive an uploaded template (assessments or member data), file it as an "
+                                      "input, rebuild and publish; a refused file leaves the database unchanged")
+    ld.add_argument("file")
+    ld.add_argument("--as-user", default=None, help="who uploads (recorded in data/archive/index.jsonl; "
+                                                    "default: the login name)")
+    ld.add_argument("--data", default=str(ROOT / "data"), help="data folder (default: data/)")
+    ld.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
+    ld.add_argument("--boundaries", default=None, help="boundary file (default: the one of the last build)")
     f = sub.add_parser("fetch", help="download the official publisher files into data/raw/statbel/fetched/")
     f.add_argument("--dest", default=str(ROOT / "data" / "raw" / "statbel" / "fetched"))
     args = parser.parse_args(argv)
@@ -56,6 +64,21 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"{path}: OK ({summary})")
         return 1 if bad else 0
+    if args.command == "load":
+        import getpass
+        from .load_upload import load_file
+        try:
+            out = load_file(Path(args.file), uploader=args.as_user or getpass.getuser(), data_dir=Path(args.data),
+                            db_path=Path(args.db) if args.db else None, boundaries=args.boundaries)
+        except BuildError as exc:
+            headline = str(exc).splitlines()[0] if exc.problems else str(exc)
+            print(f"load failed: {headline}; the published database was not changed "
+                  "(the upload is kept in the archive)", file=sys.stderr)
+            _print_problems(exc.problems)
+            return 1
+        print(f"loaded {args.file} as {out['kind']} (archived as {out['archive']['archive_path']}, "
+              f"sha256 {out['archive']['sha256'][:12]}…)")
+        return 0
     if args.command == "fetch":
         from .fetch import fetch
         fetch(Path(args.dest))

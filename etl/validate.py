@@ -23,6 +23,9 @@ def _kind(path: Path) -> str:
     if path.suffix.lower() == ".zip":
         return "boundaries"
     header = set(read_table(path).frame.columns)
+    from .sources.assessments import is_assessment_header
+    if is_assessment_header(header - {"_row"}):
+        return "assessments"
     if {"nis_code", "indicator", "value"} <= header:
         return "facts"
     if {"name_fr", "name_nl", "area_km2"} <= header:
@@ -68,12 +71,23 @@ def validate_file(path: Path, data_dir: Path = ROOT / "data") -> tuple[list[Prob
             return [], f"facts: {n} rows, {obs} observations, {scoped} scoped figures"
         if kind == "communes":
             return [], f"communes: {read_communes(path, catalog)[1]} rows"
+        if kind == "assessments":
+            return _validate_assessments(path, data_dir, catalog)
         if kind == "operators":
             return [], f"operators: {read_operator_directory(path, catalog, postal_index(communes))[1]} sites"
         return [Problem(str(path), 1, None, "unrecognised file: not a facts, communes, operators, Statbel or "
                                             "boundary file (check the header)")], ""
     except InputError as exc:
         return exc.problems, ""
+
+
+def _validate_assessments(path: Path, data_dir: Path, catalog) -> tuple[list[Problem], str]:
+    """The five-tips assessment template: codes, criteria, dates, statuses, links, sources."""
+    from .sources.assessments import UPLOAD_SOURCE, read_assessment_file, read_criteria
+    criteria = read_criteria(data_dir / "catalog" / "tip_criteria.csv", catalog)
+    sources = catalog.sources.set_index("source_id")
+    frame = read_assessment_file(path, set(criteria["criterion_id"]), sources, default_source=UPLOAD_SOURCE)
+    return [], f"assessments: {len(frame)} rows, {frame['nis_code'].nunique()} communes"
 
 
 def validate_files(paths: list[Path]) -> list[tuple[Path, list[Problem], str]]:

@@ -1,0 +1,220 @@
+"""``python -m etl load FILE [--as-user NAME]``: archive an upload, file it as an input, rebuild, publish.
+
+The same path serves the editor page. Steps:
+
+1. **archive first**: the bytes are copied to ``data/archive/YYYYmmddTHHMMSSZ_<sha8>_<name>`` and a line
+   (time, uploader, sha256, original name, size, kind) is appended to ``data/archive/index.jsonl`` —
+   every upload, good or bad, so any earlier state can be rebuilt;
+2. **detect** the template by its header: the five-tips assessment template, or a member template
+   (``etl.sources.members.template_kind``);
+3. **stage**: copy it into the input folder it belongs to (``data/assessments/`` or ``data/members/``)
+   under its (sanitised) original name — a new upload with the same name replaces the earlier one
+   as input (the archive keeps both);
+4. **build** with ``etl.build.build`` (new file, checks, atomic swap). If the build fails, the staged
+   file is removed (or the earlier file of that name restored) and the published database is untouched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from .build import ROOT, BuildError, build, rel
+from .errors import InputError, Problem
+from .readers import read_table
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+ALLOWED_SUFFIXES = (".csv", ".xlsx")
+INPUT_DIRS = {"assessments": "assessments", "members": "members"}
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot leave its folder: letters, digits, ``.-_`` only."""
+    base = Path(str(name).replace("\\", "/")).name
+    stem, suffix = os.path.splitext(base)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "upload"
+    return f"{stem[:80]}{suffix.lower()}"
+
+
+def check_upload(name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> list[Problem]:
+    problems = []
+    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        problems.append(Problem(name, None, None, "only .csv and .xlsx files are accepted"))
+    if size > max_bytes:
+        problems.append(Problem(name, None, None, f"file is {size / 1e6:.1f} MB, over the "
+                                                  f"{max_bytes / 1e6:.0f} MB upload cap"))
+    if size == 0:
+        problems.append(Problem(name, None, None, "file is empty"))
+    return problems
+
+
+def archive(data: bytes, original_name: str, uploader: str, data_dir: Path, kind: str | None = None) -> dict:
+    """Keep the upload forever: copy + one JSON line in ``archive/index.jsonl``. Returns the entry."""
+    adir = Path(data_dir) / "archive"
+    adir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(data).hexdigest()
+    now = dt.datetime.now(dt.timezone.utc)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    base = f"{stamp}_{digest[:8]}_{safe_name(original_name)}"
+    dest, n = adir / base, 1
+    while dest.exists():                      # same file, same second: keep both
+        n += 1
+        dest = adir / f"{stamp}_{digest[:8]}_{n}_{safe_name(original_name)}"
+    with open(dest, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    entry = {"archived_at": now.strftime("%Y-%m-%d %H:%M:%S"), "uploader": uploader or "unknown",
+             "sha256": digest, "original_name": str(original_name)[:300], "bytes": len(data),
+             "archive_path": rel(dest), "kind": kind}
+    with open(adir / "index.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return entry
+
+
+def detect_kind(path: Path) -> str:
+    """``assessments`` | ``members`` | ``unknown`` from the header (any language)."""
+    from .sources.assessments import is_assessment_header
+    table = read_table(path)
+    cols = [c for c in table.frame.columns if c != "_row"]
+    if is_assessment_header(cols):
+        return "assessments"
+    try:
+        from .sources import members
+    except ImportError:
+        return "unknown"
+    kind_fn = getattr(members, "template_kind", None)
+    aliases = getattr(members, "ALIASES", {})
+    if kind_fn is not None:
+        canon = [aliases.get(c.strip().lower(), c) for c in cols]
+        if "site_id" in canon and kind_fn(canon):
+            return "members"
+    return "unknown"
+
+
+class Staged:
+    """A file placed in an input folder, with what it replaced, so a failed build can undo it."""
+
+    def __init__(self, src: Path, dest: Path):
+        self.dest = dest
+        self.backup = None
+        if dest.exists():
+            fd, tmp = tempfile.mkstemp(prefix=".replaced-", dir=dest.parent)
+            os.close(fd)
+            self.backup = Path(tmp)
+            shutil.copy2(dest, self.backup)
+        shutil.copyfile(src, dest)
+
+    def undo(self) -> None:
+        if self.backup is not None:
+            os.replace(self.backup, self.dest)
+        else:
+            self.dest.unlink(missing_ok=True)
+
+    def keep(self) -> None:
+        if self.backup is not None:
+            self.backup.unlink(missing_ok=True)
+
+
+def scratch_copy(data_dir: Path, tmp: Path) -> Path:
+    """A copy of the inputs (not the database, archive or build leftovers) to build a preview from."""
+    data_dir = Path(data_dir)
+    dest = Path(tmp) / "data"
+    shutil.copytree(data_dir, dest, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal", "archive",
+                                                                    "etl_runs.jsonl", ".build-*"))
+    return dest
+
+
+def last_boundaries(db_path: Path) -> str | None:
+    """The boundary file the published database was built with (so a load keeps the geometry)."""
+    import duckdb
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute("SELECT boundaries FROM etl_run ORDER BY finished_at DESC LIMIT 1").fetchone()
+    except duckdb.Error:
+        return None
+    if not row or not row[0]:
+        return None
+    p = Path(row[0]) if Path(row[0]).is_absolute() else ROOT / row[0]
+    return str(p) if p.exists() else None
+
+
+def load_file(path: Path | str, *, uploader: str, data_dir: Path = ROOT / "data", db_path: Path | None = None,
+              original_name: str | None = None, boundaries: str | None = None, with_example: bool | None = None,
+              log=print, archived: dict | None = None) -> dict:
+    """Archive, detect, stage, build. Returns ``{"archive": entry, "kind": ..., "run": record}``.
+
+    Raises ``BuildError`` (with problems) when the file is refused; the archive keeps it anyway.
+    ``archived``: the entry of an archive already made for these bytes (the editor archives on upload).
+    Without ``boundaries`` the boundary file of the published database's last run is reused.
+    """
+    path = Path(path)
+    data_dir = Path(data_dir)
+    name = original_name or path.name
+    data = path.read_bytes()
+    if archived and archived.get("sha256") == hashlib.sha256(data).hexdigest():
+        entry = dict(archived)
+    else:
+        entry = archive(data, name, uploader, data_dir)
+    problems = check_upload(name, len(data))
+    if problems:
+        raise BuildError("upload refused", problems)
+    with tempfile.TemporaryDirectory(prefix="bsim-upload-") as tmp:
+        local = Path(tmp) / safe_name(name)
+        local.write_bytes(data)
+        try:
+            kind = detect_kind(local)
+        except InputError as exc:
+            raise BuildError("upload refused", exc.problems) from None
+        if kind == "unknown":
+            raise BuildError("upload refused", [Problem(name, 1, None, "not a known template: expected the "
+                                                        "five-tips assessment template or a member template "
+                                                        "(check the header row)")])
+        entry["kind"] = kind
+        folder = data_dir / INPUT_DIRS[kind]
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = Staged(local, folder / safe_name(name))
+        try:
+            record = build(data_dir, db_path, boundaries=boundaries or last_boundaries(db_path or data_dir / "impact.duckdb"),
+                           with_example=with_example, log=log)
+        except BaseException:
+            staged.undo()
+            raise
+        staged.keep()
+    return {"archive": entry, "kind": kind, "run": record}
+
+
+def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_name: str | None = None,
+                  out_db: Path, boundaries: str | None = None, with_example: bool | None = None, log=print) -> str:
+    """Build what the database would become with this upload into ``out_db`` (a scratch copy of the
+    inputs; nothing under ``data_dir`` changes, nothing is archived). Returns the kind."""
+    path = Path(path)
+    name = original_name or path.name
+    problems = check_upload(name, path.stat().st_size)
+    if problems:
+        raise BuildError("upload refused", problems)
+    try:
+        kind = detect_kind(path)
+    except InputError as exc:
+        raise BuildError("upload refused", exc.problems) from None
+    if kind == "unknown":
+        raise BuildError("upload refused", [Problem(name, 1, None, "not a known template: expected the five-tips "
+                                                    "assessment template or a member template (check the header row)")])
+    with tempfile.TemporaryDirectory(prefix="bsim-preview-") as tmp:
+        scratch = scratch_copy(data_dir, Path(tmp))
+        folder = scratch / INPUT_DIRS[kind]
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / safe_name(name))
+        build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
+              with_example=with_example, log=log)
+    return kind

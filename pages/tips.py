@@ -1,0 +1,137 @@
+"""Five tips scorecard: 19 communes × 5 tips, small maps, commune detail, what changed."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import db, state, tips_db
+from dashboard import tips_view as tv
+from dashboard.context import page_context
+from dashboard.format import fmt_date
+from dashboard.maps import SHORT_NAMES
+
+ctx = page_context()
+_ = ctx._
+lang = ctx.lang
+
+st.title(_("Five tips scorecard"))
+st.markdown(_("The action plan asks each commune and its CPAS/OCMW five things. For each tip we judge 3 to 5 "
+              "concrete criteria, each with a dated status — none, committed, in progress or done — and the "
+              "evidence behind it. Where no public evidence exists the status is **unknown**: never guessed."))
+
+criteria = tips_db.criteria(ctx.ver)
+history = tips_db.history(ctx.ver)
+tips = db.tips(ctx.ver)
+communes = ctx.communes[ctx.communes["level"] == "commune"]
+codes = communes["nis_code"].tolist()
+latest = tv.latest(history.drop(columns="tip_id"))
+g = tv.grid(latest, criteria, codes)
+scores = tv.tip_scores(g)
+uses_example = bool((history["quality"] == "example").any())
+if uses_example:
+    st.warning(_("EXAMPLE DATA: part of these assessments are illustrative examples (marked “example”), not real "
+                 "assessments. Real assessments come from public sources, each linked."))
+
+with st.expander(_("How the scores are computed")):
+    st.markdown(_(
+        "For each commune and tip, over the tip's criteria (each with a weight):\n\n"
+        "- **Action score** = weighted share of criteria with a known status that are *done* (counts 1) or "
+        "*in progress* (counts ½).\n"
+        "- **Commitment score** = weighted share of criteria with a known status that are at least *committed* "
+        "(committed, in progress or done). Commitments and action are shown apart.\n"
+        "- **Coverage** = share of the weight whose status is known. Unknown criteria count neither for nor "
+        "against; with no known criterion the score is unknown (empty), never 0.\n\n"
+        "Real assessments come from dated public evidence (the year of the evidence, dated 1 July); the latest "
+        "assessment of each criterion counts."))
+
+tip_title = {int(r.tip_id): r[f"title_{lang}"] for _i, r in tips.iterrows()}
+tip_short = {t: _("Tip {n}", n=t) for t in tip_title}
+
+# ------------------------------------------------------------------ grid
+st.header(_("Scores per commune and tip"))
+score_names = {"action": _("Action score"), "commitment": _("Commitment score"), "coverage": _("Coverage")}
+score = state.select(_("Score shown"), list(tv.SCORES), "score", "action", format_func=score_names.get,
+                     widget=st.segmented_control)
+score = score or "action"
+table = tv.score_table(scores, communes, score, tip_short, (_("Commune (fr)"), _("Commune (nl)")))
+event = st.dataframe(
+    table, hide_index=True, key="grid", on_select="rerun", selection_mode="single-row",
+    column_order=[c for c in table.columns if c != "nis_code"],
+    column_config={tip_short[t]: st.column_config.NumberColumn(tip_short[t], help=tip_title[t], format="%.0f %%")
+                   for t in tip_short},
+)
+st.caption(_("{score} in %, latest assessment of each criterion. Empty = unknown (no known criterion). "
+             "Click a row to see the commune below; click a column header to sort.", score=score_names[score])
+           + " " + " · ".join(f"{tip_short[t]}: {tip_title[t]}" for t in tip_short))
+rows = event.selection.rows if event and event.selection else []
+if rows:
+    state.set_param("commune", table.iloc[rows[0]]["nis_code"])
+
+# ------------------------------------------------------------------ small maps
+st.header(_("Maps per tip"))
+sources_line = _("Sources: public evidence per criterion (see the commune detail)")
+cols = st.columns(3)
+for i, t in enumerate(sorted(tip_title)):
+    vals = scores[scores["tip_id"] == t][["nis_code", score]].rename(columns={score: "value"})
+    vals = vals.merge(communes[["nis_code", "name_fr", "name_nl"]], on="nis_code")
+    example = bool(scores.loc[scores["tip_id"] == t, "example"].any())
+    fig = tv.score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
+                            footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
+                            example=example, short_names=SHORT_NAMES.get(lang, SHORT_NAMES["fr"]))
+    with cols[i % 3]:
+        st.plotly_chart(fig, key=f"map_tip{t}", config={"displaylogo": False})
+st.caption(sources_line)
+
+# ------------------------------------------------------------------ commune detail
+st.header(_("Commune detail"))
+commune = state.select(_("Commune"), codes, "commune", codes[0], format_func=ctx.both_names)
+detail = tv.commune_criteria(g, commune, criteria, ctx.sources, lang, _)
+sc = scores[scores["nis_code"] == commune].set_index("tip_id")
+for t in sorted(tip_title):
+    st.subheader(f"{tip_short[t]} — {tip_title[t]}")
+    s = sc.loc[t]
+    m1, m2, m3 = st.columns(3)
+    pct = (lambda v: "—" if pd.isna(v) else f"{v * 100:.0f} %")
+    m1.metric(_("Action score"), pct(s["action"]))
+    m2.metric(_("Commitment score"), pct(s["commitment"]))
+    m3.metric(_("Coverage"), pct(s["coverage"]),
+              help=_("{k} of {n} criteria with a known status", k=int(s["n_known"]), n=int(s["n_criteria"])))
+    part = detail[detail["tip_id"] == t].drop(columns="tip_id")
+    order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality", "Before",
+             "Responsible level", "Note", "How it is judged"]
+    st.dataframe(part, hide_index=True, key=f"detail_{t}", column_order=[_(c) for c in order], column_config={
+        _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),
+        _("Committed"): st.column_config.CheckboxColumn(_("Committed"), help=_("committed, in progress or done")),
+        _("Done"): st.column_config.CheckboxColumn(_("Done")),
+    })
+if bool(sc["example"].any()):
+    st.caption(_("Rows of quality “example” are illustrative, not real assessments."))
+
+# ------------------------------------------------------------------ what changed
+st.header(_("What changed"))
+dates = tv.rounds(history)
+if not dates:
+    st.info(_("No assessments yet."))
+else:
+    since = state.select(_("Since the assessment round of"), dates[1:] or dates, "from",
+                         tv.default_since(dates), format_func=lambda d: fmt_date(d, lang),
+                         cast=lambda s: pd.Timestamp(s).date())
+    ch = tv.changes_since(history, since)
+    labels = criteria.set_index("criterion_id")[f"label_{lang}"]
+    change_names = {"new": _("first assessment"), "better": _("moved forward"), "worse": _("moved back")}
+    if ch.empty:
+        st.info(_("No change since then."))
+    else:
+        st.dataframe(pd.DataFrame({
+            _("Date"): ch["assessed_on"].dt.strftime("%Y-%m-%d"),
+            _("Commune"): [ctx.both_names(c) for c in ch["nis_code"]],
+            _("Tip"): [tip_short[int(t)] for t in ch["tip_id"]],
+            _("Criterion"): ch["criterion_id"].map(labels),
+            _("Before"): [tv.status_text(s, _) for s in ch["previous_status"]],
+            _("Now"): [tv.status_text(s, _) for s in ch["status"]],
+            _("Change"): ch["change"].map(change_names),
+            _("Evidence"): ch["evidence_url"],
+            _("Quality"): [_(q) for q in ch["quality"]],
+        }), hide_index=True, key="changes",
+            column_config={_("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open"))})
+        st.caption(_("{n} assessments after {date}.", n=len(ch), date=fmt_date(since, lang)))
