@@ -34,22 +34,22 @@ with st.sidebar:
 
 # (file, title msgid, icon, url path); a feature's page is listed once its file exists
 PAGES = [
-    ("pages/overview.py", N_("Overview"), "🏠", None),
-    ("pages/map.py", N_("Map explorer"), "🗺️", "map"),
-    ("pages/commune.py", N_("Commune profile"), "🏘️", "commune"),
-    ("pages/compare.py", N_("Compare"), "📊", "compare"),
-    ("pages/jobs.py", N_("Jobs"), "🧑‍🔧", "jobs"),
-    ("pages/reuse.py", N_("Re-use & waste"), "♻️", "reuse"),
-    ("pages/operators.py", N_("Operators"), "📍", "operators"),
-    ("pages/tips.py", N_("Five tips scorecard"), "✅", "tips"),
-    ("pages/sources.py", N_("Data & sources"), "📚", "sources"),
+    ("views/overview.py", N_("Overview"), "🏠", None),
+    ("views/map.py", N_("Map explorer"), "🗺️", "map"),
+    ("views/commune.py", N_("Commune profile"), "🏘️", "commune"),
+    ("views/compare.py", N_("Compare"), "📊", "compare"),
+    ("views/jobs.py", N_("Jobs"), "🧑‍🔧", "jobs"),
+    ("views/reuse.py", N_("Re-use & waste"), "♻️", "reuse"),
+    ("views/operators.py", N_("Operators"), "📍", "operators"),
+    ("views/tips.py", N_("Five tips scorecard"), "✅", "tips"),
+    ("views/sources.py", N_("Data & sources"), "📚", "sources"),
 ]
 pages = [st.Page(path, title=_(title), icon=icon, url_path=url, default=url is None)
          for path, title, icon, url in PAGES if (ROOT / path).exists()]
-if (ROOT / "pages/editor.py").exists():
+if (ROOT / "views/editor.py").exists():
     from dashboard.auth import editor_page_visible
     if editor_page_visible():
-        pages.append(st.Page("pages/editor.py", title=_("Editor"), icon="✏️", url_path="editor"))
+        pages.append(st.Page("views/editor.py", title=_("Editor"), icon="✏️", url_path="editor"))
 page = st.navigation(pages)
 
 try:

@@ -1,4 +1,4 @@
-"""Commune profile: pure helpers (DataFrames in, DataFrames/strings out) for ``pages/commune.py``.
+"""Commune profile: pure helpers (DataFrames in, DataFrames/strings out) for ``views/commune.py``.
 
 Key figures of one commune (latest value, region value, honest rank, change since the previous
 year, source and quality), its series against the region, and the scoped figures and operators

@@ -1,4 +1,4 @@
-"""Compare page: pure helpers (DataFrames in/out) for ``pages/compare.py`` — ranking and scatter
+"""Compare page: pure helpers (DataFrames in/out) for ``views/compare.py`` — ranking and scatter
 frames with denominators, multi-commune series, and the inputs of 'communes like this one'."""
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ Update the catalogues after adding strings::
     pybabel extract -F babel.cfg -k N_ -o /tmp/messages.pot .
     pybabel update -i /tmp/messages.pot -d locales --ignore-obsolete
 
-``tests/test_i18n.py`` fails when a ``_("…")`` string used in ``dashboard/``, ``pages/`` or
+``tests/test_i18n.py`` fails when a ``_("…")`` string used in ``dashboard/``, ``views/`` or
 ``app.py`` has no French or Dutch translation.
 """
 from __future__ import annotations
@@ -183,12 +183,12 @@ def both_names(row, lang: str) -> str:
 
 
 def missing_msgids(root: Path | None = None) -> dict[str, list[str]]:
-    """Strings marked with _()/N_()/ngettext in dashboard/, pages/ and app.py with no translation,
+    """Strings marked with _()/N_()/ngettext in dashboard/, views/ and app.py with no translation,
     per language (``python -m dashboard.i18n`` prints them)."""
     from babel.messages.extract import extract_from_dir
 
     root = root or LOCALES_DIR.parent
-    method_map = [("dashboard/**.py", "python"), ("pages/**.py", "python"), ("app.py", "python")]
+    method_map = [("dashboard/**.py", "python"), ("views/**.py", "python"), ("app.py", "python")]
     keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
     used = set()
     for _f, _l, msg, _c, _x in extract_from_dir(str(root), method_map=method_map, keywords=keywords):

@@ -52,7 +52,7 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
                             config=CHART_CONFIG)
     nis = maps.selected_commune(event)
     if nis and nis in set(df["nis_code"]):
-        st.switch_page("pages/commune.py", query_params={"commune": nis, "lang": lang})
+        st.switch_page("views/commune.py", query_params={"commune": nis, "lang": lang})
     st.caption(_("Click a commune on the map to open its profile") + " · " + row[f"description_{lang}"])
     table = iv.table_frame(df, lang, value_label=_("Value"), unit=meta.unit_label, sources=ctx.sources)
     with st.expander(_("Table")):
@@ -106,7 +106,7 @@ def public_block(ctx, ids, *, key: str) -> None:
 
 def commune_section(ctx, nis: str) -> None:
     """The impact block of the commune profile: member jobs / re-use figures and the operators located there.
-    Call from pages/commune.py: ``impact_ui.commune_section(ctx, nis)``."""
+    Call from views/commune.py: ``impact_ui.commune_section(ctx, nis)``."""
     _, lang = ctx._, ctx.lang
     ids = [i for i in ctx.indicators.index if str(i).startswith("member_")]
     obs = pd.concat([db.observations(ctx.ver, i).assign(indicator_id=i) for i in ids], ignore_index=True) \
@@ -128,5 +128,5 @@ def commune_section(ctx, nis: str) -> None:
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
     if len(ops):
         st.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
-    st.page_link("pages/operators.py", label=_("Operators map and directory"), icon="📍",
+    st.page_link("views/operators.py", label=_("Operators map and directory"), icon="📍",
                  query_params={"lang": lang, "communes": nis})

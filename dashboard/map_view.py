@@ -65,8 +65,8 @@ def tip_link(indicators: pd.DataFrame, tip_id: int, lang: str) -> tuple[str, dic
     """(page, query_params) of a tip's link: map explorer on its indicator, else Data & sources."""
     ind = tip_indicator(indicators, tip_id)
     if ind is None:
-        return "pages/sources.py", {"lang": lang}
-    return "pages/map.py", {"indicator": ind, "lang": lang}
+        return "views/sources.py", {"lang": lang}
+    return "views/map.py", {"indicator": ind, "lang": lang}
 
 
 def commune_link(nis_code: str, lang: str, indicator: str | None = None) -> dict:

@@ -74,7 +74,7 @@ def _app(user: dict | None, with_auth: bool = True, lang: str = "en") -> AppTest
 
 def _nav_has_editor(at: AppTest) -> bool:
     try:
-        at.switch_page("pages/editor.py")
+        at.switch_page("views/editor.py")
         at.run()
     except Exception:
         return False
@@ -114,7 +114,7 @@ def test_logged_in_not_on_list(env):
 def test_editor_flow(env):
     db = env / "impact.duckdb"
     at = _app({"is_logged_in": True, "email": "editor@example.org"})
-    at.switch_page("pages/editor.py")
+    at.switch_page("views/editor.py")
     at.run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Editor"]

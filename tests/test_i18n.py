@@ -8,7 +8,7 @@ from dashboard.i18n import LANGS, _read, catalog, pick_language, po_path, transl
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-METHOD_MAP = [("dashboard/**.py", "python"), ("pages/**.py", "python"), ("app.py", "python")]
+METHOD_MAP = [("dashboard/**.py", "python"), ("views/**.py", "python"), ("app.py", "python")]
 
 
 def _po(lang):

@@ -53,8 +53,8 @@ def test_tip_indicator_prefers_rates_with_enough_communes():
     assert mv.tip_indicator(inds, 1) == "t1_rate"          # rate (10 communes) before a count (19)
     assert mv.tip_indicator(inds, 2) is None               # no commune data
     assert mv.tip_indicator(inds, 5) is None               # fewer than 5 communes
-    assert mv.tip_link(inds, 1, "nl") == ("pages/map.py", {"indicator": "t1_rate", "lang": "nl"})
-    assert mv.tip_link(inds, 2, "fr") == ("pages/sources.py", {"lang": "fr"})
+    assert mv.tip_link(inds, 1, "nl") == ("views/map.py", {"indicator": "t1_rate", "lang": "nl"})
+    assert mv.tip_link(inds, 2, "fr") == ("views/sources.py", {"lang": "fr"})
 
 
 def test_commune_link_and_years():

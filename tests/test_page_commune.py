@@ -17,18 +17,18 @@ pytestmark = pytest.mark.skipif(not DB.exists(), reason="data/impact.duckdb not 
 @pytest.fixture(scope="module")
 def app_file(tmp_path_factory) -> Path:
     """app.py itself when every page it lists exists; otherwise (other pages still being written)
-    a copy of app.py next to a pages/ folder with our pages and empty stand-ins for the others."""
-    if all((ROOT / "pages" / p).exists() for p in PAGES):
+    a copy of app.py next to a views/ folder with our pages and empty stand-ins for the others."""
+    if all((ROOT / "views" / p).exists() for p in PAGES):
         return ROOT / "app.py"
     tmp = tmp_path_factory.mktemp("app")
-    (tmp / "pages").mkdir()
+    (tmp / "views").mkdir()
     shutil.copy(ROOT / "app.py", tmp / "app.py")
     for p in PAGES:
-        src = ROOT / "pages" / p
+        src = ROOT / "views" / p
         if src.exists():
-            shutil.copy(src, tmp / "pages" / p)
+            shutil.copy(src, tmp / "views" / p)
         else:
-            (tmp / "pages" / p).write_text("import streamlit as st\nst.write('stand-in')\n")
+            (tmp / "views" / p).write_text("import streamlit as st\nst.write('stand-in')\n")
     return tmp / "app.py"
 
 
@@ -36,7 +36,7 @@ def _run(app_file: Path, page: str, lang: str, **params) -> AppTest:
     at = AppTest.from_file(str(app_file), default_timeout=60)
     at.query_params["lang"] = lang
     at.run()  # registers the st.navigation pages (switch_page needs their url paths)
-    at.switch_page(f"pages/{page}")
+    at.switch_page(f"views/{page}")
     at.query_params["lang"] = lang
     for k, v in params.items():
         at.query_params[k] = v

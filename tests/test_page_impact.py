@@ -45,8 +45,8 @@ def _texts(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("page, title", [("pages/jobs.py", "Jobs created"), ("pages/reuse.py", "Re-use & waste"),
-                                         ("pages/operators.py", "Operators")])
+@pytest.mark.parametrize("page, title", [("views/jobs.py", "Jobs created"), ("views/reuse.py", "Re-use & waste"),
+                                         ("views/operators.py", "Operators")])
 def test_pages_render_with_example_marks(page, title, lang):
     _ = translator(lang)
     at = _run(page, lang)
@@ -54,19 +54,19 @@ def test_pages_render_with_example_marks(page, title, lang):
     assert _(title) in [t.value for t in at.title]
     if _has_example():
         assert example_mark(lang) in text  # the banner on the page
-    if page != "pages/operators.py":
+    if page != "views/operators.py":
         assert _("Public figures (regional or organisation-wide)") in text
         assert len(at.metric) >= 2
     assert len(at.dataframe) >= 1
 
 
 def test_jobs_page_url_state():
-    at = _run("pages/jobs.py", "en", commune="21001", year="2023", indicator="member_jobs_per_1000_unemployed")
+    at = _run("views/jobs.py", "en", commune="21001", year="2023", indicator="member_jobs_per_1000_unemployed")
     assert at.query_params["commune"] == ["21001"] or at.query_params["commune"] == "21001"
 
 
 def test_operators_search_filters():
-    at = _run("pages/operators.py", "fr", q="Petits Riens")
+    at = _run("views/operators.py", "fr", q="Petits Riens")
     df = at.dataframe[0].value
     assert len(df) >= 1 and all("petits riens" in " ".join(map(str, r)).lower() for r in df.itertuples())
 

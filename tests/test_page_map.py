@@ -44,7 +44,7 @@ def _texts(at: AppTest) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_overview(lang):
-    at = _run("pages/overview.py", lang=lang)
+    at = _run("views/overview.py", lang=lang)
     (year, value), = _sql("SELECT year, value FROM observation WHERE nis_code = '04000' "
                           "AND indicator_id = 'population_1jan' ORDER BY year DESC LIMIT 1")
     expected = fmt_number(value, lang, 0)
@@ -62,7 +62,7 @@ def test_overview(lang):
 
 
 def test_map_page_nl_url_state():
-    at = _run("pages/map.py", indicator="onem_unemployment_rate_annual_avg", year="2025", lang="nl")
+    at = _run("views/map.py", indicator="onem_unemployment_rate_annual_avg", year="2025", lang="nl")
     label, = _sql("SELECT label_nl FROM indicator WHERE indicator_id = 'onem_unemployment_rate_annual_avg'")
     ind_box = at.selectbox(key="url_indicator")
     assert label[0] in ind_box.format_func(ind_box.value)
@@ -76,24 +76,24 @@ def test_map_page_nl_url_state():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_map_page_languages(lang):
-    at = _run("pages/map.py", lang=lang)
+    at = _run("views/map.py", lang=lang)
     assert at.selectbox(key="url_indicator").value
     assert len(at.metric) == 1  # the regional value beside the map
 
 
 def test_total_without_denominator_is_ranked_not_mapped():
-    at = _run("pages/map.py", indicator="population_1jan", denominator="none", lang="fr")
+    at = _run("views/map.py", indicator="population_1jan", denominator="none", lang="fr")
     assert at.selectbox(key="url_denominator").value == "none"
     assert at.info and "dénominateur" in at.info[0].value
     assert len(at.dataframe) >= 1  # the table under the ranking
     # with the default denominator the same total is mapped (no info message)
-    at2 = _run("pages/map.py", indicator="population_1jan", lang="fr")
+    at2 = _run("views/map.py", indicator="population_1jan", lang="fr")
     assert at2.selectbox(key="url_denominator").value != "none"
     assert not at2.info
 
 
 def test_table_view_and_change_section():
-    at = _run("pages/map.py", indicator="onem_unemployment_rate_annual_avg", year="2025", view="table",
+    at = _run("views/map.py", indicator="onem_unemployment_rate_annual_avg", year="2025", view="table",
               **{"from": "2017", "lang": "en"})
     assert at.selectbox(key="url_from").value == 2017
     assert len(at.dataframe) == 2  # the map's table and the change table
@@ -103,7 +103,7 @@ def test_table_view_and_change_section():
 
 
 def test_tile_view_keeps_url_state():
-    at = _run("pages/map.py", indicator="establishment_units", year="2020", view="tile", method="natural_breaks",
+    at = _run("views/map.py", indicator="establishment_units", year="2020", view="tile", method="natural_breaks",
               lang="en")
     qp = at.query_params
     assert qp["indicator"] == "establishment_units" and qp["year"] == "2020"

@@ -20,7 +20,7 @@ def _run(lang: str, **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
     at.run()  # run once so st.navigation registers the pages, then switch
-    at.switch_page("pages/sources.py")
+    at.switch_page("views/sources.py")
     for k, v in params.items():
         at.query_params[k] = v
     at.run()

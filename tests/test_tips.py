@@ -153,7 +153,7 @@ def test_tips_page(lang):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
     at.run()
-    at.switch_page("pages/tips.py")
+    at.switch_page("views/tips.py")
     at.query_params["commune"] = "21004"
     at.run()
     assert not at.exception, at.exception

@@ -40,7 +40,7 @@ with st.expander(_("Key figures as a table")):
     st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
                  width="stretch")
 if st.button(_("Compare this commune with the others")):
-    st.switch_page("pages/compare.py", query_params={"commune": nis, "lang": lang})
+    st.switch_page("views/compare.py", query_params={"commune": nis, "lang": lang})
 
 # ------------------------------------------------------------------ time series
 st.subheader(_("Over time: the commune and the region"))

@@ -53,8 +53,8 @@ if ind_id in ctx.indicators.index:
         st.caption(_("Click a commune on the map to open its profile"))
         nis = maps.selected_commune(event)
         if nis in set(df["nis_code"]):
-            st.switch_page("pages/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
-        st.page_link("pages/map.py", label=_("Open in the map explorer"), icon="🗺️",
+            st.switch_page("views/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
+        st.page_link("views/map.py", label=_("Open in the map explorer"), icon="🗺️",
                      query_params={"indicator": ind_id, "year": str(year), "lang": lang})
 
 # ----------------------------------------------------------------------------- five tips
@@ -65,7 +65,7 @@ for tip in tips.itertuples():
     with st.container(border=True):
         st.markdown(f"**{_('Tip {n}', n=tip.tip_id)} · {getattr(tip, f'title_{lang}')}**")
         st.markdown(getattr(tip, f"summary_{lang}"))
-        if page == "pages/map.py":
+        if page == "views/map.py":
             label = _("On the map: {indicator}", indicator=ctx.label(params["indicator"]))
             st.page_link(page, label=label, icon="🗺️", query_params=params)
         else:

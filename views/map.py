@@ -60,7 +60,7 @@ def meta_for(y: int, region_value):
 def open_commune_on_click(event, codes) -> None:
     nis = maps.selected_commune(event)
     if nis in codes:
-        st.switch_page("pages/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
+        st.switch_page("views/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
 
 
 def show_table(df, meta, key: str) -> None:
