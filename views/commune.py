@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import commune_view as cv
-from dashboard import data, db, figures, state
+from dashboard import data, db, figures, impact_ui, state
 from dashboard.context import page_context
 
 ctx = page_context()
@@ -82,9 +82,7 @@ if scoped.empty:
 else:
     st.dataframe(scoped, hide_index=True, width="stretch")
 
-st.subheader(_("Operators located in the commune"))
-ops = cv.operators_for_commune(db.operators(ctx.ver), ctx.sources, nis, lang)
-if ops.empty:
-    st.info(_("None found"))
-else:
-    st.dataframe(ops, hide_index=True, width="stretch")
+# jobs, re-use and operator sites (member and directory data, example data marked)
+impact_ui.commune_section(ctx, nis)
+
+st.page_link("views/tips.py", label=_("Five tips scorecard"), icon="✅", query_params={"lang": lang, "commune": nis})
