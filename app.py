@@ -1,16 +1,14 @@
 """Brussels Social Impact Monitor — entry point: navigation, language, shared state in the URL."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from dashboard import db
+from dashboard.auth import editor_page_visible
+from dashboard.embed import is_embed_request
 from dashboard.i18n import LANGS, N_, pick_language, translator
 
-ROOT = Path(__file__).resolve().parent
-
-st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon=":material/monitoring:", layout="wide")
 
 LANG_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
@@ -28,29 +26,33 @@ st.session_state["lang_widget"] = lang
 st.query_params["lang"] = lang
 _ = translator(lang)
 
-with st.sidebar:
-    st.segmented_control(_("Language"), LANGS, key="lang_widget", format_func=LANG_NAMES.get, on_change=_set_lang,
-                         selection_mode="single")
+# the embed view (one chart or card for other websites) runs alone: no navigation, no sidebar
+EMBED = is_embed_request(st.query_params, st.context.url)
+if not EMBED:
+    with st.sidebar:
+        st.segmented_control(_("Language"), LANGS, key="lang_widget", format_func=LANG_NAMES.get,
+                             on_change=_set_lang, selection_mode="single")
 
-# (file, title msgid, icon, url path); a feature's page is listed once its file exists
+# (file, title msgid, icon, url path): the URLs are part of the product (people paste them in articles)
 PAGES = [
-    ("views/overview.py", N_("Overview"), "🏠", None),
-    ("views/map.py", N_("Map explorer"), "🗺️", "map"),
-    ("views/commune.py", N_("Commune profile"), "🏘️", "commune"),
-    ("views/compare.py", N_("Compare"), "📊", "compare"),
-    ("views/jobs.py", N_("Jobs"), "🧑‍🔧", "jobs"),
-    ("views/reuse.py", N_("Re-use & waste"), "♻️", "reuse"),
-    ("views/operators.py", N_("Operators"), "📍", "operators"),
-    ("views/tips.py", N_("Five tips scorecard"), "✅", "tips"),
-    ("views/sources.py", N_("Data & sources"), "📚", "sources"),
+    ("views/overview.py", N_("Overview"), ":material/home:", None),
+    ("views/map.py", N_("Map explorer"), ":material/map:", "map"),
+    ("views/commune.py", N_("Commune profile"), ":material/location_city:", "commune"),
+    ("views/compare.py", N_("Compare"), ":material/bar_chart:", "compare"),
+    ("views/jobs.py", N_("Jobs"), ":material/work:", "jobs"),
+    ("views/reuse.py", N_("Re-use & waste"), ":material/recycling:", "reuse"),
+    ("views/operators.py", N_("Operators"), ":material/storefront:", "operators"),
+    ("views/tips.py", N_("Five tips scorecard"), ":material/checklist:", "tips"),
+    ("views/sources.py", N_("Data & sources"), ":material/menu_book:", "sources"),
 ]
-pages = [st.Page(path, title=_(title), icon=icon, url_path=url, default=url is None)
-         for path, title, icon, url in PAGES if (ROOT / path).exists()]
-if (ROOT / "views/editor.py").exists():
-    from dashboard.auth import editor_page_visible
-    if editor_page_visible():
-        pages.append(st.Page("views/editor.py", title=_("Editor"), icon="✏️", url_path="editor"))
-page = st.navigation(pages)
+pages = [st.Page(path, title=_(title), icon=icon, url_path=url, default=url is None) for path, title, icon, url in PAGES]
+if not EMBED and editor_page_visible():
+    pages.append(st.Page("views/editor.py", title=_("Editor"), icon=":material/edit:", url_path="editor"))
+if EMBED:
+    page = st.navigation([st.Page("views/embed.py", title=_("Embed"), url_path="embed", default=True)],
+                         position="hidden")
+else:
+    page = st.navigation(pages)
 
 try:
     db.version()

@@ -140,6 +140,11 @@ def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             "label_full": label if short_unit or not unit else f"{label} ({unit})", "value": value,
             "delta": delta, "caption": " · ".join(bits), "help": ind.get(f"description_{lang}") or None,
             "delta_color": {"higher_better": "normal", "lower_better": "inverse"}.get(ind["direction"], "off"),
+            # for 'Cite this figure'
+            "year": None if missing else int(r["year"]),
+            "value_unit": None if missing else fmt_value(r["value"], lang, dec, unit),
+            "source": publisher_label(sources, r["source_id"]) if not missing else "",
+            "quality": r["quality"] if not missing else "",
         })
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from . import chart
 from . import data, db, export, figures, impact_db, maps, state
 from . import impact_view as iv
 from .format import fmt_value
@@ -48,7 +49,7 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
                            style="geo" if ctx.geojson_url else "tile")
     fig.update_layout(height=540)
-    event = st.plotly_chart(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points",
+    event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points",
                             config=CHART_CONFIG)
     nis = maps.selected_commune(event)
     if nis and nis in set(df["nis_code"]):
@@ -87,7 +88,7 @@ def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
     meta = data.indicator_meta(row, lang, sources=ctx.sources, source_ids=";".join(
         dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"],
         quality=quality, is_example=quality == "example")
-    st.plotly_chart(figures.time_series(frame, lang=lang, meta=meta, communes=codes), key=key, config=CHART_CONFIG)
+    chart.show(figures.time_series(frame, lang=lang, meta=meta, communes=codes), key=key, config=CHART_CONFIG)
 
 
 def public_block(ctx, ids, *, key: str) -> None:

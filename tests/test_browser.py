@@ -104,7 +104,7 @@ def test_language_switch_and_reload_keep_the_view(page, server, tmp_path):
     wait_ready(page)
     main = page.locator("[data-testid='stMain']")
     assert "Ixelles" in main.inner_text()
-    page.get_by_role("button", name="Nederlands").first.click()
+    page.locator("[data-testid='stSidebar']").get_by_text("Nederlands", exact=True).first.click()
     wait_ready(page)
     page.wait_for_function("() => location.search.includes('lang=nl')", timeout=15_000)
     assert params(page)["lang"] == "nl" and params(page)["commune"] == "21009"

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import chart
 from dashboard import commune_view as cv
-from dashboard import data, db, figures, impact_ui, state
+from dashboard import cite, data, db, figures, fiche, impact_ui, state
 from dashboard.context import page_context
 
 ctx = page_context()
@@ -20,6 +21,8 @@ with st.sidebar:
 title, english = cv.header_names(ctx.communes, nis)
 st.title(title)
 st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
+view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
+fiche.commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 
 # ------------------------------------------------------------------ key figures
 st.subheader(_("Key figures"))
@@ -36,6 +39,11 @@ for start in range(0, len(cards), 4):
             st.metric(card["label"], card["value"], delta=card["delta"], delta_color=card["delta_color"],
                       label_visibility="collapsed")
             st.caption(card["caption"])
+            if card["year"] is not None:
+                cite.cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
+                                                year=card["year"], where=ctx.both_names(nis), source=card["source"],
+                                                quality=_(card["quality"]), url=view_link),
+                                  key=f"cite_{card['indicator_id']}", lang=lang)
 with st.expander(_("Key figures as a table")):
     st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
                  width="stretch")
@@ -60,7 +68,7 @@ else:
     total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
     if len(mine["year"].unique()) > 1:
         drawn = series[series["nis_code"] == nis] if total else series
-        st.plotly_chart(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series",
+        chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series",
                         config={"displaylogo": False})
         if total:
             st.caption(_("A total: the regional total is in the table below, not on the chart."))

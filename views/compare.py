@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import chart
 from dashboard import compare_view as cmp
 from dashboard import commune_view as cv
 from dashboard import data, db, figures, state
@@ -50,7 +51,7 @@ else:
     meta = data.indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
                                source_ids=";".join(dict.fromkeys(";".join(year_rows["source_ids"]).split(";")))
                                or None, region_value=region)
-    st.plotly_chart(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking", config=config)
+    chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking", config=config)
 
 # ------------------------------------------------------------------ (b) scatter
 st.subheader(_("Two indicators"))
@@ -72,7 +73,7 @@ else:
     my = data.indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
     short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
     short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
-    st.plotly_chart(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter",
+    chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter",
                     config=config)
     st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
                            f"y: {_('Source: {source}', source=my.source_label)}"]))
@@ -91,7 +92,7 @@ if series.empty or not chosen:
 else:
     smeta = data.indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
                                 where=cmp.names_list(ctx.communes, chosen, lang))
-    st.plotly_chart(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series",
+    chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series",
                     config=config)
 
 # ------------------------------------------------------------------ (d) communes like this one

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import chart
 from dashboard import data, impact_db, impact_ui, state
 from dashboard import impact_view as iv
 from dashboard.context import page_context
@@ -57,7 +58,7 @@ else:
                         source_label=data.source_label(ctx.sources, ";".join(dict.fromkeys(
                             jobs.loc[jobs["year"] == year, "source_id"]))),
                         quality=quality, year=year, where=where, is_example=quality == "example")
-    st.plotly_chart(iv.jobs_breakdown_figure(bd, lang=lang, meta=meta), key="jobs_breakdown",
+    chart.show(iv.jobs_breakdown_figure(bd, lang=lang, meta=meta), key="jobs_breakdown",
                     config=impact_ui.CHART_CONFIG)
 
 impact_ui.public_block(ctx, iv.JOBS_PUBLIC, key="jobs_public")

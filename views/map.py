@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import chart, cite
+from dashboard.format import fmt_value
 from dashboard import data, db, figures, map_view, maps, state
 from dashboard.context import page_context
 from dashboard.meta import mappable
@@ -81,6 +83,11 @@ with side:
     st.metric(r_label, r_value, border=True, help=r_label)
     if region_value is None:
         st.caption(_("No regional figure published for this year"))
+    else:
+        cite.cite_popover(cite.citation(
+            lang=lang, figure=meta.title, value=fmt_value(region_value, lang, meta.decimals, meta.unit_label),
+            year=year, where=_("Brussels-Capital Region"), source=meta.source_label, quality=_(meta.quality),
+            url=cite.view_url(cite.base_url(st.context.url), "map", dict(st.query_params))), key="cite_region", lang=lang)
     st.caption(" · ".join(p for p in [_("Unit: {unit}", unit=meta.unit_label) if meta.unit_label else "",
                                        str(year), meta.source_label, _(meta.quality)] if p))
     desc = row.get(f"description_{lang}")
@@ -94,7 +101,7 @@ with main:
     if not is_mappable:
         st.info(_("This indicator is a total: choose a denominator to map it"))
         # the region of a total is the sum of the communes: no reference line, it would flatten the bars
-        st.plotly_chart(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking",
+        chart.show(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking",
                         config=CHART_CONFIG)
         show_table(df, meta, "table_main")
     elif view == "table":
@@ -105,7 +112,7 @@ with main:
             fig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
         else:
             map_view.legend_outside(fig)
-        event = st.plotly_chart(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
+        event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
                                 selection_mode="points", config=CHART_CONFIG)
         st.caption(_("Click a commune on the map to open its profile"))
         open_commune_on_click(event, codes)
@@ -134,7 +141,7 @@ else:
             cfig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
         else:
             map_view.legend_outside(cfig)
-        cevent = st.plotly_chart(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
+        cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
                                  selection_mode="points", config=CHART_CONFIG)
         open_commune_on_click(cevent, codes)
         with st.expander(_("Table")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import chart
 from dashboard import export, impact_db, impact_ui, state
 from dashboard import impact_view as iv
 from dashboard.context import page_context
@@ -41,7 +42,7 @@ quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
                  source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
                  is_example=quality == "example", year=None)
-st.plotly_chart(iv.operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map",
+chart.show(iv.operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map",
                 config=impact_ui.CHART_CONFIG)
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))

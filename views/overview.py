@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import chart
 from dashboard import data, db, map_view, maps
 from dashboard.context import page_context
 
@@ -48,7 +49,7 @@ if ind_id in ctx.indicators.index:
             fig.update_layout(map_zoom=map_view.GEO_ZOOM)
         else:
             map_view.legend_outside(fig)
-        event = st.plotly_chart(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points",
+        event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points",
                                 config={"displaylogo": False})
         st.caption(_("Click a commune on the map to open its profile"))
         nis = maps.selected_commune(event)

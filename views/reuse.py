@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import chart
 from dashboard import data, impact_db, impact_ui, state
 from dashboard import impact_view as iv
 from dashboard.context import page_context
@@ -57,6 +58,6 @@ meta = iv.ChartMeta(title="", unit_label=ctx.indicators.loc["member_reused_t", f
                     source_label=data.source_label(ctx.sources, ";".join(dict.fromkeys(
                         flows.loc[flows["year"] == year, "source_id"]))),
                     quality=quality, year=year, where=where, is_example=quality == "example")
-st.plotly_chart(iv.streams_figure(bd, lang=lang, meta=meta), key="reuse_streams", config=impact_ui.CHART_CONFIG)
+chart.show(iv.streams_figure(bd, lang=lang, meta=meta), key="reuse_streams", config=impact_ui.CHART_CONFIG)
 
 impact_ui.public_block(ctx, iv.REUSE_PUBLIC, key="reuse_public")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import chart
 from dashboard import db, state, tips_db
 from dashboard import tips_view as tv
 from dashboard.context import page_context
@@ -79,7 +80,7 @@ for i, t in enumerate(sorted(tip_title)):
                             footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
                             example=example, short_names=SHORT_NAMES.get(lang, SHORT_NAMES["fr"]))
     with cols[i % 3]:
-        st.plotly_chart(fig, key=f"map_tip{t}", config={"displaylogo": False})
+        chart.show(fig, key=f"map_tip{t}", config={"displaylogo": False})
 st.caption(sources_line)
 
 # ------------------------------------------------------------------ commune detail

@@ -1,0 +1,39 @@
+"""Embed view: one chart or one commune card, no navigation (app.py hides it for embed requests)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import cite, data, db, images
+from dashboard import embed as em
+from dashboard.context import page_context
+
+ctx = page_context()
+_ = ctx._
+lang = ctx.lang
+
+spec = em.parse_embed(st.query_params, ctx.indicators, ctx.communes,
+                      years_for=lambda i: data.years_with_data(db.observations(ctx.ver, i)), default_lang=lang)
+base = cite.base_url(st.context.url)
+
+if spec.chart == "card":
+    card = em.build_card(spec, ctx.ver)
+    st.subheader(card["title"])
+    if card["english"]:
+        st.caption(card["english"])
+    if card["is_example"]:
+        st.warning(_("EXAMPLE DATA") + " — " + _("Example data — illustrative, not real figures"))
+    cols = st.columns(2)
+    for i, c in enumerate(card["cards"]):
+        with cols[i % 2].container(border=True):
+            st.metric(c["label_full"], c["value"], delta=c["delta"], delta_color=c["delta_color"], help=c["help"])
+            st.caption(c["caption"])
+else:
+    fig = em.build_chart(spec, ctx.ver, geojson_url=ctx.geojson_url, tiles=ctx.tiles)
+    if fig is None:
+        st.info(_("No data"))
+    else:
+        st.plotly_chart(fig, key="embed_chart", config={"displaylogo": False})
+        images.image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
+
+open_label = _("Open in the monitor")
+st.caption(_("Brussels Social Impact Monitor") + " · " + f"[{open_label}]({em.full_view_url(base, spec)})")
