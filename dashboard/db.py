@@ -70,7 +70,9 @@ def indicators(ver: str) -> pd.DataFrame:
         "SELECT i.*, u.label_fr AS unit_fr, u.label_nl AS unit_nl, u.label_en AS unit_en, "
         "  (SELECT count(*) FROM observation o WHERE o.indicator_id = i.indicator_id) AS n_obs, "
         "  (SELECT count(DISTINCT nis_code) FROM observation o WHERE o.indicator_id = i.indicator_id "
-        "     AND o.nis_code <> '04000') AS n_communes "
+        "     AND o.nis_code <> '04000') AS n_communes, "
+        "  (SELECT count(*) FROM observation o WHERE o.indicator_id = i.indicator_id AND o.quality = 'example') "
+        "     AS n_example "
         "FROM indicator i JOIN unit u USING (unit_id) ORDER BY sort_order, indicator_id", ver=ver).set_index(
         "indicator_id", drop=False)
 

@@ -17,7 +17,7 @@ CHART_CONFIG = {"displaylogo": False}
 def example_banner(ctx) -> None:
     _ = ctx._
     st.warning(example_mark(ctx.lang) + ". " + _("Build without example data: `python -m etl build --no-example`."),
-               icon="⚠️")
+               icon=":material/warning:")
 
 
 def member_obs(ctx, indicator_id: str) -> pd.DataFrame:
@@ -129,5 +129,5 @@ def commune_section(ctx, nis: str) -> None:
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
     if len(ops):
         st.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
-    st.page_link("views/operators.py", label=_("Operators map and directory"), icon="📍",
+    st.page_link("views/operators.py", label=_("Operators map and directory"), icon=":material/storefront:",
                  query_params={"lang": lang, "communes": nis})

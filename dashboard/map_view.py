@@ -50,14 +50,16 @@ def indicator_option_label(row: pd.Series, lang: str) -> str:
 
 def tip_indicator(indicators: pd.DataFrame, tip_id: int, min_communes: int = 5) -> str | None:
     """The indicator a tip links to in the map explorer: topic ``tip<n>`` with data for at least
-    ``min_communes`` communes, rates before averages, flags and totals, then most communes, then
-    catalogue order. None when the tip has no such indicator (link to Data & sources instead)."""
+    ``min_communes`` communes, real figures before example data, rates before averages, flags and
+    totals, then most communes, then catalogue order. None when the tip has no such indicator (link to Data & sources instead)."""
     d = indicators[(indicators["topic"] == f"tip{int(tip_id)}")
                    & (indicators["n_communes"].fillna(0) >= min_communes)].copy()
     if d.empty:
         return None
     d["_kind"] = d["kind"].map(KIND_PRIORITY).fillna(9)
-    d = d.sort_values(["_kind", "n_communes", "sort_order"], ascending=[True, False, True])
+    # real figures before example data
+    d["_example"] = (d["n_example"].fillna(0) > 0) if "n_example" in d else False
+    d = d.sort_values(["_example", "_kind", "n_communes", "sort_order"], ascending=[True, True, False, True])
     return str(d["indicator_id"].iloc[0])
 
 

@@ -162,3 +162,10 @@ def test_metric_texts():
     assert mv.metric_texts("Région", 12.34, "fr", 1, "%") == ("Région", "12,3\u00a0%")
     assert mv.metric_texts("Gewest", 1255834, "nl", 0, "personen") == ("Gewest (personen)", "1.255.834")
     assert mv.metric_texts("Region", None, "en", 0, "persons")[1] == "—"
+
+
+def test_tip_indicator_prefers_real_figures_over_example_data():
+    inds = _indicators()
+    inds["n_example"] = 0
+    inds.loc[inds["indicator_id"] == "t1_rate", "n_example"] = 10   # the rate is example data only
+    assert mv.tip_indicator(inds, 1) != "t1_rate"

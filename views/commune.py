@@ -93,4 +93,4 @@ else:
 # jobs, re-use and operator sites (member and directory data, example data marked)
 impact_ui.commune_section(ctx, nis)
 
-st.page_link("views/tips.py", label=_("Five tips scorecard"), icon="✅", query_params={"lang": lang, "commune": nis})
+st.page_link("views/tips.py", label=_("Five tips scorecard"), icon=":material/checklist:", query_params={"lang": lang, "commune": nis})

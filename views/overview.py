@@ -55,7 +55,7 @@ if ind_id in ctx.indicators.index:
         nis = maps.selected_commune(event)
         if nis in set(df["nis_code"]):
             st.switch_page("views/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
-        st.page_link("views/map.py", label=_("Open in the map explorer"), icon="🗺️",
+        st.page_link("views/map.py", label=_("Open in the map explorer"), icon=":material/map:",
                      query_params={"indicator": ind_id, "year": str(year), "lang": lang})
 
 # ----------------------------------------------------------------------------- five tips
@@ -68,7 +68,7 @@ for tip in tips.itertuples():
         st.markdown(getattr(tip, f"summary_{lang}"))
         if page == "views/map.py":
             label = _("On the map: {indicator}", indicator=ctx.label(params["indicator"]))
-            st.page_link(page, label=label, icon="🗺️", query_params=params)
+            st.page_link(page, label=label, icon=":material/map:", query_params=params)
         else:
-            st.page_link(page, label=_("No commune figures yet: see the data and sources"), icon="📚",
+            st.page_link(page, label=_("No commune figures yet: see the data and sources"), icon=":material/menu_book:",
                          query_params=params)
