@@ -55,11 +55,12 @@ score = state.select(_("Score shown"), list(tv.SCORES), "score", "action", forma
                      widget=st.segmented_control)
 score = score or "action"
 table = tv.score_table(scores, communes, score, tip_short, (_("Commune (fr)"), _("Commune (nl)")))
+# unknown stays visibly empty (never 0, never "None"); the Styler keeps numbers sortable
+styled = table.style.format({tip_short[t]: "{:.0f} %" for t in tip_short}, na_rep="")
 event = st.dataframe(
-    table, hide_index=True, key="grid", on_select="rerun", selection_mode="single-row",
+    styled, hide_index=True, key="grid", on_select="rerun", selection_mode="single-row",
     column_order=[c for c in table.columns if c != "nis_code"],
-    column_config={tip_short[t]: st.column_config.NumberColumn(tip_short[t], help=tip_title[t], format="%.0f %%")
-                   for t in tip_short},
+    column_config={tip_short[t]: st.column_config.Column(tip_short[t], help=tip_title[t]) for t in tip_short},
 )
 st.caption(_("{score} in %, latest assessment of each criterion. Empty = unknown (no known criterion). "
              "Click a row to see the commune below; click a column header to sort.", score=score_names[score])
@@ -100,7 +101,7 @@ for t in sorted(tip_title):
     part = detail[detail["tip_id"] == t].drop(columns="tip_id")
     order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality", "Before",
              "Responsible level", "Note", "How it is judged"]
-    st.dataframe(part, hide_index=True, key=f"detail_{t}", column_order=[_(c) for c in order], column_config={
+    st.dataframe(part.style.format(na_rep=""), hide_index=True, key=f"detail_{t}", column_order=[_(c) for c in order], column_config={
         _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),
         _("Committed"): st.column_config.CheckboxColumn(_("Committed"), help=_("committed, in progress or done")),
         _("Done"): st.column_config.CheckboxColumn(_("Done")),
