@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
 import pandas as pd
 import pytest
 
@@ -12,8 +13,7 @@ from dashboard.db import connect_read_only
 from dashboard.figures import similar_communes
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = ROOT / "data" / "impact.duckdb"
-pytestmark = pytest.mark.skipif(not DB.exists(), reason="data/impact.duckdb not built")
+DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 `python -m etl load` path (archive first; a refused upload leaves the published database byte-identical)."""
 from __future__ import annotations
 
+import os
 import hashlib
 import json
 import shutil
@@ -15,8 +16,7 @@ from dashboard import editor_view as ev
 from etl.__main__ import main as etl_main
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = ROOT / "data" / "impact.duckdb"
-pytestmark = pytest.mark.skipif(not DB.exists(), reason="no built database (run python -m etl build)")
+DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "id",
         "client_secret": "secret", "server_metadata_url": "https://idp.example.org/.well-known/openid-configuration"}
@@ -36,7 +36,9 @@ def sha(path: Path) -> str:
 def data_copy(tmp_path_factory) -> Path:
     """A private copy of data/ (inputs + the published database) so uploads never touch the real one."""
     d = tmp_path_factory.mktemp("bsim") / "data"
-    shutil.copytree(ROOT / "data", d, ignore=shutil.ignore_patterns("archive", "assessments", "*.wal", ".build-*"))
+    shutil.copytree(ROOT / "data", d, ignore=shutil.ignore_patterns("archive", "assessments", "*.wal", ".build-*",
+                                                                   "*.duckdb"))
+    shutil.copy(DB, d / "impact.duckdb")   # the session's test database (tests/conftest.py)
     return d
 
 
@@ -154,8 +156,10 @@ def test_editor_flow(env):
 
 def test_cli_load_bad_then_good(tmp_path, capsys):
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("archive", "assessments", "*.wal", ".build-*"))
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("archive", "assessments", "*.wal", ".build-*",
+                                                                      "*.duckdb"))
     db = data / "impact.duckdb"
+    shutil.copy(DB, db)
     before = sha(db)
     bad = tmp_path / "bad.csv"
     bad.write_bytes(BAD)

@@ -1,6 +1,7 @@
 """AppTest of the commune profile and compare pages in fr/nl/en (through app.py's navigation)."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,10 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = ROOT / "data" / "impact.duckdb"
+DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
 PAGES = ["overview.py", "map.py", "commune.py", "compare.py", "sources.py"]
 
-pytestmark = pytest.mark.skipif(not DB.exists(), reason="data/impact.duckdb not built")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from dashboard import impact_view as iv
 from dashboard.i18n import translator
 from dashboard.meta import example_mark
 
-pytestmark = pytest.mark.skipif(not db.db_path().exists(), reason="no built database (python -m etl build)")
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ["fr", "nl", "en"]

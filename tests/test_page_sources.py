@@ -1,6 +1,7 @@
 """AppTest of the Data & sources page in fr / nl / en (shared built database)."""
 from __future__ import annotations
 
+import os
 import io
 from pathlib import Path
 
@@ -11,9 +12,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import translator
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = ROOT / "data" / "impact.duckdb"
+DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
 
-pytestmark = pytest.mark.skipif(not DB.exists(), reason="no built database (run python -m etl build)")
 
 
 def _run(lang: str, **params) -> AppTest:
