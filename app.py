@@ -8,7 +8,7 @@ from dashboard.auth import editor_page_visible
 from dashboard.embed import is_embed_request
 from dashboard.i18n import LANGS, N_, pick_language, translator
 
-st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="assets/favicon.png", layout="wide")
 
 LANG_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 

@@ -37,9 +37,19 @@ def version() -> str:
 
 
 def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Viewer connection: read-only, no file/network access, configuration locked."""
-    return duckdb.connect(str(path), read_only=True,
-                          config={"enable_external_access": False, "lock_configuration": True})
+    """Viewer connection: read-only, no file/network access, configuration locked.
+
+    The file is ATTACHed to a fresh in-memory instance rather than opened with ``duckdb.connect(path)``:
+    DuckDB reuses an open database by path, so after the ETL's ``os.replace`` a new ``connect(path)``
+    kept returning the OLD file while any connection to it lived (seen in the swap test).
+    """
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS bsim (READ_ONLY)", [str(path)])
+    con.execute("USE bsim")
+    con.execute("DETACH memory")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
