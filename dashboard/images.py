@@ -257,8 +257,8 @@ def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size: str = "scr
         raise ValueError(f"unknown format {fmt!r}")
     if isinstance(fig, str):
         fig = pio.from_json(fig, skip_invalid=True)
-    elif isinstance(fig, dict):
-        fig = go.Figure(fig)
+    else:
+        fig = go.Figure(fig)     # a copy: the caller's figure (still on screen) is never changed
     key = hashlib.sha256((fig.to_json() + fmt + size + ("g" if geojson else "")).encode()).hexdigest()
     with _lock:
         if key in _cache:
@@ -306,7 +306,7 @@ def image_download_buttons(fig: go.Figure, name: str, key: str, lang: str | None
     if not available():
         st.caption(_("Image export is not available on this server (kaleido or Chromium missing)."))
         return
-    spec = fig.to_json()
+    spec = fig   # serialised only when a button is clicked, never on a rerun
     example = figure_is_example(fig)
     sw, sh = pixel_size(fig, "screen")
     labels = {("png", "screen"): _("PNG, on-screen size ({w}×{h})", w=sw, h=sh),

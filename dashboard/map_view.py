@@ -6,6 +6,7 @@ DataFrames in, DataFrames/dicts/strings out; no Streamlit here, so everything is
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from .data import REGION, source_label
 from .format import fmt_change, fmt_number, fmt_value, is_missing
@@ -35,6 +36,13 @@ def mappable_indicators(indicators: pd.DataFrame, min_communes: int = 3) -> pd.D
     d["_topic"] = d["topic"].map({t: i for i, t in enumerate(TOPICS)}).fillna(len(TOPICS))
     return d.sort_values(["_topic", "sort_order"], kind="stable").drop(columns="_topic")
 
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def mappable_for_version(ver: str) -> pd.DataFrame:
+    """``mappable_indicators`` of the published database, computed once per database version."""
+    from . import db
+    return mappable_indicators(db.indicators(ver))
 
 def topic_label(topic: str, lang: str) -> str:
     _ = translator(lang)
@@ -160,15 +168,16 @@ def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.
 
 # ----------------------------------------------------------------------------- table behind a map
 
-def table_frame(df: pd.DataFrame, lang: str, *, source: str, quality: str, value_label: str) -> pd.DataFrame:
+def table_frame(df: pd.DataFrame, lang: str, *, source: str | None, quality: str, value_label: str) -> pd.DataFrame:
     """One row per commune for ``st.dataframe``: both names, value (numeric), rank of 19, year,
-    source and quality (translated); best rank first, communes without data last."""
+    source (unless ``None``: then the page states it once under the table) and quality
+    (translated); best rank first, communes without data last."""
     _ = translator(lang)
     d = df.copy()
     d["_sort"] = pd.to_numeric(d["rank"], errors="coerce").astype("float64").fillna(1e9)
     d = d.sort_values(["_sort", "nis_code"])
     q = d["quality"] if "quality" in d else pd.Series([quality] * len(d), index=d.index)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         _("Commune"): [both_names(r, lang) for r in d.to_dict("records")],
         value_label: pd.to_numeric(d["value"], errors="coerce").astype("float64").to_numpy(),
         _("Rank"): [("—" if is_missing(r) else f"{int(r)} / 19") for r in d["rank"]],
@@ -176,6 +185,7 @@ def table_frame(df: pd.DataFrame, lang: str, *, source: str, quality: str, value
         _("Source"): source,
         _("Quality"): [_(str(x)) if not is_missing(x) else _(quality) for x in q],
     }).reset_index(drop=True)
+    return out if source is not None else out.drop(columns=_("Source"))
 
 
 def change_table(frame: pd.DataFrame, lang: str, *, year_from: int, year_to: int, unit: str) -> pd.DataFrame:

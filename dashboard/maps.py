@@ -111,9 +111,11 @@ def _layers(d: pd.DataFrame, meta: ChartMeta, lang: str, *, diverging: bool = Fa
         colours = sequential_colours(len(bins))
         vmin = float(d["value"].min()) if bins else 0.0
         labels = legend_labels(bins, vmin, lang, meta.decimals)
-    d = d.assign(cls=cls.to_numpy())
-    layers = [(labels[i], colours[i], d[d["cls"] == i]) for i in reversed(range(len(bins)))]
-    missing = d[d["cls"] == -1]
+    # plain object columns: masking pandas 3's Arrow-backed strings per class cost ~20% of a map rerun
+    d = d.astype(object).assign(cls=cls.to_numpy())
+    classes = d["cls"].to_numpy()
+    layers = [(labels[i], colours[i], d[classes == i]) for i in reversed(range(len(bins)))]
+    missing = d[classes == -1]
     if len(missing):
         layers.append((_("No data"), NO_DATA, missing))
     return layers

@@ -93,12 +93,18 @@ def test_total_without_denominator_is_ranked_not_mapped():
 
 def test_table_view_and_change_section():
     at = _run("views/map.py", indicator="onem_unemployment_rate_annual_avg", year="2025", view="table",
-              **{"from": "2017", "lang": "en"})
+              **{"from": "2017", "lang": "en", "change": "1"})
     assert at.selectbox(key="url_from").value == 2017
     assert len(at.dataframe) == 2  # the map's table and the change table
     cols = list(at.dataframe[0].value.columns)
-    assert cols[0] == "Commune" and "Rank" in cols and "Source" in cols and "Quality" in cols
+    assert cols[0] == "Commune" and "Rank" in cols and "Quality" in cols
     assert len(at.dataframe[0].value) == 19
+    assert any("ONEM" in c.value for c in at.caption)   # the source, stated once under the table
+
+
+def test_change_section_is_opt_in():
+    at = _run("views/map.py", indicator="onem_unemployment_rate_annual_avg", year="2025", view="table", lang="en")
+    assert len(at.dataframe) == 1 and not at.exception
 
 
 def test_tile_view_keeps_url_state():

@@ -19,7 +19,7 @@ CHART_CONFIG = {"displaylogo": False}
 
 st.title(_("Map explorer"))
 
-inds = map_view.mappable_indicators(ctx.indicators)
+inds = map_view.mappable_for_version(ctx.ver)
 if inds.empty:
     st.info(_("No data"))
     st.stop()
@@ -67,8 +67,9 @@ def open_commune_on_click(event, codes) -> None:
 
 def show_table(df, meta, key: str) -> None:
     value_label = _("Value") + (f" ({meta.unit_label})" if meta.unit_label else "")
-    table = map_view.table_frame(df, lang, source=meta.source_label, quality=meta.quality, value_label=value_label)
+    table = map_view.table_frame(df, lang, source=None, quality=meta.quality, value_label=value_label)
     st.dataframe(map_view.styled(table, lang, meta.decimals), hide_index=True, key=key)
+    st.caption(_("Source: {source}", source=meta.source_label))
 
 
 df, region_value = values_for(year)
@@ -120,9 +121,14 @@ with main:
             show_table(df, meta, "table_alt")
 
 # ----------------------------------------------------------------------------- change between two years
+# opt-in (URL ?change=1): a second map and table on every rerun would double what travels to the browser
 st.subheader(_("Change between two years"))
+show_change = st.toggle(_("Show the change between two years"), value=state.get_param("change") == "1")
+state.set_param("change", "1" if show_change else None)
 earlier = [y for y in years if y < year]
-if not earlier:
+if not show_change:
+    pass
+elif not earlier:
     st.caption(_("No earlier year with data: choose a later year to see a change"))
 else:
     year_from = state.select(_("From"), earlier, "from", map_view.from_year_default(earlier), cast=int,
