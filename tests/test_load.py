@@ -1,0 +1,99 @@
+"""Load: 20 concurrent browser-like sessions x 10 interactions on the map page of the real server.
+
+Each session speaks Streamlit's websocket protocol (``bench.ws_client``) and changes indicator, year
+and view through the query string, as the map page's URL-bound widgets do. Zero exceptions (no
+exception element, no socket error) and p95 of the server time of a rerun <= 3 s.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+
+import duckdb
+import pytest
+
+from bench.ws_client import Session
+from etl.build import build
+from tests.browser_server import streamlit_server
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+SESSIONS = 20
+INTERACTIONS = 10
+P95_LIMIT_MS = 3000
+INDICATORS = ["onem_unemployment_rate_annual_avg", "fiscal_avg_net_taxable_income_per_inhabitant",
+              "census_unemployment_rate_15_64", "census_employment_rate_15_64", "population_1jan",
+              "establishment_units"]
+VIEWS = ["geo", "tile", "table"]
+
+
+@pytest.fixture(scope="module")
+def db_copy(tmp_path_factory, communes_geojson):
+    data = tmp_path_factory.mktemp("load") / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "*.wal", ".build-*",
+                                                                       "etl_runs.jsonl", "archive"))
+    build(data, boundaries=str(communes_geojson), log=lambda *a, **k: None)
+    return data / "impact.duckdb"
+
+
+def interactions(db, k: int) -> list[str]:
+    """Ten query strings for session ``k``: real indicator/year pairs, all three views, fr/nl/en."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        years = {i: [r[0] for r in con.execute("SELECT DISTINCT year FROM observation WHERE indicator_id = ? "
+                                               "ORDER BY year DESC", [i]).fetchall()] for i in INDICATORS}
+    inds = [i for i in INDICATORS if years[i]]
+    out = []
+    for n in range(INTERACTIONS):
+        ind = inds[(k + n) % len(inds)]
+        year = years[ind][(k + n) % len(years[ind])]
+        lang = ("fr", "nl", "en")[(k + n) % 3]
+        out.append(f"lang={lang}&indicator={ind}&year={year}&view={VIEWS[(k + 2 * n) % 3]}")
+    return out
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def test_20_sessions_x_10_interactions_on_the_map(db_copy):
+    plans = [interactions(db_copy, k) for k in range(SESSIONS)]
+    times, errors = [], []
+    lock = threading.Lock()
+    start = threading.Barrier(SESSIONS)
+
+    def user(k: int) -> None:
+        try:
+            s = Session(base)
+            first = s.rerun("lang=fr", "map")           # opening the page
+            if first.exception:
+                with lock:
+                    errors.append((k, "first load", "exception element"))
+            start.wait(timeout=120)                     # then everybody interacts at once
+            for q in plans[k]:
+                r = s.rerun(q, "map")
+                with lock:
+                    times.append(r.ms)
+                    if r.exception:
+                        errors.append((k, q, "exception element"))
+            s.close()
+        except Exception as exc:  # noqa: BLE001 - a socket error is a failure, reported below
+            with lock:
+                errors.append((k, "session", repr(exc)))
+
+    with streamlit_server(db_copy) as base:
+        t = time.perf_counter()
+        threads = [threading.Thread(target=user, args=(k,)) for k in range(SESSIONS)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=300)
+        wall = time.perf_counter() - t
+    assert not errors, errors[:5]
+    assert len(times) == SESSIONS * INTERACTIONS
+    p50, p95 = pct(times, 0.5), pct(times, 0.95)
+    print(f"\nload: {len(times)} reruns in {wall:.1f} s ({len(times) / wall:.1f}/s), p50 {p50:.0f} ms, "
+          f"p95 {p95:.0f} ms, max {max(times):.0f} ms")
+    assert p95 <= P95_LIMIT_MS, f"p95 {p95:.0f} ms > {P95_LIMIT_MS} ms"
