@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, cite
+from dashboard import cached, chart, cite
 from dashboard.format import fmt_value
 from dashboard import data, db, figures, map_view, maps, state
 from dashboard.context import page_context
@@ -45,12 +45,8 @@ view = state.select(_("Map style"), views, "view", views[0], format_func=lambda 
 if not ctx.geojson_url:
     st.caption(_("Boundaries not loaded: showing the tile map"))
 
-population = db.observations(ctx.ver, data.POPULATION) if den == "population" else None
-
-
 def values_for(y: int):
-    return data.commune_values(obs, ctx.communes, y, denominator=den, population=population,
-                               direction=row["direction"])
+    return cached.commune_values(ctx.ver, ind_id, y, den)
 
 
 def meta_for(y: int, region_value):
@@ -117,8 +113,7 @@ with main:
                                 selection_mode="points", config=CHART_CONFIG)
         st.caption(_("Click a commune on the map to open its profile"))
         open_commune_on_click(event, codes)
-        with st.expander(_("Table")):
-            show_table(df, meta, "table_alt")
+        st.caption(_("The same figures as a table: choose the table view above."))
 
 # ----------------------------------------------------------------------------- change between two years
 # opt-in (URL ?change=1): a second map and table on every rerun would double what travels to the browser

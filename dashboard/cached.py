@@ -1,0 +1,17 @@
+"""Pure transforms of published data, memoised per database version (a rerun reuses them)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from . import data, db
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def commune_values(ver: str, indicator_id: str, year: int, denominator: str = "none"
+                   ) -> tuple[pd.DataFrame, float | None]:
+    """``data.commune_values`` for one indicator, year and denominator of the published database."""
+    indicator = db.indicators(ver).loc[indicator_id]
+    population = db.observations(ver, data.POPULATION) if denominator == "population" else None
+    return data.commune_values(db.observations(ver, indicator_id), db.communes(ver), year, denominator=denominator,
+                               population=population, direction=indicator["direction"])
