@@ -233,22 +233,3 @@ def scoped_for_commune(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: 
             _("Note"): "" if is_missing(r.get("note")) else str(r["note"]),
         })
     return pd.DataFrame(rows)
-
-
-def operators_for_commune(operators: pd.DataFrame, sources: pd.DataFrame, nis_code: str,
-                          lang: str) -> pd.DataFrame:
-    """Operators located in the commune: name, category, address, source, quality."""
-    _ = translator(lang)
-    d = operators[operators["nis_code"].astype(str) == nis_code]
-    rows = []
-    for r in d.to_dict("records"):
-        address = " ".join(str(x) for x in (r.get("address"), r.get("postal_code")) if not is_missing(x))
-        rows.append({
-            _("Name"): r["name"],
-            _("Category"): str(r["category"]).replace("_", " "),
-            _("Address"): address or MISSING,
-            _("Source"): source_label(sources, r["source_ids"] or r["source_id"]),
-            _("Quality"): _(r["quality"]),
-        })
-    return pd.DataFrame(rows)
-

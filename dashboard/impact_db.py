@@ -28,9 +28,3 @@ def flows_by_site(ver: str) -> pd.DataFrame:
     return query(
         "SELECT f.*, o.nis_code, o.category, o.name FROM reuse_flow f JOIN operator o USING (operator_id) "
         "ORDER BY f.year, o.nis_code", ver=ver)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def emission_sources(ver: str) -> pd.DataFrame:
-    """Sources of the CO2e factors (those named by the CO2e indicator besides the member sources)."""
-    return query("SELECT * FROM source WHERE source_id LIKE 'SRC_WRAP_%' ORDER BY source_id", ver=ver)

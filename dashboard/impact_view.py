@@ -80,12 +80,6 @@ def category_group(category: str) -> str:
     return "other"
 
 
-def category_label(category: str, lang: str) -> str:
-    """'Re-use shops and collection (reuse_shop)'."""
-    _ = translator(lang)
-    return f"{_(CATEGORY_GROUPS[category_group(category)])} ({category})"
-
-
 def quality_text(q: str, lang: str) -> str:
     return translator(lang)(str(q)) if isinstance(q, str) and q else ""
 

@@ -109,16 +109,11 @@ def test_header_names(tables):
     assert cv.header_names(tables["communes"], "21001") == ("Anderlecht", None)
 
 
-def test_scoped_and_operators(tables):
+def test_scoped_figures_of_the_commune(tables):
     s = cv.scoped_for_commune(tables["scoped"], tables["indicators"], tables["sources"], tables["communes"],
                               "21001", "fr")
     assert len(s) == int((tables["scoped"]["nis_code"] == "21001").sum()) > 0
     assert "21001" not in set(s["Périmètre"])          # the code is shown as the commune's names
-    ops = cv.operators_for_commune(tables["operators"], tables["sources"], "21001", "nl")
-    assert len(ops) == int((tables["operators"]["nis_code"] == "21001").sum())
-    assert {"Naam", "Categorie", "Adres", "Bron"} <= set(ops.columns)
-    empty = tables["operators"].iloc[0:0]
-    assert cv.operators_for_commune(empty, tables["sources"], "21007", "en").empty    # none: empty, not invented
     assert cv.scoped_for_commune(tables["scoped"].iloc[0:0], tables["indicators"], tables["sources"],
                                  tables["communes"], "21007", "en").empty
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, chart, cite
+from dashboard import cached, chart, cite, embed
 from dashboard.format import fmt_value
 from dashboard import data, db, figures, map_view, maps, state
 from dashboard.context import page_context
@@ -112,6 +112,10 @@ with main:
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
                                 selection_mode="points", config=CHART_CONFIG)
         st.caption(_("Click a commune on the map to open its profile"))
+        with st.expander(_("Embed this map on another website")):
+            spec = embed.EmbedSpec("map", ind_id, year, "", lang, den, view)
+            st.code(embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url), spec), meta.title),
+                    language="html", wrap_lines=True)
         open_commune_on_click(event, codes)
         st.caption(_("The same figures as a table: choose the table view above."))
 
