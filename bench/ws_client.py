@@ -13,6 +13,7 @@ class Rerun:
     ms: float
     bytes: int
     exception: bool
+    payload: bytes | None = None     # every message of the rerun, when asked for (to look for a text)
 
 
 class Session:
@@ -20,16 +21,22 @@ class Session:
         self.ws = connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],  # noqa
                           max_size=None, open_timeout=30)
 
-    def rerun(self, query_string: str, page_name: str = "", timeout: float = 60) -> Rerun:
+    def rerun(self, query_string: str, page_name: str = "", timeout: float = 120, keep_payload: bool = False) -> Rerun:
+        """Ask for a rerun with this query string and page; return when the script finished.
+
+        ``timeout`` bounds the whole rerun (not each message), so a stuck server fails the caller."""
         msg = BackMsg_pb2.BackMsg()
         msg.rerun_script.query_string = query_string
         msg.rerun_script.page_name = page_name
         start = time.perf_counter()
+        deadline = start + timeout
         self.ws.send(msg.SerializeToString())
-        size, exception = 0, False
+        size, exception, chunks = 0, False, []
         while True:
-            data = self.ws.recv(timeout=timeout)
+            data = self.ws.recv(timeout=max(0.1, deadline - time.perf_counter()))
             size += len(data)
+            if keep_payload:
+                chunks.append(data)
             fm = ForwardMsg_pb2.ForwardMsg()
             fm.ParseFromString(data)
             kind = fm.WhichOneof("type")
@@ -37,7 +44,8 @@ class Session:
                     and fm.delta.new_element.WhichOneof("type") == "exception":
                 exception = True
             if kind == "script_finished":
-                return Rerun((time.perf_counter() - start) * 1000, size, exception)
+                return Rerun((time.perf_counter() - start) * 1000, size, exception,
+                             b"".join(chunks) if keep_payload else None)
 
     def close(self):
         self.ws.close()

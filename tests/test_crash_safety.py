@@ -23,9 +23,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from streamlit.proto import BackMsg_pb2, ForwardMsg_pb2
 
-from bench.ws_client import Rerun, Session
+from bench.ws_client import Session
 from dashboard.db import connect_read_only
 from etl.build import build
 from tests.browser_server import streamlit_server
@@ -39,30 +38,6 @@ SEED = int(os.environ.get("BSIM_CRASH_SEED", "20250"))
 MAP_QUERIES = ["lang=fr&indicator=onem_unemployment_rate_annual_avg&view=geo",
                "lang=nl&indicator=population_1jan&view=table",
                "lang=en&indicator=fiscal_avg_net_taxable_income_per_inhabitant&view=tile"]
-
-
-class ReadingSession(Session):
-    """A websocket session that also returns the bytes of the rerun's messages, to look for a text in them."""
-
-    def read(self, query_string: str, page_name: str, timeout: float = 120) -> tuple[Rerun, bytes]:
-        msg = BackMsg_pb2.BackMsg()
-        msg.rerun_script.query_string = query_string
-        msg.rerun_script.page_name = page_name
-        start = time.perf_counter()
-        self.ws.send(msg.SerializeToString())
-        chunks, exception = [], False
-        while True:
-            data = self.ws.recv(timeout=timeout)
-            chunks.append(data)
-            fm = ForwardMsg_pb2.ForwardMsg()
-            fm.ParseFromString(data)
-            kind = fm.WhichOneof("type")
-            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element" \
-                    and fm.delta.new_element.WhichOneof("type") == "exception":
-                exception = True
-            if kind == "script_finished":
-                payload = b"".join(chunks)
-                return Rerun((time.perf_counter() - start) * 1000, len(payload), exception), payload
 
 
 def sha(path: Path) -> str:
@@ -121,8 +96,8 @@ def test_kill_9_at_20_random_moments_keeps_database_and_app_serving(data, bounda
     before, versions = sha(published), {sha(published)}
     outcomes = []
     with streamlit_server(published) as base:
-        s = ReadingSession(base)
-        first, _ = s.read(MAP_QUERIES[0], "map")
+        s = Session(base)
+        first = s.rerun(MAP_QUERIES[0], "map")
         assert not first.exception
         for k in range(KILLS):
             delay = rng.uniform(0.0, duration)
@@ -140,11 +115,11 @@ def test_kill_9_at_20_random_moments_keeps_database_and_app_serving(data, bounda
                 outcomes.append("new version")
             assert communes(published) == 20, f"kill {k} after {delay:.2f} s (exit {code})"
             assert run_id(published)
-            r, _ = s.read(MAP_QUERIES[k % len(MAP_QUERIES)], "map")
+            r = s.rerun(MAP_QUERIES[k % len(MAP_QUERIES)], "map")
             assert not r.exception, f"map page raised after kill {k} ({delay:.2f} s)"
         # a new visitor too
-        fresh = ReadingSession(base)
-        r, _ = fresh.read(MAP_QUERIES[0], "map")
+        fresh = Session(base)
+        r = fresh.rerun(MAP_QUERIES[0], "map")
         assert not r.exception
         fresh.close()
         s.close()
@@ -167,27 +142,29 @@ def test_swap_while_10_sessions_read_each_sees_new_version_within_one_rerun(data
     def reader(k: int) -> None:
         seen = {"before_swap_reruns": 0, "after_swap_reruns": 0}
         try:
-            s = ReadingSession(base)
-            r, payload = s.read("lang=fr", "sources")
+            s = Session(base)
+            r = s.rerun("lang=fr", "sources", keep_payload=True)
+            payload = r.payload
             if r.exception or old.encode() not in payload:
                 errors.append((k, "before the swap the sources page does not show the current run"))
             ready.wait(timeout=120)
             i = 0
             while not swapped.is_set():            # keep reading while the build runs and publishes
                 page, q = ("sources", "lang=nl") if i % 4 == 3 else ("map", MAP_QUERIES[(i + k) % len(MAP_QUERIES)])
-                r, _ = s.read(q, page)
+                r = s.rerun(q, page)
                 seen["before_swap_reruns"] += 1
                 if r.exception:
                     errors.append((k, f"exception on {page} during the swap"))
                 i += 1
             # the swap has completed: the very next rerun must show the new version
-            r, payload = s.read("lang=en", "sources")
+            r = s.rerun("lang=en", "sources", keep_payload=True)
+            payload = r.payload
             seen["after_swap_reruns"] += 1
             seen["new_version_seen"] = new.encode() in payload
             seen["old_version_seen"] = old.encode() in payload
             if r.exception:
                 errors.append((k, "exception on the first rerun after the swap"))
-            r, _ = s.read(MAP_QUERIES[k % len(MAP_QUERIES)], "map")
+            r = s.rerun(MAP_QUERIES[k % len(MAP_QUERIES)], "map")
             if r.exception:
                 errors.append((k, "exception on the map after the swap"))
             s.close()

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import page_texts, run_page
+
 from dashboard import db
 from dashboard import impact_view as iv
 from dashboard.i18n import translator
@@ -26,21 +28,11 @@ def _has_example() -> bool:
 
 
 def _run(page: str, lang: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(page)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, lang, **params)
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning")
-             for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts + [m.label for m in at.metric] + [str(m.value) for m in at.metric])
+    return page_texts(at)
 
 
 @pytest.mark.parametrize("lang", LANGS)

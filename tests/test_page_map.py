@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import page_texts, run_page
+
 from dashboard import db
 from dashboard.format import fmt_number
 from dashboard.i18n import translator
@@ -23,22 +25,11 @@ def _sql(sql: str, params=()):
 
 
 def _run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params["lang"] = params.get("lang", "fr")
-    at.run()  # registers the st.navigation pages (custom url paths) before switching
-    at.switch_page(page)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, timeout=30, **params)
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info")
-             for e in getattr(at, kind)]
-    parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
-    return "\n".join(str(p) for p in parts)
+    return page_texts(at)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -1,0 +1,29 @@
+"""Run one page of the real app (app.py's navigation) in Streamlit's AppTest, as a URL would open it."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+
+
+def run_page(page: str, lang: str = "fr", timeout: int = 60, **params) -> AppTest:
+    """``page`` is a file under views/ (``views/map.py``); ``params`` are URL query parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params["lang"] = lang
+    at.run()  # registers the st.navigation pages (switch_page needs their url paths)
+    at.switch_page(page)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def page_texts(at: AppTest) -> str:
+    """Every visible text of the page (titles, markdown, captions, notices, metric labels and values)."""
+    parts = [e.value for kind in TEXT_ELEMENTS for e in getattr(at, kind)]
+    parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
