@@ -131,3 +131,48 @@ def commune_section(ctx, nis: str) -> None:
         st.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
     st.page_link("views/operators.py", label=_("Operators map and directory"), icon=":material/storefront:",
                  query_params={"lang": lang, "communes": nis})
+
+
+def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
+    """The common head of the Jobs and Re-use pages: indicator, year and commune pickers bound to the URL,
+    the example banner; without member data a notice and the public figures, then the page stops.
+    Returns (indicator_id, year, nis_code)."""
+    _ = ctx._
+    options = [i for i in map_indicators if i in ctx.indicators.index]
+    obs = member_obs(ctx, anchor) if anchor in ctx.indicators.index else None
+    if not options or obs is None or obs.empty:
+        st.info(_("No member data yet: fill the templates in data/templates/ and put them in data/members/."))
+        public_block(ctx, public, key=f"{key}_public")
+        st.stop()
+    if iv.has_example(obs):
+        example_banner(ctx)
+    c_ind, c_year, c_commune = st.columns([2, 1, 2])
+    with c_ind:
+        ind_id = indicator_picker(ctx, options, options[0])
+    years = iv.years_of(obs)
+    year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
+    nis = commune_picker(ctx, container=c_commune)
+    return ind_id, year, nis
+
+
+def trend_section(ctx, trend_indicators, default: str, nis: str, key: str) -> None:
+    """'Trend': a figure picker bound to ``y`` and the series of the region and the chosen commune."""
+    _ = ctx._
+    st.subheader(_("Trend"))
+    trend_ind = state.select(_("Figure"), [i for i in trend_indicators if i in ctx.indicators.index], "y", default,
+                             format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"],
+                             widget=st.segmented_control)
+    trend_block(ctx, trend_ind or default, nis, key=key)
+
+
+def breakdown_meta(ctx, breakdown, site_rows, unit_indicator: str, year: int, nis: str):
+    """ChartMeta of a breakdown chart: unit of ``unit_indicator``, sources of the year's site rows,
+    quality of the breakdown (example when any part is)."""
+    _ = ctx._
+    quality = iv.quality_of(breakdown)
+    sources = ";".join(dict.fromkeys(site_rows.loc[site_rows["year"] == year, "source_id"]))
+    return iv.ChartMeta(
+        title="", unit_label=ctx.indicators.loc[unit_indicator, f"unit_{ctx.lang}"],
+        source_label=data.source_label(ctx.sources, sources),
+        quality=quality, year=year, where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis),
+        is_example=quality == "example")
