@@ -187,6 +187,7 @@ def synthetic_reference(name: str):
         indicators=indicators,
         tips=pd.DataFrame(),
         unit_map={"persons": "persons", "%": "percent"},
+        check_values=pd.DataFrame(),
     )
     return catalog, communes
 

@@ -181,6 +181,11 @@ def load_reference_tables(con: duckdb.DuckDBPyConnection, catalog: Catalog, comm
     con.execute("CREATE TEMP TABLE _unit_map (fact_unit VARCHAR, unit_id VARCHAR)")
     con.executemany("INSERT INTO _unit_map VALUES (?, ?)", list(catalog.unit_map.items()))
     con.execute("CREATE TEMP TABLE _known AS SELECT nis_code FROM commune")
+    # published totals that any loaded figure of the same place, indicator and year must reproduce
+    con.execute("CREATE TEMP TABLE _check_values (indicator_id VARCHAR, nis_code VARCHAR, year INTEGER, "
+                "value DOUBLE, tolerance DOUBLE, reference VARCHAR)")
+    if not catalog.check_values.empty:
+        insert_frame(con, "_check_values", catalog.check_values)
     con.execute("CREATE TEMP TABLE _commune_names AS SELECT nis_code, lower(unnest([name_fr, name_nl, name_en])) AS name "
                 "FROM commune")
     con.execute(STAGE_DDL)

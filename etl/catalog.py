@@ -32,6 +32,7 @@ class Catalog:
     tips: pd.DataFrame
     tiles: pd.DataFrame
     files: list[tuple[Path, int]] = field(default_factory=list)
+    check_values: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def indicator(self, indicator_id: str) -> pd.Series:
         return self.indicators.loc[indicator_id]
@@ -145,6 +146,15 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
     if sorted(tiles["nis_code"]) != sorted(COMMUNES):
         problems.add(t.name, "the tile grid must list each of the 19 communes once", column="nis_code")
     duplicate_rows(t.name, tiles, ["tile_row", "tile_col"], problems)
+
+    checks = pd.DataFrame()
+    if (catalog_dir / "check_values.csv").exists():
+        checks, tc = _load(catalog_dir / "check_values.csv",
+                           ["indicator_id", "nis_code", "year", "value", "tolerance", "reference"], files=files)
+        checks["value"] = numbers(tc, checks, "value", problems)
+        checks["tolerance"] = numbers(tc, checks, "tolerance", problems, non_negative=True)
+        checks["year"] = numbers(tc, checks, "year", problems, integer=True)
+        _enum(checks, tc, "indicator_id", set(ind["indicator_id"]), problems)
     problems.raise_if_any()
 
     ind = ind.astype({"decimals": int, "sort_order": int}).set_index("indicator_id", drop=False)
@@ -156,6 +166,7 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
         tips=tips.drop(columns="_row").astype({"tip_id": int}),
         tiles=tiles.drop(columns="_row").astype({"tile_row": int, "tile_col": int}),
         files=files,
+        check_values=checks.drop(columns="_row").astype({"year": int}) if len(checks) else checks,
     )
 
 

@@ -46,6 +46,10 @@ CHECKS: list[tuple[str, str]] = [
      "coalesce(c.total::VARCHAR, 'nothing') || ' (' || coalesce(c.n, 0) || ' communes)' "
      "FROM r JOIN indicator i USING (indicator_id) LEFT JOIN c USING (indicator_id, year) "
      "WHERE i.kind IN ('count', 'amount') AND (c.n IS DISTINCT FROM 19 OR abs(c.total - r.value) > greatest(1, 1e-9 * r.value))"),
+    ("figures reproduce the publisher's check values",
+     "SELECT o.indicator_id || ' ' || o.nis_code || ' ' || o.year || ' = ' || o.value || ' but ' || c.reference || "
+     "' gives ' || c.value FROM observation o JOIN _check_values c USING (indicator_id, nis_code, year) "
+     "WHERE abs(o.value - c.value) > c.tolerance"),
     ("population is complete where published",
      "SELECT 'population_1jan ' || year || ' has ' || count(*) || ' rows, expected 20' FROM observation "
      "WHERE indicator_id = 'population_1jan' GROUP BY year HAVING count(*) <> 20"),

@@ -292,3 +292,40 @@ def test_refnis_pipe_list_with_unpadded_region(tmp_path):
     assert list(refnis.index) == [REGION, "21004", "21015"]
     assert refnis.loc["21015", "name_fr"] == "Schaerbeek"
     assert refnis.loc[REGION, "name_nl"] == "Brussels Hoofdstedelijk Gewest"
+
+
+def test_population_2015_check_values_come_out_exactly(tmp_path):
+    """FORMATS.md's published totals for 1 January 2015: a file in the recent layout whose cells split each
+    commune by sex and nationality sums back to every commune and to the region's 1,175,173."""
+    check = {"21001": 116332, "21002": 32835, "21003": 23927, "21004": 175534, "21005": 46773, "21006": 38448,
+             "21007": 55012, "21008": 24066, "21009": 84754, "21010": 50724, "21011": 21525, "21012": 95576,
+             "21013": 50472, "21014": 27332, "21015": 131030, "21016": 81280, "21017": 24454, "21018": 54022,
+             "21019": 41077}
+    header = ["CD_REFNIS", "TX_DESCR_NL", "TX_DESCR_FR", "CD_SEX", "CD_NATLTY", "CD_AGE", "MS_POPULATION"]
+    rows = []
+    for code, total in check.items():
+        parts = [total // 4, total // 4, total // 4]
+        parts.append(total - sum(parts))
+        for (sex, nat), n in zip([("M", "BEL"), ("F", "BEL"), ("M", "ETR"), ("F", "ETR")], parts):
+            rows.append({"CD_REFNIS": code, "TX_DESCR_NL": "x", "TX_DESCR_FR": "x", "CD_SEX": sex,
+                         "CD_NATLTY": nat, "CD_AGE": "30", "MS_POPULATION": str(n)})
+    path = write_pipe(tmp_path / "TF_SOC_POP_STRUCT_2015.txt", header, rows)
+    got = by_code(read_population(path))
+    assert {c: got[c] for c in check} == check
+    assert got[REGION] == 1_175_173
+
+
+def test_build_refuses_figures_that_contradict_published_check_values(tmp_path):
+    """The build compares loaded figures with data/catalog/check_values.csv (FORMATS.md check values)."""
+    import shutil
+
+    from etl.build import BuildError, build
+    from tests.conftest import ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
+    bad = data / "raw" / "facts" / "zz_2015.csv"
+    bad.write_text("nis_code,year,indicator,value,unit,source_id,ref_period,note\n"
+                   "21001,2015,population_1jan,116333,persons,SRC_STATBEL_POP,2015-01-01,\n")
+    with pytest.raises(BuildError, match="21001 2015 = 116333.0 but Statbel TF_SOC_POP_STRUCT_2015"):
+        build(data, tmp_path / "x.duckdb", log=lambda *a: None)
