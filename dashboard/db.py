@@ -143,5 +143,13 @@ def geometry(ver: str) -> dict | None:
         for r in rows.itertuples()]}
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def templates(ver: str) -> tuple[pd.DataFrame, str]:
+    """(the fill-in template files with their bytes, their documentation in markdown)."""
+    files = query("SELECT file_name, template, format, content FROM template_file ORDER BY template, format", ver=ver)
+    doc = query("SELECT markdown FROM template_doc WHERE doc_id = 'templates'", ver=ver)
+    return files, (doc["markdown"].iloc[0] if len(doc) else "")
+
+
 def database_bytes() -> bytes:
     return db_path().read_bytes()

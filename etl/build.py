@@ -89,7 +89,7 @@ class Step:
     log: object
 
 
-FEATURE_LOADERS = ("etl.sources.members", "etl.sources.assessments")
+FEATURE_LOADERS = ("etl.sources.members", "etl.sources.assessments", "etl.sources.templates")
 
 
 class Collector:

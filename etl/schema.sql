@@ -230,3 +230,17 @@ CREATE TABLE operator_jobs (
     PRIMARY KEY (operator_id, year),
     CHECK (coalesce(integration_workers, art60_placements, fte, exits_to_work) IS NOT NULL)
 );
+
+-- fill-in templates offered for download by the app (data/templates/), and their documentation
+CREATE TABLE template_file (
+    file_name      VARCHAR PRIMARY KEY,
+    template       VARCHAR NOT NULL,
+    format         VARCHAR NOT NULL CHECK (format IN ('csv', 'xlsx')),
+    content        BLOB NOT NULL,
+    sha256         VARCHAR NOT NULL CHECK (regexp_full_match(sha256, '[0-9a-f]{64}'))
+);
+
+CREATE TABLE template_doc (
+    doc_id         VARCHAR PRIMARY KEY,
+    markdown       VARCHAR NOT NULL
+);

@@ -241,3 +241,12 @@ def test_kill_9_during_build_leaves_published_database_intact(data_copy):
     # the next build cleans what the killed ones left
     build(data_copy, log=QUIET)
     assert not list(data_copy.glob(".build-*"))
+
+
+def test_templates_travel_in_the_database(built):
+    """The app offers the fill-in templates from the database, never from data/."""
+    rows = q(built / "impact.duckdb", "SELECT template, format FROM template_file ORDER BY ALL")
+    assert {t for t, _ in rows} == {"operator_sites", "jobs", "reuse_flows", "assessments"}
+    assert {f for _, f in rows} == {"csv", "xlsx"}
+    (doc,), = q(built / "impact.duckdb", "SELECT markdown FROM template_doc")
+    assert "site_id" in doc and "criterion_id" in doc

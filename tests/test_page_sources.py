@@ -49,6 +49,9 @@ def test_sources_page(lang):
     # downloads
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_ind_csv", "dl_ind_xlsx", "dl_all_csv", "dl_all_xlsx", "dl_db"} <= keys
+    # the fill-in templates, CSV and XLSX, with their documentation
+    assert {f"tpl_{t}.{f}" for t in ("operator_sites", "jobs", "reuse_flows", "assessments")
+            for f in ("csv", "xlsx")} <= keys
 
 
 def test_filters_and_indicator_from_url():

@@ -125,6 +125,23 @@ with d3:
                        icon=":material/database:", width="stretch")
 
 # ------------------------------------------------------------------ scoped figures
+st.header(_("Templates for members and communes"))
+st.caption(_("Jobs and re-use per site come from the federation's members, and scorecard assessments from the "
+             "communes: fill a template (headers in French, Dutch or English) and send it to the editors, who load "
+             "it on the editor page."))
+tpl_files, tpl_doc = db.templates(ctx.ver)
+if tpl_files.empty:
+    st.info(_("No data"))
+else:
+    for template, group in tpl_files.groupby("template", sort=False):
+        cols = st.columns([2, 1, 1])
+        cols[0].markdown(f"**{template}**")
+        for col, r in zip(cols[1:], group.itertuples()):
+            col.download_button(r.format.upper(), data=bytes(r.content), file_name=r.file_name,
+                                key=f"tpl_{r.file_name}", on_click="ignore", width="stretch")
+    with st.expander(_("Every column, accepted headers and checks")):
+        st.markdown(tpl_doc)
+
 st.header(_("Figures not mapped"))
 st.markdown(_("These figures cover an organisation as a whole, Wallonia and Brussels together, Belgium, part of "
               "a commune, or carry no year. They are not comparable between the 19 communes, so they are shown "
