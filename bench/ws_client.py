@@ -17,9 +17,18 @@ class Rerun:
 
 
 class Session:
+    """One browser-like session; ``with Session(base) as s:`` or call ``close()``."""
+
     def __init__(self, base: str):
-        self.ws = connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],  # noqa
-                          max_size=None, open_timeout=30)
+        self._connection = connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                                   max_size=None, open_timeout=30)
+        self.ws = self._connection.__enter__()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def rerun(self, query_string: str, page_name: str = "", timeout: float = 120, keep_payload: bool = False) -> Rerun:
         """Ask for a rerun with this query string and page; return when the script finished.
@@ -47,5 +56,5 @@ class Session:
                 return Rerun((time.perf_counter() - start) * 1000, size, exception,
                              b"".join(chunks) if keep_payload else None)
 
-    def close(self):
-        self.ws.close()
+    def close(self) -> None:
+        self._connection.__exit__(None, None, None)
