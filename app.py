@@ -49,8 +49,12 @@ pages = [st.Page(path, title=_(title), icon=icon, url_path=url, default=url is N
 if not EMBED and editor_page_visible():
     pages.append(st.Page("views/editor.py", title=_("Editor"), icon=":material/edit:", url_path="editor"))
 if EMBED:
-    page = st.navigation([st.Page("views/embed.py", title=_("Embed"), url_path="embed", default=True)],
-                         position="hidden")
+    # /embed must be a page of its own (the default page always answers at "/"); "/?embed=1" lands on the
+    # default page, which hands over to it with the same parameters
+    embed_page = st.Page("views/embed.py", title=_("Embed"), url_path="embed")
+    to_embed = st.Page(lambda: st.switch_page(embed_page, query_params=dict(st.query_params)), title=_("Embed"),
+                       url_path="embed-default", default=True)
+    page = st.navigation([to_embed, embed_page], position="hidden")
 else:
     page = st.navigation(pages)
 

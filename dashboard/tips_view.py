@@ -226,3 +226,13 @@ def default_since(dates: list, days: int = 300):
     newest = pd.Timestamp(dates[0])
     older = [d for d in dates if pd.Timestamp(d) <= newest - pd.Timedelta(days=days)]
     return older[0] if older else dates[-1]
+
+
+def grid_display(table: pd.DataFrame, score_columns: list[str], unknown: str = "—") -> pd.DataFrame:
+    """Scores as text that still sorts right when a column header is clicked: space-padded to three
+    digits ('  0 %' < ' 12 %' < '100 %'), unknown as a dash after every number (never 0, never 'None',
+    which is how the grid would show a missing number)."""
+    out = table.copy()
+    for c in score_columns:
+        out[c] = [unknown if pd.isna(v) else f"{v:3.0f} %" for v in table[c]]
+    return out

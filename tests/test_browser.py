@@ -73,6 +73,12 @@ def wait_ready(pg, timeout=30_000):
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
+def visible_view(pg) -> tuple:
+    """What a reader sees first: the title, the headings and the key figures."""
+    texts = lambda sel: tuple(t.strip() for t in pg.locator(sel).all_inner_texts())  # noqa: E731
+    return texts("[data-testid='stMain'] h1"), texts("[data-testid='stMain'] h2"), texts("[data-testid='stMetricValue']")
+
+
 def params(pg) -> dict:
     return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
 
@@ -110,6 +116,7 @@ def test_language_switch_and_reload_keep_the_view(page, server, tmp_path):
     assert params(page)["lang"] == "nl" and params(page)["commune"] == "21009"
     text_nl = main.inner_text()
     assert "Elsene" in text_nl
+    view_nl = visible_view(page)
     url = page.url
     page.screenshot(path=str(shots_dir(tmp_path) / "commune_nl.png"), full_page=True)
     # the same URL in a fresh browser context reproduces the view
@@ -118,8 +125,22 @@ def test_language_switch_and_reload_keep_the_view(page, server, tmp_path):
     p2.goto(url)
     wait_ready(p2)
     assert params(p2)["lang"] == "nl" and params(p2)["commune"] == "21009"
-    assert p2.locator("[data-testid='stMain']").inner_text().split("\n")[:5] == text_nl.split("\n")[:5]
+    p2.wait_for_function("n => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= n",
+                         arg=len(view_nl[2]), timeout=30_000)
+    assert visible_view(p2) == view_nl     # same title, same figures, same language
     other.close()
+
+
+@pytest.mark.parametrize("query", ["chart=card&commune=21009", "chart=map&indicator=onem_unemployment_rate_annual_avg",
+                                   "chart=ranking", "chart=timeseries&commune=21001"])
+def test_embed_view_shows_one_chart_without_navigation(page, server, query, tmp_path):
+    page.goto(f"{server}/embed?embed=1&{query}&lang=nl")
+    wait_ready(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("text=Page not found").count() == 0
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0      # no navigation
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    page.screenshot(path=str(shots_dir(tmp_path) / f"embed_{query.split('&')[0]}.png"), full_page=True)
 
 
 def test_first_visit_follows_browser_language(browser, server):
@@ -131,11 +152,14 @@ def test_first_visit_follows_browser_language(browser, server):
     ctx.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/map", "/commune", "/compare", "/sources"])
+@pytest.mark.parametrize("path", ["/", "/map", "/commune", "/compare", "/jobs", "/reuse", "/operators", "/tips",
+                                  "/sources"])
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_every_page_renders_without_error(page, server, path, lang, tmp_path):
     page.goto(f"{server}{path}?lang={lang}")
     wait_ready(page)
     assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("text=Page not found").count() == 0
+    page.wait_for_timeout(1500)   # let charts draw before the screenshot a person looks at
     name = (path.strip("/") or "overview") + f"_{lang}.png"
     page.screenshot(path=str(shots_dir(tmp_path) / name), full_page=True)

@@ -172,3 +172,11 @@ def test_tips_page(lang):
     assert "21004" in [s.value for s in at.selectbox]
     # the URL commune is the one shown; the changes list exists (example rounds)
     assert any(_("Since the assessment round of") == s.label for s in at.selectbox)
+
+
+def test_grid_display_sorts_like_numbers_and_shows_unknown_as_dash():
+    from dashboard.tips_view import grid_display
+    table = pd.DataFrame({"Commune": list("abcde"), "Tip 1": [100.0, 5.0, np.nan, 33.0, 0.0]})
+    shown = grid_display(table, ["Tip 1"])["Tip 1"].tolist()
+    assert sorted(shown) == ["  0 %", "  5 %", " 33 %", "100 %", "—"]
+    assert "None" not in shown and "nan" not in " ".join(shown)

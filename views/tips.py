@@ -55,14 +55,13 @@ score = state.select(_("Score shown"), list(tv.SCORES), "score", "action", forma
                      widget=st.segmented_control)
 score = score or "action"
 table = tv.score_table(scores, communes, score, tip_short, (_("Commune (fr)"), _("Commune (nl)")))
-# unknown stays visibly empty (never 0, never "None"); the Styler keeps numbers sortable
-styled = table.style.format({tip_short[t]: "{:.0f} %" for t in tip_short}, na_rep="")
 event = st.dataframe(
-    styled, hide_index=True, key="grid", on_select="rerun", selection_mode="single-row",
+    tv.grid_display(table, list(tip_short.values())), hide_index=True, key="grid", on_select="rerun",
+    selection_mode="single-row",
     column_order=[c for c in table.columns if c != "nis_code"],
     column_config={tip_short[t]: st.column_config.Column(tip_short[t], help=tip_title[t]) for t in tip_short},
 )
-st.caption(_("{score} in %, latest assessment of each criterion. Empty = unknown (no known criterion). "
+st.caption(_("{score} in %, latest assessment of each criterion. — = unknown (no known criterion). "
              "Click a row to see the commune below; click a column header to sort.", score=score_names[score])
            + " " + " · ".join(f"{tip_short[t]}: {tip_title[t]}" for t in tip_short))
 rows = event.selection.rows if event and event.selection else []
