@@ -100,7 +100,10 @@ for t in sorted(tip_title):
     part = detail[detail["tip_id"] == t].drop(columns="tip_id")
     order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality", "Before",
              "Responsible level", "Note", "How it is judged"]
-    st.dataframe(part.style.format(na_rep=""), hide_index=True, key=f"detail_{t}", column_order=[_(c) for c in order], column_config={
+    # text columns: empty instead of the grid's 'None' for what is not known
+    text_cols = [c for c in part.columns if pd.api.types.is_string_dtype(part[c]) or part[c].dtype == object]
+    st.dataframe(part.fillna({c: "" for c in text_cols}), hide_index=True, key=f"detail_{t}",
+                 column_order=[_(c) for c in order], column_config={
         _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),
         _("Committed"): st.column_config.CheckboxColumn(_("Committed"), help=_("committed, in progress or done")),
         _("Done"): st.column_config.CheckboxColumn(_("Done")),
