@@ -98,8 +98,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, name: str) -> 
     finally:
         if tmp:
             os.unlink(tmp)
-    if "scope" not in cols:
-        con.execute(f"ALTER TABLE {table} ADD COLUMN scope VARCHAR DEFAULT ''")
     if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
         return [Problem(name, None, None, "file has a header but no data rows")], "."
     return [], "," if delim == ";" else "."
@@ -123,6 +121,8 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
     problems, decimal = stage(con, path, "_f", name)
     if problems:
         return problems, 0
+    has_scope = "scope" in {r[0] for r in con.execute("DESCRIBE _f").fetchall()}
+    scope_sql = "trim(coalesce(scope, ''))" if has_scope else "''"
     markers = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_MARKERS))
     geo = ", ".join(f"'{s}'" for s in GEOGRAPHIC_SCOPES)
     # one pass: normalise, parse, look up indicator/unit/source/commune; the raw table goes at once
@@ -134,7 +134,7 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
                  {_value_sql(decimal)} AS value, trim(coalesce(unit, '')) AS unit,
                  trim(coalesce(source_id, '')) AS raw_sources,
                  nullif(trim(coalesce(ref_period, '')), '') AS ref_period,
-                 nullif(trim(coalesce(note, '')), '') AS note, trim(coalesce(scope, '')) AS scope
+                 nullif(trim(coalesce(note, '')), '') AS note, {scope_sql} AS scope
           FROM _f),
         g AS (
           SELECT f.*,
@@ -198,9 +198,14 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
 
     # the same place, indicator and year more than once: exact duplicates are errors; distinct periods make
     # the indicator a dated-point series (kept as scoped figures)
+    # a plain count first (usually nothing repeats); distinct periods only for the keys that do
+    con.execute("CREATE OR REPLACE TEMP TABLE _rep AS SELECT nis_code, indicator_id, year FROM _g WHERE geo "
+                "GROUP BY nis_code, indicator_id, year HAVING count(*) > 1")
     groups = con.execute(
         "SELECT nis_code, indicator_id, year, count(*) = count(DISTINCT coalesce(ref_period, '')) "
-        "FROM _g WHERE geo GROUP BY nis_code, indicator_id, year HAVING count(*) > 1").fetchall()
+        "FROM _g SEMI JOIN _rep USING (nis_code, indicator_id, year) WHERE geo "
+        "GROUP BY nis_code, indicator_id, year").fetchall()
+    con.execute("DROP TABLE _rep")
     if any(not distinct for *_, distinct in groups):
         dups = con.execute(
             "SELECT _row, first FROM (SELECT _row, min(_row) OVER (PARTITION BY nis_code, indicator_id, year, "
