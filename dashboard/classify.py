@@ -83,6 +83,13 @@ def diverging_colours(k: int, direction: str = "neutral") -> list[str]:
     return colours
 
 
+def _finite(values) -> tuple[pd.Series, pd.Series]:
+    """(classes all -1 = no data, the finite numeric values) of ``values``."""
+    s = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64")
+    s = s.where(np.isfinite(s))
+    return pd.Series(-1, index=s.index, dtype="int64"), s.dropna()
+
+
 def classify(values: pd.Series, method: str = "quantiles", k: int = 5):
     """Classes of ``values`` by quantiles, equal intervals or natural breaks (Fisher–Jenks).
 
@@ -91,10 +98,7 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5):
     """
     if method not in METHODS:
         raise ValueError(f"unknown classification method {method!r}; use one of {METHODS}")
-    s = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64")
-    s = s.where(np.isfinite(s))
-    classes = pd.Series(-1, index=s.index, dtype="int64")
-    present = s.dropna()
+    classes, present = _finite(values)
     if present.empty:
         return [], classes
     uniq = np.unique(present.to_numpy())
@@ -147,10 +151,7 @@ def legend_labels(bins: list[float], vmin: float, lang: str, decimals: int = 1,
 def diverging_classify(values: pd.Series, k: int = 5):
     """Symmetric classes around zero for changes: the middle class is 'about no change'
     (|v| ≤ max|v| / k). Returns ``(bins, classes)`` like ``classify`` (k odd; 1 when all zero)."""
-    s = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64")
-    s = s.where(np.isfinite(s))
-    classes = pd.Series(-1, index=s.index, dtype="int64")
-    present = s.dropna()
+    classes, present = _finite(values)
     if present.empty:
         return [], classes
     m = float(present.abs().max())

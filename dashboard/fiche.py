@@ -259,6 +259,14 @@ def draw_locator(p: _Pdf, bundle: dict, x: float, y: float, w: float, h: float) 
         pdf.rect(x + t.tile_col * side, y + t.tile_row * side, side * 0.94, side * 0.94, style="DF")
 
 
+def _no_figure(p: "_Pdf", y: float, text: str, width: float) -> float:
+    """A grey 'No figure' line under a section heading; returns the next y."""
+    p.font(8, colour=GREY)
+    p.pdf.set_xy(12, y + 7)
+    p.pdf.cell(width, 4, p.t(text))
+    return y + 11
+
+
 def _table(p: _Pdf, x: float, y: float, widths: list[float], header: list[str], rows: list[list[str]],
            size: float = 7.5, line: float = 4.2) -> float:
     pdf = p.pdf
@@ -345,10 +353,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
             pdf.cell(W, 4, p.t(_("Operators located in the commune: {n}", n=bundle["n_operators"])))
             y += 4.5
     else:
-        p.font(8, colour=GREY)
-        pdf.set_xy(12, y + 7)
-        pdf.cell(W, 4, p.t(_("No figure")))
-        y += 11
+        y = _no_figure(p, y, _("No figure"), W)
     y += 3
     # ---------------------------------------------------------------- five tips
     p.font(11, bold=True)
@@ -366,10 +371,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
                                    "commitment: share at least committed; over the criteria with a known status.")))
         y = pdf.get_y()
     else:
-        p.font(8, colour=GREY)
-        pdf.set_xy(12, y + 7)
-        pdf.cell(W, 4, p.t(_("No figure")))
-        y += 11
+        y = _no_figure(p, y, _("No figure"), W)
     y += 3
     # ---------------------------------------------------------------- sources
     p.font(11, bold=True)

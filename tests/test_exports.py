@@ -123,6 +123,12 @@ def test_fiche_pdf_text(lang, word):
     assert word not in plain
 
 
+def test_fiche_says_no_figure_where_a_section_has_none():
+    bundle = _bundle(False, "en") | {"impact": [], "tips": []}
+    text = _pdf_text(fiche.build_fiche(bundle, "en"))
+    assert text.count("No figure") == 2      # jobs/re-use and the scorecard: missing, never invented
+
+
 def test_fiche_without_unicode_font(monkeypatch):
     monkeypatch.setattr(fiche, "font_path", lambda bold=False: None)
     text = _pdf_text(fiche.build_fiche(_bundle(True, "nl"), "nl"))
