@@ -296,21 +296,30 @@ def read_sites(table, frame: pd.DataFrame, *, communes: pd.DataFrame, postal: di
     })
 
 
+def _figures_by_row(table, frame: pd.DataFrame, vals: dict[str, pd.Series], bound: float, too_big: str,
+                    problems: ProblemList):
+    """Yield (row number, {column: value}) after the checks jobs and flows share: at least one figure on
+    the row, none above the plausibility ``bound`` (``too_big`` says why, after the value)."""
+    for i, row in enumerate(frame["_row"]):
+        row = int(row)
+        v = {c: vals[c].iloc[i] for c in vals}
+        if all(x != x for x in v.values()) and not any(p.row == row for p in problems):
+            problems.add(table.name, "no figure on this row: give at least one of " + ", ".join(vals), row)
+        for c, x in v.items():
+            if x == x and x > bound:
+                problems.add(table.name, f"{x:g} {too_big}", row, c)
+        yield row, v
+
+
 def read_jobs(table, frame: pd.DataFrame) -> pd.DataFrame:
     problems = ProblemList()
     _site_ids(table, frame, problems)
     years = _year(table, frame, problems)
     vals = {c: numbers(table, frame, c, problems, required=False, non_negative=True, integer=c != "fte")
             for c in JOBS_VALUES}
-    for i, row in enumerate(frame["_row"]):
-        row = int(row)
-        v = {c: vals[c].iloc[i] for c in JOBS_VALUES}
-        if all(x != x for x in v.values()) and not any(p.row == row for p in problems):
-            problems.add(table.name, "no figure on this row: give at least one of " + ", ".join(JOBS_VALUES), row)
-        for c, x in v.items():
-            if x == x and x > MAX_PERSONS_PER_SITE:
-                problems.add(table.name, f"{x:g} is implausible for one site in one year (bound: "
-                                         f"{MAX_PERSONS_PER_SITE}); check the unit or split the site", row, c)
+    bound = (f"is implausible for one site in one year (bound: {MAX_PERSONS_PER_SITE}); check the unit or "
+             "split the site")
+    for row, v in _figures_by_row(table, frame, vals, MAX_PERSONS_PER_SITE, bound, problems):
         people = [v["integration_workers"], v["art60_placements"]]
         if v["fte"] == v["fte"] and all(p == p for p in people) and v["fte"] > sum(people) + 1e-9:
             problems.add(table.name, f"fte {v['fte']:g} is more than the {sum(people):g} persons in integration "
@@ -335,15 +344,8 @@ def read_flows(table, frame: pd.DataFrame) -> pd.DataFrame:
                                      "weee/DEEE/AEEA, books_media/livres/boeken, other/autre/ander)", int(row), "stream")
         streams.append(code)
     vals = {c: numbers(table, frame, c, problems, required=False, non_negative=True) for c in FLOW_VALUES}
-    for i, row in enumerate(frame["_row"]):
-        row = int(row)
-        v = {c: vals[c].iloc[i] for c in FLOW_VALUES}
-        if all(x != x for x in v.values()) and not any(p.row == row for p in problems):
-            problems.add(table.name, "no figure on this row: give at least one of " + ", ".join(FLOW_VALUES), row)
-        for c, x in v.items():
-            if x == x and x > MAX_TONNES_PER_SITE:
-                problems.add(table.name, f"{x:g} t is implausible for one site, stream and year (bound: "
-                                         f"{MAX_TONNES_PER_SITE:,} t); tonnes, not kg?", row, c)
+    bound = f"t is implausible for one site, stream and year (bound: {MAX_TONNES_PER_SITE:,} t); tonnes, not kg?"
+    for row, v in _figures_by_row(table, frame, vals, MAX_TONNES_PER_SITE, bound, problems):
         col, reu, rec = v["collected_t"], v["reused_t"], v["recycled_t"]
         if col == col:
             if reu == reu and reu > col + 1e-9:
