@@ -14,14 +14,13 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ws_client import Session  # noqa: E402
+from bench.ws_client import Session, run_sessions  # noqa: E402
 from tests.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 BOUNDARIES = ROOT.parent / "shared" / "reference" / "geo" / "brussels_communes.geojson"
@@ -52,34 +51,12 @@ def scenario(base: str, page: str, queries: list[str], reruns: int) -> dict:
 
 
 def concurrent(base: str, sessions: int, interactions: int) -> dict:
-    times, errors = [], []
-    lock = threading.Lock()
-
-    def user(k):
-        try:
-            s = Session(base)
-            s.rerun("lang=fr", "map")
-            for i in range(interactions):
-                r = s.rerun(f"lang=fr&indicator={MAP_INDICATORS[(i + k) % len(MAP_INDICATORS)]}", "map")
-                with lock:
-                    times.append(r.ms)
-                    if r.exception:
-                        errors.append("exception element")
-            s.close()
-        except Exception as exc:  # noqa: BLE001 - counted, reported
-            with lock:
-                errors.append(repr(exc))
-
-    start = time.perf_counter()
-    threads = [threading.Thread(target=user, args=(k,)) for k in range(sessions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=600)
-    wall = time.perf_counter() - start
+    plans = [[f"lang=fr&indicator={MAP_INDICATORS[(i + k) % len(MAP_INDICATORS)]}" for i in range(interactions)]
+             for k in range(sessions)]
+    times, errors, wall = run_sessions(base, plans, "map")
     return {"sessions": sessions, "interactions_each": interactions, "reruns_per_second": round(len(times) / wall, 2),
             "p50_ms": pct(times, 0.5) if times else None, "p95_ms": pct(times, 0.95) if times else None,
-            "errors": len(errors), "error_samples": errors[:3]}
+            "errors": len(errors), "error_samples": [repr(e) for e in errors[:3]]}
 
 
 def browser_map_times(base: str) -> dict:

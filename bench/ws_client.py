@@ -58,3 +58,40 @@ class Session:
 
     def close(self) -> None:
         self._connection.__exit__(None, None, None)
+
+
+def run_sessions(base: str, plans: list[list[str]], page: str, opening: str = "lang=fr",
+                 timeout: float = 600) -> tuple[list[float], list[tuple], float]:
+    """One session per plan: each opens ``page``, waits for all the others, then reruns its query strings
+    back to back. Returns (rerun times in ms, errors as (session, what, why), wall seconds)."""
+    import threading
+
+    times: list[float] = []
+    errors: list[tuple] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(plans))
+
+    def user(k: int) -> None:
+        try:
+            with Session(base) as s:
+                if s.rerun(opening, page).exception:
+                    with lock:
+                        errors.append((k, "first load", "exception element"))
+                start.wait(timeout=timeout)
+                for q in plans[k]:
+                    r = s.rerun(q, page)
+                    with lock:
+                        times.append(r.ms)
+                        if r.exception:
+                            errors.append((k, q, "exception element"))
+        except Exception as exc:  # noqa: BLE001 - a socket error is a failure, reported to the caller
+            with lock:
+                errors.append((k, "session", repr(exc)))
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(k,)) for k in range(len(plans))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=timeout)
+    return times, errors, time.perf_counter() - t0

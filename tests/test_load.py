@@ -7,13 +7,11 @@ exception element, no socket error) and p95 of the server time of a rerun <= 3 s
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 
 import duckdb
 import pytest
 
-from bench.ws_client import Session
+from bench.ws_client import run_sessions
 from etl.build import build
 from tests.browser_server import streamlit_server
 from tests.conftest import ROOT
@@ -60,37 +58,8 @@ def pct(values, q):
 
 def test_20_sessions_x_10_interactions_on_the_map(db_copy):
     plans = [interactions(db_copy, k) for k in range(SESSIONS)]
-    times, errors = [], []
-    lock = threading.Lock()
-    start = threading.Barrier(SESSIONS)
-
-    def user(k: int) -> None:
-        try:
-            s = Session(base)
-            first = s.rerun("lang=fr", "map")           # opening the page
-            if first.exception:
-                with lock:
-                    errors.append((k, "first load", "exception element"))
-            start.wait(timeout=120)                     # then everybody interacts at once
-            for q in plans[k]:
-                r = s.rerun(q, "map")
-                with lock:
-                    times.append(r.ms)
-                    if r.exception:
-                        errors.append((k, q, "exception element"))
-            s.close()
-        except Exception as exc:  # noqa: BLE001 - a socket error is a failure, reported below
-            with lock:
-                errors.append((k, "session", repr(exc)))
-
     with streamlit_server(db_copy) as base:
-        t = time.perf_counter()
-        threads = [threading.Thread(target=user, args=(k,)) for k in range(SESSIONS)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(timeout=300)
-        wall = time.perf_counter() - t
+        times, errors, wall = run_sessions(base, plans, "map")
     assert not errors, errors[:5]
     assert len(times) == SESSIONS * INTERACTIONS
     p50, p95 = pct(times, 0.5), pct(times, 0.95)
