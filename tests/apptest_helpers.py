@@ -8,7 +8,7 @@ from tests.conftest import ROOT
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning")
 
 
-def run_page(page: str, lang: str = "fr", timeout: int = 60, **params) -> AppTest:
+def run_page(page: str, lang: str = "fr", timeout: int = 300, **params) -> AppTest:
     """``page`` is a file under views/ (``views/map.py``); ``params`` are URL query parameters."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     at.query_params["lang"] = lang

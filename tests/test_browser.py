@@ -55,6 +55,7 @@ def page(browser, server):
 
     context.route("**/*", guard)
     pg = context.new_page()
+    pg.set_default_timeout(120_000)   # a hang guard, not a speed bound: CI machines are often busy
     pg.outside_requests = outside
     yield pg
     context.close()
@@ -67,7 +68,7 @@ def shots_dir(tmp_path) -> Path:
     return d
 
 
-def wait_ready(pg, timeout=30_000):
+def wait_ready(pg, timeout=120_000):
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     pg.wait_for_timeout(400)
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
@@ -86,7 +87,7 @@ def params(pg) -> dict:
 def test_click_commune_on_map_opens_its_profile(page, server, tmp_path):
     page.goto(f"{server}/map?indicator=onem_unemployment_rate_annual_avg&year=2025&lang=fr&view=geo")
     wait_ready(page)
-    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=120_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(shots_dir(tmp_path) / "map_fr.png"), full_page=True)
     # Anderlecht's centroid, projected by the map itself
@@ -98,7 +99,7 @@ def test_click_commune_on_map_opens_its_profile(page, server, tmp_path):
         return [r.left + p.x, r.top + p.y];
     }""")
     page.mouse.click(xy[0], xy[1])
-    page.wait_for_url("**/commune?*", timeout=30_000)
+    page.wait_for_url("**/commune?*", timeout=120_000)
     wait_ready(page)
     assert params(page).get("commune") == "21001"
     assert "Anderlecht" in page.inner_text("[data-testid='stMain']")
@@ -112,7 +113,7 @@ def test_language_switch_and_reload_keep_the_view(page, server, tmp_path):
     assert "Ixelles" in main.inner_text()
     page.locator("[data-testid='stSidebar']").get_by_text("Nederlands", exact=True).first.click()
     wait_ready(page)
-    page.wait_for_function("() => location.search.includes('lang=nl')", timeout=15_000)
+    page.wait_for_function("() => location.search.includes('lang=nl')", timeout=60_000)
     assert params(page)["lang"] == "nl" and params(page)["commune"] == "21009"
     text_nl = main.inner_text()
     assert "Elsene" in text_nl
@@ -126,7 +127,7 @@ def test_language_switch_and_reload_keep_the_view(page, server, tmp_path):
     wait_ready(p2)
     assert params(p2)["lang"] == "nl" and params(p2)["commune"] == "21009"
     p2.wait_for_function("n => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= n",
-                         arg=len(view_nl[2]), timeout=30_000)
+                         arg=len(view_nl[2]), timeout=120_000)
     assert visible_view(p2) == view_nl     # same title, same figures, same language
     other.close()
 
@@ -148,7 +149,7 @@ def test_first_visit_follows_browser_language(browser, server):
     pg = ctx.new_page()
     pg.goto(f"{server}/")
     wait_ready(pg)
-    pg.wait_for_function("() => location.search.includes('lang=nl')", timeout=15_000)
+    pg.wait_for_function("() => location.search.includes('lang=nl')", timeout=60_000)
     ctx.close()
 
 

@@ -64,7 +64,7 @@ def test_allow_list(tmp_path):
 # ----------------------------------------------------------------------------- AppTest: who sees the page
 
 def _app(user: dict | None, with_auth: bool = True, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["lang"] = lang
     if with_auth:
         at.secrets["auth"] = AUTH

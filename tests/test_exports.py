@@ -236,14 +236,14 @@ def test_embed_page(lang):
         db.version()
     except db.DatabaseMissing:
         pytest.skip("no database")
-    at = AppTest.from_file("../views/embed.py", default_timeout=30)
+    at = AppTest.from_file("../views/embed.py", default_timeout=300)
     at.query_params.update({"lang": lang, "embed": "1", "chart": "card", "commune": "21009"})
     at.session_state["lang"] = lang
     at.run()
     assert not at.exception
     assert ("Elsene" in at.subheader[0].value) and ("Ixelles" in at.subheader[0].value)
     assert len(at.metric) >= 2
-    at2 = AppTest.from_file("../views/embed.py", default_timeout=30)
+    at2 = AppTest.from_file("../views/embed.py", default_timeout=300)
     at2.query_params.update({"lang": lang, "embed": "1", "chart": "ranking"})
     at2.session_state["lang"] = lang
     at2.run()

@@ -2,7 +2,9 @@
 
 Each session speaks Streamlit's websocket protocol (``bench.ws_client``) and changes indicator, year
 and view through the query string, as the map page's URL-bound widgets do. Zero exceptions (no
-exception element, no socket error) and p95 of the server time of a rerun <= 3 s.
+exception element, no socket error) and every one of the 200 reruns answered. No time bound: latency
+and throughput under load are figures of ``python -m bench`` (ratios to a floor of the same run), not
+assertions that a busy CI machine could fail.
 """
 from __future__ import annotations
 
@@ -20,7 +22,6 @@ pytestmark = pytest.mark.slow
 
 SESSIONS = 20
 INTERACTIONS = 10
-P95_LIMIT_MS = 3000
 INDICATORS = ["onem_unemployment_rate_annual_avg", "fiscal_avg_net_taxable_income_per_inhabitant",
               "census_unemployment_rate_15_64", "census_employment_rate_15_64", "population_1jan",
               "establishment_units"]
@@ -65,4 +66,3 @@ def test_20_sessions_x_10_interactions_on_the_map(db_copy):
     p50, p95 = pct(times, 0.5), pct(times, 0.95)
     print(f"\nload: {len(times)} reruns in {wall:.1f} s ({len(times) / wall:.1f}/s), p50 {p50:.0f} ms, "
           f"p95 {p95:.0f} ms, max {max(times):.0f} ms")
-    assert p95 <= P95_LIMIT_MS, f"p95 {p95:.0f} ms > {P95_LIMIT_MS} ms"

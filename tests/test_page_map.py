@@ -25,7 +25,7 @@ def _sql(sql: str, params=()):
 
 
 def _run(page: str, **params) -> AppTest:
-    return run_page(page, timeout=30, **params)
+    return run_page(page, **params)
 
 
 def _texts(at: AppTest) -> str:

@@ -17,7 +17,7 @@ DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
 
 
 def _run(lang: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["lang"] = lang
     at.run()  # run once so st.navigation registers the pages, then switch
     at.switch_page("views/sources.py")

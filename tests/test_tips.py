@@ -150,7 +150,7 @@ def test_example_rows_only_with_example_and_never_over_real(built):
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_tips_page(lang):
     _ = translator(lang)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["lang"] = lang
     at.run()
     at.switch_page("views/tips.py")
