@@ -11,8 +11,8 @@ Scenarios
 The synthetic scenarios run the build's own load path on one generated long-format fact file:
 ``etl/schema.sql`` -> ``etl.build.load_reference_tables`` (with synthetic communes, indicators,
 unit and source) -> ``etl.sources.facts.check_and_load`` -> ``merge_staged`` -> primary key ->
-``etl.checks.run_checks`` -> CHECKPOINT, close, fsync, ``os.replace``. Only the reference tables
-are synthetic.
+``etl.checks.run_checks`` -> CHECKPOINT, close, ``etl.publish.publish`` (fsync, ``os.replace``).
+Only the reference tables are synthetic.
 
 Every scenario (and every generator) runs in its own child process; its peak RSS is the
 ``ru_maxrss`` that ``os.wait4`` returns for that child (it includes the child's own children), so
@@ -195,7 +195,8 @@ def synthetic_reference(name: str):
 def run_synthetic(name: str, csv_path: Path, workdir: Path, memory_limit: str | None, threads: int | None) -> dict:
     import duckdb
 
-    from etl.build import SCHEMA, _fsync, load_reference_tables
+    from etl.build import SCHEMA, load_reference_tables
+    from etl.publish import publish
     from etl.checks import run_checks
     from etl.sources.facts import OBSERVATION_KEY, check_and_load, merge_staged
 
@@ -248,9 +249,7 @@ def run_synthetic(name: str, csv_path: Path, workdir: Path, memory_limit: str | 
     t = time.perf_counter()
     con.execute("CHECKPOINT")
     con.close()
-    _fsync(tmp)
-    os.replace(tmp, db)
-    _fsync(db.parent)
+    publish(tmp, db)
     mark("publish", t)
     return {"rows_in": n, "observations": obs, "scoped_observations": scoped, "phases": phases,
             "rss_mib_after_phase": rss, "check_failures": failures, "duckdb_settings": settings,

@@ -1,4 +1,4 @@
-"""Build a new DuckDB file from data/, check it, and publish it by atomic replace.
+"""Build a new DuckDB file from data/, check it, and publish it (etl.publish).
 
 A failed build (bad input, failed check, crash, ``kill -9``) never touches the published file:
 everything is written to ``<db dir>/.build-<pid>.duckdb`` first and only ``os.replace``d over
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import publish
 from .catalog import Catalog, load_catalog
 from .checks import run_checks
 from .errors import InputError, Problem
@@ -205,9 +205,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     t0 = time.perf_counter()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_builds(db_path.parent)
-    tmp = db_path.parent / f".build-{os.getpid()}.duckdb"
+    tmp = publish.prepare(db_path)
     inputs, col = Inputs(), Collector()
     con = None
     try:
@@ -240,7 +238,6 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
             log("  no boundary file: building without geometry (the app shows the tile map)")
 
         log(f"load: {tmp.name}")
-        tmp.unlink(missing_ok=True)
         con = duckdb.connect(str(tmp))
         # bounded memory: DuckDB spills to disk past this instead of taking 80% of the machine
         con.execute("SET memory_limit = ?", [os.environ.get("BSIM_DUCKDB_MEMORY", "1500MB")])
@@ -293,47 +290,17 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         con.execute("CHECKPOINT")
         con.close()
         con = None
-        _fsync(tmp)
-        os.replace(tmp, db_path)
-        _fsync(db_path.parent)
+        publish.publish(tmp, db_path)
         elapsed = time.perf_counter() - t0
         log(f"publish: {db_path} ({message}) in {elapsed:.1f} s")
         record = {"run_id": run_id, "status": "ok", "seconds": round(elapsed, 2), "message": message,
                   "db": str(db_path)}
-        log_run(db_path.parent, record)
+        publish.log_run(db_path.parent, record)
         return record
     except BaseException as exc:
         if con is not None:
             con.close()
-        for p in (tmp, Path(str(tmp) + ".wal")):
-            p.unlink(missing_ok=True)
-        log_run(db_path.parent, {"run_id": run_id, "status": "failed", "error": str(exc)[:4000]})
+        publish.discard(tmp)
+        publish.log_run(db_path.parent, {"run_id": run_id, "status": "failed", "error": str(exc)[:4000]})
         raise
 
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def clean_stale_builds(directory: Path) -> None:
-    """Remove half-written files of builds that died (kill -9) — never the published one."""
-    for p in directory.glob(".build-*.duckdb*"):
-        pid = p.name.split("-")[1].split(".")[0]
-        if pid.isdigit() and int(pid) != os.getpid():
-            try:
-                os.kill(int(pid), 0)
-                continue  # that build is still running
-            except ProcessLookupError:
-                pass
-            except PermissionError:
-                continue
-        p.unlink(missing_ok=True)
-
-
-def log_run(directory: Path, record: dict) -> None:
-    with open(directory / "etl_runs.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, default=str) + "\n")
