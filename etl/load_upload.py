@@ -6,7 +6,7 @@ The same path serves the editor page. Steps:
    (time, uploader, sha256, original name, size, kind) is appended to ``data/archive/index.jsonl`` —
    every upload, good or bad, so any earlier state can be rebuilt;
 2. **detect** the template by its header: the five-tips assessment template, or a member template
-   (``etl.sources.members.template_kind``);
+   (``etl.sources.members.reading.template_kind``);
 3. **stage**: copy it into the input folder it belongs to (``data/assessments/`` or ``data/members/``)
    under its (sanitised) original name — a new upload with the same name replaces the earlier one
    as input (the archive keeps both);
@@ -86,16 +86,10 @@ def detect_kind(path: Path) -> str:
     cols = [c for c in table.frame.columns if c != "_row"]
     if is_assessment_header(cols):
         return "assessments"
-    try:
-        from .sources import members
-    except ImportError:
-        return "unknown"
-    kind_fn = getattr(members, "template_kind", None)
-    aliases = getattr(members, "ALIASES", {})
-    if kind_fn is not None:
-        canon = [aliases.get(c.strip().lower(), c) for c in cols]
-        if "site_id" in canon and kind_fn(canon):
-            return "members"
+    from .sources.members import reading
+    canon = [reading.ALIASES.get(c.strip().lower(), c) for c in cols]
+    if "site_id" in canon and reading.template_kind(canon):
+        return "members"
     return "unknown"
 
 

@@ -18,6 +18,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +230,13 @@ def numbers(table: Table, frame: pd.DataFrame, column: str, problems: ProblemLis
             problems.add(table.name, f"'{text}' should be a whole number", row=int(row), column=column)
         out.append(v)
     return pd.Series(out, index=frame.index, dtype="float64")
+
+
+def fold(text: str) -> str:
+    """A word as people type it, for matching: ASCII, lower case, punctuation as single spaces
+    ('Électro-ménager' -> 'electro menager')."""
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", s).strip()
 
 
 def duplicate_rows(table_name: str, frame: pd.DataFrame, key: list[str], problems: ProblemList) -> None:

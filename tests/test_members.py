@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from etl.build import BuildError, build
-from etl.sources import members as m
+from etl.sources.members import deriving, reading
 from tests.conftest import ROOT
 
 QUIET = lambda *a, **k: None  # noqa: E731
@@ -121,7 +121,7 @@ def test_template_files_exist_with_canonical_headers():
             path = t / f"{name}.{ext}"
             assert path.exists()
             header = (pd.read_excel(path) if ext == "xlsx" else pd.read_csv(path)).columns.tolist()
-            assert m.template_kind(header) == kind
+            assert reading.template_kind(header) == kind
     assert (t / "README.md").exists()
 
 
@@ -164,7 +164,7 @@ def test_aggregate_frames_pure():
                          "operator_id": ["x", "y"]})
     pop = pd.DataFrame({"nis_code": ["21001", "04000"], "year": [2023, 2023], "value": [1000.0, 2000.0],
                         "source_id": ["P", "P"]})
-    out = m.aggregate_frames(jobs, None, pop, None, {})
+    out = deriving.aggregate_frames(jobs, None, pop, None, {})
     row = out[(out["indicator_id"] == "member_jobs") & (out["nis_code"] == "21001")].iloc[0]
     assert row["value"] == 8 and row["quality"] == "example" and row["source_ids"] == "S1;S2"
     assert out[(out["indicator_id"] == "member_jobs_per_1000_inhabitants")
@@ -177,8 +177,8 @@ def test_streams_accept_three_languages():
     for name, code in [("Textiel", "textiles"), ("meubles", "furniture"), ("DEEE", "weee"), ("AEEA", "weee"),
                        ("électroménager", "weee"), ("Livres", "books_media"), ("boeken", "books_media"),
                        ("autre", "other"), ("Ander", "other")]:
-        assert m.stream_code(name) == code
-    assert m.stream_code("plastics") is None
+        assert reading.stream_code(name) == code
+    assert reading.stream_code("plastics") is None
 
 
 # ----------------------------------------------------------------------------- bad inputs
@@ -307,7 +307,7 @@ def test_example_loads_and_no_example_leaves_none(data, communes_geojson):
 def test_emission_factors_are_cited():
     ef = pd.read_csv(ROOT / "data" / "catalog" / "emission_factors.csv")
     src = pd.read_csv(ROOT / "data" / "catalog" / "sources_extra_members.csv").set_index("source_id")
-    assert set(ef["stream"]) <= set(m.STREAMS)
+    assert set(ef["stream"]) <= set(reading.STREAMS)
     for r in ef.itertuples():
         assert r.source_id in src.index and src.loc[r.source_id, "url"].startswith("http")
         assert str(r.t_co2e_per_t_reused) in src.loc[r.source_id, "notes"].replace("four", "4.0")
