@@ -9,8 +9,8 @@ Scenarios
   eu       synthetic 100,000 local units x 10 indicators x 10 years (10,000,000 fact rows)
 
 The synthetic scenarios run the build's own load path on one generated long-format fact file:
-``etl/schema.sql`` -> ``etl.build.load_reference_tables`` (with synthetic communes, indicators,
-unit and source) -> ``etl.sources.facts.check_and_load`` -> ``merge_staged`` -> primary key ->
+``etl/schema.sql`` -> catalogue and commune tables (synthetic communes, indicators, unit and
+source) -> ``etl.sources.facts.prepare`` -> ``check_and_load`` -> ``merge_staged`` -> primary key ->
 ``etl.checks.run_checks`` -> CHECKPOINT, close, ``etl.publish.publish`` (fsync, ``os.replace``).
 Only the reference tables are synthetic.
 
@@ -195,10 +195,11 @@ def synthetic_reference(name: str):
 def run_synthetic(name: str, csv_path: Path, workdir: Path, memory_limit: str | None, threads: int | None) -> dict:
     import duckdb
 
-    from etl.build import SCHEMA, load_reference_tables
     from etl.publish import publish
+    from etl.sources.base import SCHEMA, insert_frame
+    from etl.sources.catalog import insert_catalog
     from etl.checks import run_checks
-    from etl.sources.facts import OBSERVATION_KEY, check_and_load, merge_staged
+    from etl.sources.facts import OBSERVATION_KEY, check_and_load, merge_staged, prepare
 
     os.environ["BSIM_MAX_INPUT_MB"] = str(max(200, csv_path.stat().st_size // 2**20 + 100))
     phases: dict[str, float] = {}
@@ -221,7 +222,9 @@ def run_synthetic(name: str, csv_path: Path, workdir: Path, memory_limit: str | 
     settings = dict(con.execute("SELECT name, value FROM duckdb_settings() "
                                 "WHERE name IN ('memory_limit', 'threads', 'temp_directory')").fetchall())
     con.execute(SCHEMA.read_text())
-    load_reference_tables(con, catalog, communes)
+    insert_catalog(con, catalog)
+    insert_frame(con, "commune", communes)
+    prepare(con, catalog)
     mark("reference", t)
 
     t = time.perf_counter()

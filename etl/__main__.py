@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from .build import ROOT, BuildError, build
-from .errors import InputError
 
 
 def _print_problems(problems) -> None:
@@ -55,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         from .validate import validate_files
         reports = validate_files([Path(p) for p in args.files])
         bad = 0
-        for path, problems, summary in reports:
+        for path, _kind, problems, summary in reports:
             if problems:
                 bad += 1
                 print(f"{path}: {len(problems)} problem(s)")

@@ -27,12 +27,14 @@ class Problem:
 
 
 class InputError(Exception):
-    """Raised with every problem found, so one run reports them all."""
+    """Raised with every problem found, so one run reports them all; ``headline`` says what they have in
+    common when that is more than "input files have problems"."""
 
-    def __init__(self, problems: list[Problem] | Problem):
+    def __init__(self, problems: list[Problem] | Problem, headline: str | None = None):
         if isinstance(problems, Problem):
             problems = [problems]
         self.problems = list(problems)
+        self.headline = headline
         super().__init__(self.report())
 
     def report(self, limit: int = 50) -> str:

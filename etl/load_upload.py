@@ -5,9 +5,9 @@ The same path serves the editor page. Steps:
 1. **archive first**: the bytes are copied to ``data/archive/YYYYmmddTHHMMSSZ_<sha8>_<name>`` and a line
    (time, uploader, sha256, original name, size, kind) is appended to ``data/archive/index.jsonl`` —
    every upload, good or bad, so any earlier state can be rebuilt;
-2. **detect** the template by its header: the five-tips assessment template, or a member template
-   (``etl.sources.members.reading.template_kind``);
-3. **stage**: copy it into the input folder it belongs to (``data/assessments/`` or ``data/members/``)
+2. **detect** the template by its header: the first uploadable source of the registry that claims it
+   (the five-tips assessments, or a member template);
+3. **stage**: copy it into that source's input folder (``data/assessments/`` or ``data/members/``)
    under its (sanitised) original name — a new upload with the same name replaces the earlier one
    as input (the archive keeps both);
 4. **build** with ``etl.build.build`` (new file, checks, atomic swap). If the build fails, the staged
@@ -24,13 +24,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .build import ROOT, BuildError, build, rel
+from .build import BuildError, build
 from .errors import InputError, Problem
-from .readers import read_table
+from .sources import claiming
+from .sources.base import ROOT, rel
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
-INPUT_DIRS = {"assessments": "assessments", "members": "members"}
 
 
 def safe_name(name: str) -> str:
@@ -79,18 +79,20 @@ def archive(data: bytes, original_name: str, uploader: str, data_dir: Path, kind
     return entry
 
 
-def detect_kind(path: Path) -> str:
-    """``assessments`` | ``members`` | ``unknown`` from the header (any language)."""
-    from .sources.assessments import is_assessment_header
-    table = read_table(path)
-    cols = [c for c in table.frame.columns if c != "_row"]
-    if is_assessment_header(cols):
-        return "assessments"
-    from .sources.members import reading
-    canon = [reading.ALIASES.get(c.strip().lower(), c) for c in cols]
-    if "site_id" in canon and reading.template_kind(canon):
-        return "members"
-    return "unknown"
+NOT_A_TEMPLATE = ("not a known template: expected the five-tips assessment template or a member template "
+                  "(check the header row)")
+
+
+def detect(path: Path, name: str):
+    """The first uploadable source of the registry that claims the file (by its header, any language);
+    BuildError when none does."""
+    try:
+        source = claiming(path, uploadable=True)
+    except InputError as exc:
+        raise BuildError("upload refused", exc.problems) from None
+    if source is None:
+        raise BuildError("upload refused", [Problem(name, 1, None, NOT_A_TEMPLATE)])
+    return source
 
 
 class Staged:
@@ -166,16 +168,9 @@ def load_file(path: Path | str, *, uploader: str, data_dir: Path = ROOT / "data"
     with tempfile.TemporaryDirectory(prefix="bsim-upload-") as tmp:
         local = Path(tmp) / safe_name(name)
         local.write_bytes(data)
-        try:
-            kind = detect_kind(local)
-        except InputError as exc:
-            raise BuildError("upload refused", exc.problems) from None
-        if kind == "unknown":
-            raise BuildError("upload refused", [Problem(name, 1, None, "not a known template: expected the "
-                                                        "five-tips assessment template or a member template "
-                                                        "(check the header row)")])
-        entry["kind"] = kind
-        folder = data_dir / INPUT_DIRS[kind]
+        source = detect(local, name)
+        kind = entry["kind"] = source.kind
+        folder = data_dir / source.upload_dir
         folder.mkdir(parents=True, exist_ok=True)
         staged = Staged(local, folder / safe_name(name))
         try:
@@ -197,18 +192,12 @@ def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_
     problems = check_upload(name, path.stat().st_size)
     if problems:
         raise BuildError("upload refused", problems)
-    try:
-        kind = detect_kind(path)
-    except InputError as exc:
-        raise BuildError("upload refused", exc.problems) from None
-    if kind == "unknown":
-        raise BuildError("upload refused", [Problem(name, 1, None, "not a known template: expected the five-tips "
-                                                    "assessment template or a member template (check the header row)")])
+    source = detect(path, name)
     with tempfile.TemporaryDirectory(prefix="bsim-preview-") as tmp:
         scratch = scratch_copy(data_dir, Path(tmp))
-        folder = scratch / INPUT_DIRS[kind]
+        folder = scratch / source.upload_dir
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, folder / safe_name(name))
         build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
               with_example=with_example, log=log)
-    return kind
+    return source.kind

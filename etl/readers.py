@@ -27,6 +27,8 @@ import pandas as pd
 from .errors import ProblemList, fail
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# what read_table reads ('' = a file without suffix, read as text)
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", "")
 
 
 def max_input_bytes() -> int:
@@ -128,6 +130,26 @@ def read_table(path: Path | str, *, max_bytes: int | None = None, delimiter: str
     frame["_row"] = row_numbers
     decimal = "," if delim == ";" else "."
     return Table(path, frame, encoding, delim, decimal)
+
+
+def read_header(path: Path | str) -> list[str]:
+    """The header cells of a table file, from its first line only (or a workbook's first row), so a
+    file can be recognised without reading it whole."""
+    path = Path(path)
+    check_size(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            raw = pd.read_excel(path, sheet_name=0, dtype=str, header=None, nrows=1, keep_default_na=False,
+                                engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+            raise fail(path, f"cannot read the workbook: {exc}") from None
+        cells = [str(v) for v in raw.iloc[0]] if len(raw) else []
+    else:
+        with open(path, "rb") as fh:
+            first = fh.readline(1 << 20)
+        line = _decode(path, first)[0].strip("\r\n")
+        cells = next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
+    return [h for h in (c.strip().lstrip("\ufeff") for c in cells) if h]
 
 
 def _read_xlsx(path: Path) -> Table:

@@ -250,3 +250,30 @@ def test_templates_travel_in_the_database(built):
     assert {f for _, f in rows} == {"csv", "xlsx"}
     (doc,), = q(built / "impact.duckdb", "SELECT markdown FROM template_doc")
     assert "site_id" in doc and "criterion_id" in doc
+
+
+def test_registry_order_and_recognition(communes_geojson):
+    """One ordered registry: a source needs only sources before it; a file goes to the first that claims
+    it (validate), an upload to the first uploadable one."""
+    from etl.sources import REGISTRY, claiming
+    kinds = [s.kind for s in REGISTRY]
+    assert len(kinds) == len(set(kinds))
+    for i, source in enumerate(REGISTRY):
+        assert set(source.requires) <= set(kinds[:i]), source.kind
+    expected = {
+        ROOT / "data" / "raw" / "facts" / "labour.csv": "facts",
+        ROOT / "data" / "raw" / "facts" / "communes.csv": "communes",
+        ROOT / "data" / "raw" / "facts" / "operators_directory.csv": "operators",
+        ROOT / "data" / "raw" / "statbel" / "REFNIS_2019_brussels.csv": "statbel_refnis",
+        ROOT / "data" / "raw" / "statbel" / "TF_PSNL_INC_TAX_MUNTY_2013_brussels.txt": "statbel_income",
+        ROOT / "data" / "example" / "assessments.csv": "assessments",
+        ROOT / "data" / "example" / "members_sites.csv": "members",
+        ROOT / "data" / "example" / "members_jobs.csv": "members",
+        communes_geojson: "boundaries",
+    }
+    for path, kind in expected.items():
+        assert claiming(path).kind == kind, path
+    assert {s.kind for s in REGISTRY if s.uploadable} == {"assessments", "members"}
+    assert claiming(ROOT / "data" / "example" / "assessments.csv", uploadable=True).upload_dir == "assessments"
+    assert claiming(ROOT / "data" / "raw" / "facts" / "labour.csv", uploadable=True) is None
+    assert claiming(ROOT / "data" / "catalog" / "units.csv") is None

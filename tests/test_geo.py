@@ -1,4 +1,4 @@
-"""etl.geo: boundary loading, CRS handling, validity, dissolve and topology-keeping simplification.
+"""etl.sources.boundaries: boundary loading, CRS handling, validity, dissolve and topology-keeping simplification.
 
 The reference file is read from ../shared (fixture ``communes_geojson``); every variant is derived
 from it inside ``tmp_path`` and never committed.
@@ -15,7 +15,7 @@ from shapely.geometry import MultiPolygon, box, shape
 
 from etl.codes import COMMUNES
 from etl.errors import InputError
-from etl.geo import features_geojson, load_boundaries, payload_bytes
+from etl.sources.boundaries import features_geojson, load_boundaries, payload_bytes
 
 LAMBERT = "EPSG:31370"
 

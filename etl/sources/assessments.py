@@ -34,6 +34,7 @@ import pandas as pd
 from ..codes import COMMUNES, check_nis
 from ..errors import InputError, Problem, ProblemList
 from ..readers import duplicate_rows, numbers, read_table, require_columns
+from .base import Source, Step, insert_frame, rel
 
 STATUSES = ("unknown", "none", "committed", "in_progress", "done")
 STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -295,9 +296,7 @@ def upload_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in d.glob("*") if p.suffix.lower() in (".csv", ".xlsx")) if d.exists() else []
 
 
-def load(step) -> list[Problem]:
-    from ..build import insert_frame, rel
-
+def load(step: Step) -> list[Problem]:
     cat_dir = step.data_dir / "catalog"
     crit_path, map_path = cat_dir / "tip_criteria.csv", cat_dir / "evidence_map.csv"
     problems: list[Problem] = []
@@ -358,3 +357,20 @@ def load(step) -> list[Problem]:
             insert_frame(step.con, "upload_archive", frame)
             step.inputs.add(index, "upload_archive_index", len(frame))
     return []
+
+
+def claims(path: Path, header) -> bool:
+    return is_assessment_header(header.columns)
+
+
+def validate(path: Path, context) -> tuple[list[Problem], str]:
+    """The five-tips assessment template: codes, criteria, dates, statuses, links, sources."""
+    catalog = context.catalog
+    criteria = read_criteria(context.data_dir / "catalog" / "tip_criteria.csv", catalog)
+    sources = catalog.sources.set_index("source_id")
+    frame = read_assessment_file(path, set(criteria["criterion_id"]), sources, default_source=UPLOAD_SOURCE)
+    return [], f"assessments: {len(frame)} rows, {frame['nis_code'].nunique()} communes"
+
+
+SOURCE = Source("assessments", load, claims, validate, requires=("catalog", "communes", "facts"),
+                upload_dir="assessments")

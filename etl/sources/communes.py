@@ -1,14 +1,17 @@
-"""The 19 communes and the region: codes, official names, area, postal codes."""
+"""The 19 communes and the region (``data/raw/facts/communes.csv``): codes, official names, area, postal
+codes, tile positions."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import Catalog
 from ..codes import COMMUNES, REGION, check_nis
 from ..errors import ProblemList
 from ..readers import duplicate_rows, numbers, read_table, require_columns
+from .base import Source, Step, insert_frame
+from .catalog import Catalog
 
 REQUIRED = ["nis_code", "name_fr", "name_nl", "name_en", "area_km2", "area_source_id", "postal_codes", "names_source_id"]
 OPTIONAL = ["area_km2_alt", "area_alt_year", "area_alt_source_id", "arrondissement_nis", "region_nis"]
@@ -69,7 +72,30 @@ def postal_index(communes: pd.DataFrame) -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
     for r in communes[communes["level"] == "commune"].itertuples():
         text = r.postal_codes or ""
-        import re
         for pc in re.findall(r"\b1\d{3}\b", text):
             index.setdefault(pc, set()).add(r.nis_code)
     return index
+
+
+def communes_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "raw" / "facts" / "communes.csv"
+
+
+def claims(path: Path, header) -> bool:
+    return {"name_fr", "name_nl", "area_km2"} <= header.columns
+
+
+def validate(path: Path, context) -> tuple[list, str]:
+    return [], f"communes: {read_communes(path, context.catalog)[1]} rows"
+
+
+def load(step: Step) -> list:
+    path = communes_path(step.data_dir)
+    communes, n = read_communes(path, step.catalog)
+    step.inputs.add(path, "communes", n)
+    insert_frame(step.con, "commune", communes)
+    step.communes = communes
+    return []
+
+
+SOURCE = Source("communes", load, claims, validate, requires=("catalog",))

@@ -14,23 +14,30 @@ Rules (README "Data rules"):
 * Exact duplicates (same place, indicator, year and period) are an error naming both rows.
 
 Every problem is reported as file, row, column and reason; at most ``MAX_PER_CHECK`` per kind.
+
+In the build every ``*.csv`` of ``data/raw/facts/`` is a fact file but the three that other sources
+read (``NOT_FACTS``); the figures earlier sources staged (Statbel files) are merged with them.
 """
 from __future__ import annotations
 
 import codecs
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
 
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..readers import MISSING_MARKERS, check_size
+from .base import SCHEMA, Source, Step, insert_frame, rel
+from .catalog import insert_catalog
 
 REQUIRED = ["nis_code", "year", "indicator", "value", "unit", "source_id", "ref_period", "note"]
 OPTIONAL = ["scope"]
 GEOGRAPHIC_SCOPES = ("", "brussels-capital region", "région de bruxelles-capitale", "brussels hoofdstedelijk gewest")
 MAX_PER_CHECK = 50
+NOT_FACTS = {"communes.csv", "sources.csv", "operators_directory.csv"}
 
 
 def _is_utf8(path: Path) -> bool:
@@ -234,6 +241,22 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
     return [], n
 
 
+def prepare(con: duckdb.DuckDBPyConnection, catalog) -> None:
+    """The lookups ``check_and_load`` validates against and the stage tables, once the catalogue and
+    commune tables are in ``con``."""
+    con.execute("CREATE TEMP TABLE _unit_map (fact_unit VARCHAR, unit_id VARCHAR)")
+    con.executemany("INSERT INTO _unit_map VALUES (?, ?)", list(catalog.unit_map.items()))
+    con.execute("CREATE TEMP TABLE _known AS SELECT nis_code FROM commune")
+    # published totals that any loaded figure of the same place, indicator and year must reproduce
+    con.execute("CREATE TEMP TABLE _check_values (indicator_id VARCHAR, nis_code VARCHAR, year INTEGER, "
+                "value DOUBLE, tolerance DOUBLE, reference VARCHAR)")
+    if not catalog.check_values.empty:
+        insert_frame(con, "_check_values", catalog.check_values)
+    con.execute("CREATE TEMP TABLE _commune_names AS SELECT nis_code, lower(unnest([name_fr, name_nl, name_en])) AS name "
+                "FROM commune")
+    con.execute(STAGE_DDL)
+
+
 STAGE_DDL = """
 CREATE TEMP TABLE _obs_stage (nis_code VARCHAR, indicator_id VARCHAR, year INTEGER, value DOUBLE, source_id VARCHAR,
     source_ids VARCHAR, quality VARCHAR, ref_period VARCHAR, note VARCHAR, input_file VARCHAR, pref INTEGER);
@@ -274,3 +297,56 @@ def merge_staged(con: duckdb.DuckDBPyConnection) -> list[Problem]:
         "indicator_id, year, value, source_id, source_ids, quality, ref_period, note, input_file FROM _scoped_stage")
     con.execute("DROP TABLE _scoped_stage")
     return []
+
+
+# ----------------------------------------------------------------------------- the source
+
+def fact_files(data_dir: Path) -> list[Path]:
+    return sorted(p for p in (Path(data_dir) / "raw" / "facts").glob("*.csv") if p.name not in NOT_FACTS)
+
+
+def claims(path: Path, header) -> bool:
+    return {"nis_code", "indicator", "value"} <= header.columns
+
+
+def validate(path: Path, context) -> tuple[list[Problem], str]:
+    with duckdb.connect(":memory:") as con:     # a scratch database: the published one is never opened
+        con.execute(SCHEMA.read_text())
+        insert_catalog(con, context.catalog)
+        insert_frame(con, "commune", context.communes)
+        prepare(con, context.catalog)
+        problems, n = check_and_load(con, path, str(path))
+        if problems:
+            return problems, ""
+        obs, = con.execute("SELECT count(*) FROM _obs_stage").fetchone()
+        scoped, = con.execute("SELECT count(*) FROM _scoped_stage").fetchone()
+    return [], f"facts: {n} rows, {obs} observations, {scoped} scoped figures"
+
+
+def load(step: Step) -> list[Problem]:
+    """Stage every fact file and the figures earlier sources left in ``step.observations``; merge them
+    into ``observation`` / ``scoped_observation`` when no file has a problem."""
+    con = step.con
+    prepare(con, step.catalog)
+    problems: list[Problem] = []
+    for path in fact_files(step.data_dir):
+        t = time.perf_counter()
+        try:
+            found, n = check_and_load(con, path, rel(path))
+        except InputError as exc:
+            found, n = exc.problems, 0
+        problems += found
+        if not found:
+            step.inputs.add(path, "facts", n)
+            step.log(f"  {rel(path)}: {n} rows in {time.perf_counter() - t:.2f} s")
+    for frame in step.observations:
+        insert_frame(con, "_obs_stage", frame)
+    if problems:
+        return problems
+    problems = merge_staged(con)
+    if problems:
+        raise InputError(problems, headline="two inputs give different values for the same figure")
+    return []
+
+
+SOURCE = Source("facts", load, claims, validate, requires=("catalog", "communes"))

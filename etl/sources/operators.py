@@ -1,4 +1,5 @@
-"""Directory of social-economy and circular operators (one row per site)."""
+"""Directory of social-economy and circular operators (``data/raw/facts/operators_directory.csv``, one row
+per site)."""
 from __future__ import annotations
 
 import hashlib
@@ -7,10 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import Catalog
 from ..codes import COMMUNES, check_nis
 from ..errors import ProblemList
 from ..readers import duplicate_rows, read_table, require_columns
+from .base import Source, Step, insert_frame
+from .catalog import Catalog
+from .communes import postal_index
 
 REQUIRED = ["name", "operator", "category", "activity", "address", "postal_code", "nis_code", "commune_fr",
             "source_id", "notes"]
@@ -77,3 +80,23 @@ def read_operator_directory(path: Path, catalog: Catalog, postal: dict[str, set[
         "input_file": str(path),
     })
     return out, len(frame)
+
+
+def claims(path: Path, header) -> bool:
+    """The directory's header; a member sites template (which has ``site_id``) is not one."""
+    return {"name", "category", "postal_code"} <= header.columns and "site_id" not in header.columns
+
+
+def validate(path: Path, context) -> tuple[list, str]:
+    return [], f"operators: {read_operator_directory(path, context.catalog, postal_index(context.communes))[1]} sites"
+
+
+def load(step: Step) -> list:
+    path = step.data_dir / "raw" / "facts" / "operators_directory.csv"
+    operators, n = read_operator_directory(path, step.catalog, postal_index(step.communes))
+    step.inputs.add(path, "operators", n)
+    insert_frame(step.con, "operator", operators)
+    return []
+
+
+SOURCE = Source("operators", load, claims, validate, requires=("catalog", "communes"))

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import codes
 from ..errors import InputError, Problem, ProblemList, fail
 from ..readers import Table, max_input_bytes, check_size, duplicate_rows, numbers, read_table, require_columns
+from .base import Source, Step, rel
 
 CODE_ALIASES = {"cd_munty_refnis": "CD_REFNIS", "cd_refnis": "CD_REFNIS"}
 POP_ALIASES = {**CODE_ALIASES, "tx_munty_descr_nl": "TX_DESCR_NL", "tx_munty_descr_fr": "TX_DESCR_FR"}
@@ -268,3 +269,92 @@ def read_refnis(path: Path | str) -> pd.DataFrame:
     problems.raise_if_any()
     result = frame[["nis_code", "name_fr", "name_nl", "lang"]].sort_values("nis_code")
     return result.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the three sources
+
+def statbel_files(data_dir: Path) -> list[Path]:
+    """The publisher files in ``data/raw/statbel/`` and its ``fetched/`` folder (``python -m etl fetch``)."""
+    folder = Path(data_dir) / "raw" / "statbel"
+    return sorted(p for d in (folder, folder / "fetched") if d.exists() for p in d.iterdir() if p.is_file())
+
+
+def _named(prefix: str):
+    def claims(path: Path, header) -> bool:
+        return Path(path).name.upper().startswith(prefix)
+    return claims
+
+
+def _observations(frame: pd.DataFrame, source_id: str, path: Path) -> pd.DataFrame:
+    """Rows for the fact stage (``etl.sources.facts``), publisher files first when a figure repeats."""
+    return pd.DataFrame({
+        "nis_code": frame["nis_code"], "indicator_id": frame["indicator"], "year": frame["year"].astype(int),
+        "value": frame["value"].astype(float), "source_id": source_id, "source_ids": source_id,
+        "quality": "official", "ref_period": None, "note": frame["note"] if "note" in frame else None,
+        "input_file": rel(path), "pref": 0,
+    })
+
+
+def _each_file(step: Step, claims, read, take) -> list[Problem]:
+    """Read every Statbel file this source claims; one file's problems do not stop the others."""
+    problems: list[Problem] = []
+    for path in statbel_files(step.data_dir):
+        if not claims(path, None):
+            continue
+        try:
+            frame = read(path)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        problems += take(path, frame)
+    return problems
+
+
+def _load_population(step: Step) -> list[Problem]:
+    def take(path, frame):
+        note = frame["nis_code"].map(lambda c: "sum of the 19 communes" if c == codes.REGION else None)
+        step.observations.append(_observations(frame.assign(indicator="population_1jan", note=note),
+                                               "SRC_STATBEL_POP_FILE", path))
+        step.inputs.add(path, "statbel_population", len(frame))
+        step.log(f"  {rel(path)}: population on 1 January {', '.join(map(str, sorted(frame['year'].unique())))}")
+        return []
+    return _each_file(step, POPULATION.claims, read_population, take)
+
+
+def _load_income(step: Step) -> list[Problem]:
+    def take(path, frame):
+        step.observations.append(_observations(frame, "SRC_STATBEL_FISC_FILE", path))
+        step.inputs.add(path, "statbel_income", len(frame))
+        step.log(f"  {rel(path)}: {len(frame)} fiscal income figures")
+        return []
+    return _each_file(step, INCOME.claims, read_income, take)
+
+
+def check_names(communes: pd.DataFrame, refnis: pd.DataFrame, name: str) -> list[Problem]:
+    """REFNIS names against communes.csv (hyphens and case aside)."""
+    ours = communes.set_index("nis_code")
+    out = []
+    for r in refnis.itertuples():
+        if r.nis_code in ours.index and ours.loc[r.nis_code, "level"] == "commune":
+            for lang in ("fr", "nl"):
+                a, b = getattr(r, f"name_{lang}"), ours.loc[r.nis_code, f"name_{lang}"]
+                if a.replace("-", " ").lower() != b.replace("-", " ").lower():
+                    out.append(Problem(name, None, f"name_{lang}",
+                                       f"{r.nis_code}: REFNIS says '{a}', communes.csv says '{b}'"))
+    return out
+
+
+def _load_refnis(step: Step) -> list[Problem]:
+    def take(path, refnis):
+        step.inputs.add(path, "statbel_refnis", len(refnis))
+        return check_names(step.communes, refnis, rel(path))
+    return _each_file(step, REFNIS.claims, read_refnis, take)
+
+
+POPULATION = Source("statbel_population", _load_population, _named("TF_SOC_POP_STRUCT"),
+                    lambda path, context: ([], f"population: {len(read_population(path))} rows"))
+INCOME = Source("statbel_income", _load_income, _named("TF_PSNL_INC_TAX_MUNTY"),
+                lambda path, context: ([], f"fiscal income: {len(read_income(path))} figures"))
+REFNIS = Source("statbel_refnis", _load_refnis, _named("REFNIS"),
+                lambda path, context: ([], f"REFNIS: {len(read_refnis(path))} codes"), requires=("communes",))
+SOURCES = (POPULATION, INCOME, REFNIS)

@@ -6,10 +6,12 @@ import hashlib
 
 import pandas as pd
 
+from .base import Source, Step
+
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
 
-def load(step) -> list:
+def load(step: Step) -> list:
     folder = step.data_dir / "templates"
     if not folder.exists():
         return []
@@ -32,3 +34,6 @@ def load(step) -> list:
         step.inputs.add(readme, "template_doc", 0)
     step.log(f"  templates: {len(rows)} files")
     return []
+
+
+SOURCE = Source("templates", load)

@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import InputError, Problem
+from ..base import Source, Step, insert_frame, rel
 from .deriving import aggregate, read_emission_factors
 from .locating import SiteLocator
-from .reading import member_files, read_member_file
+from .reading import ALIASES, member_files, read_member_file, template_kind
 
 EXAMPLE_SOURCE = "SRC_EXAMPLE_MEMBERS"
 
@@ -66,8 +67,6 @@ def operator_key(site_id: str, example: bool) -> str:
 
 
 def _load_set(step, files: list[Path], example: bool, problems: list[Problem]) -> MemberSet | None:
-    from ...build import rel
-
     locator = SiteLocator(step.communes, step.geometry)
     mset = MemberSet(example)
     for path in files:
@@ -122,10 +121,8 @@ def _check_references(mset: MemberSet, problems: list[Problem]) -> None:
                                         "reported in another file"))
 
 
-def load(step) -> list[Problem]:
+def load(step: Step) -> list[Problem]:
     """Read member and example files, insert sites/jobs/flows, aggregate commune indicators."""
-    from ...build import insert_frame
-
     con = step.con
     problems: list[Problem] = []
     sets = []
@@ -175,3 +172,20 @@ def load(step) -> list[Problem]:
                  + ", ".join(f"{'example' if s.example else 'members'} ({sum(len(f) for f in s.sites)} sites)"
                              for s in sets))
     return []
+
+
+def claims(path: Path, header) -> bool:
+    """A member template: a ``site_id`` column (in any language) and the columns of one template."""
+    canon = [ALIASES.get(c.strip().lower(), c) for c in header.columns]
+    return "site_id" in canon and template_kind(canon) is not None
+
+
+def validate(path: Path, context) -> tuple[list[Problem], str]:
+    """One file on its own: site ids are not matched against the other files, and coordinates are only
+    checked against the region's box (the polygons come with the build's boundaries)."""
+    kind, tidy, _raw = read_member_file(path, str(path), SiteLocator(context.communes, None))
+    return [], f"member {kind}: {len(tidy)} rows"
+
+
+SOURCE = Source("members", load, claims, validate, requires=("catalog", "communes", "boundaries", "facts"),
+                upload_dir="members")

@@ -1,5 +1,8 @@
 """Commune boundaries: read a publisher's file, check it, turn it to WGS84 and simplify it for the app.
 
+In the build the file is ``--boundaries``, else ``$BSIM_BOUNDARIES``, else the newest fetched Statbel
+sectors file (``python -m etl fetch``), else none: the app then draws only the tile map.
+
 ``load_boundaries`` accepts GeoJSON, GeoPackage, shapefile or a ``.zip`` holding one of those, at
 commune level (one feature per commune; disjoint parts of one commune split over several features are
 merged) or at statistical-sector level (Statbel: many features per commune, recognised by a sector
@@ -27,8 +30,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -37,9 +42,10 @@ import pandas as pd
 import shapely
 from shapely.validation import explain_validity
 
-from .codes import COMMUNES, normalise_nis
-from .errors import InputError, ProblemList, fail
-from .readers import check_size
+from ..codes import COMMUNES, normalise_nis
+from ..errors import InputError, Problem, ProblemList, fail
+from ..readers import check_size
+from .base import Source, Step, insert_frame, rel
 
 CODE_COLUMNS = ("geoitem", "nis", "nis5", "nis_code", "niscode", "cd_munty_refnis", r"cnis5_\d{4}",
                 "mu_nat_code", "national_code", "admukey", "code_ins")
@@ -324,3 +330,52 @@ def load_boundaries(path, *, max_bytes: int | None = None, target_bytes: int = 1
     })
     df.attrs["tolerance_deg"] = tol
     return df
+
+
+# ---------------------------------------------------------------- the source
+
+BOUNDARIES_ENV = "BSIM_BOUNDARIES"
+GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip"}
+
+
+def resolve_boundaries(explicit: str | None, data_dir: Path, log) -> Path | None:
+    """``--boundaries`` must exist; the environment variable and fetched files are soft defaults."""
+    if explicit:
+        p = Path(explicit)
+        if not p.exists():
+            raise InputError([Problem(str(p), None, None, "file not found")], headline="boundary file not found")
+        return p
+    env = os.environ.get(BOUNDARIES_ENV)
+    if env:
+        if Path(env).exists():
+            return Path(env)
+        log(f"  boundaries: {BOUNDARIES_ENV}={env} does not exist; building without boundaries")
+        return None
+    fetched = sorted((data_dir / "raw" / "statbel" / "fetched").glob("sh_statbel_statistical_sectors_*"))
+    return fetched[-1] if fetched else None
+
+
+def claims(path: Path, header) -> bool:
+    return path.suffix.lower() in GEO_SUFFIXES or "STATISTICAL_SECTORS" in path.name.upper()
+
+
+def validate(path: Path, context) -> tuple[list, str]:
+    return [], f"boundaries: {len(load_boundaries(path))} communes"
+
+
+def load(step: Step) -> list:
+    path = resolve_boundaries(step.boundaries, step.data_dir, step.log)
+    if path is None:
+        step.log("  no boundary file: building without geometry (the app shows the tile map)")
+        return []
+    t = time.perf_counter()
+    geometry = load_boundaries(path)
+    geometry["source_file"] = rel(path)
+    step.inputs.add(path, "boundaries", len(geometry))
+    step.log(f"  boundaries {rel(path)}: 19 communes in {time.perf_counter() - t:.1f} s")
+    insert_frame(step.con, "commune_geometry", geometry)
+    step.geometry, step.boundaries_file = geometry, path
+    return []
+
+
+SOURCE = Source("boundaries", load, claims, validate, requires=("communes",))

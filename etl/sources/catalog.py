@@ -1,4 +1,6 @@
-"""The metadata catalogue in data/catalog: indicators, units, sources, tips, tile grid."""
+"""The metadata catalogue in data/catalog (indicators, units, sources, tips, tile grid) plus the sources
+list of data/raw/facts/sources.csv: read and cross-checked as a whole, first in the build (every later
+source names its indicators, units and sources)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,9 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codes import COMMUNES, REGION
-from .errors import ProblemList
-from .readers import numbers, read_table, require_columns
+from ..codes import COMMUNES
+from ..errors import ProblemList
+from ..readers import duplicate_rows, numbers, read_table, require_columns
+from .base import Source, Step, insert_frame
 
 INDICATOR_COLUMNS = [
     "indicator_id", "topic", "theme", "unit_id", "decimals", "direction", "kind", "denominators", "definition",
@@ -82,7 +85,6 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
 
     units, t = _load_all(catalog_dir, "units", ["unit_id", "label_fr", "label_nl", "label_en"], files=files)
     _required(units, t, ["unit_id", "label_fr", "label_nl", "label_en"], problems)
-    from .readers import duplicate_rows
     duplicate_rows(t.name, units, ["unit_id"], problems)
     unit_ids = set(units["unit_id"])
 
@@ -170,4 +172,21 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
     )
 
 
-__all__ = ["Catalog", "load_catalog", "REGION"]
+def insert_catalog(con, catalog: Catalog) -> None:
+    """The catalogue's tables in a new database."""
+    insert_frame(con, "source", catalog.sources)
+    insert_frame(con, "unit", catalog.units)
+    insert_frame(con, "indicator", catalog.indicators.reset_index(drop=True))
+    insert_frame(con, "tip", catalog.tips)
+
+
+def load(step: Step) -> list:
+    catalog = load_catalog(step.data_dir / "catalog", step.data_dir / "raw" / "facts" / "sources.csv")
+    for path, rows in catalog.files:
+        step.inputs.add(path, "catalog", rows)
+    insert_catalog(step.con, catalog)
+    step.catalog = catalog
+    return []
+
+
+SOURCE = Source("catalog", load)

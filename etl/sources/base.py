@@ -1,0 +1,110 @@
+"""What every source shares: the ``Source`` protocol, the build's ``Step``, a file's lazily read
+``Header``, and the helpers that record an input (``Inputs``, ``rel``) and insert a frame."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+import pandas as pd
+
+from ..errors import Problem
+from ..readers import TABLE_SUFFIXES, read_header
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "etl" / "schema.sql"
+
+
+def rel(path: Path) -> str:
+    """A path as the build records it: relative to the repository when it lies inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Inputs:
+    """Every file a build reads, with its sha256 and the rows taken from it (table ``etl_input``)."""
+
+    files: list[dict] = field(default_factory=list)
+
+    def add(self, path: Path, kind: str, rows: int) -> None:
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        self.files.append({"path": rel(path), "kind": kind, "sha256": digest, "bytes": Path(path).stat().st_size,
+                           "rows_read": int(rows)})
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | None) -> None:
+    """Insert the columns of ``frame`` that ``table`` has."""
+    if frame is None or frame.empty:
+        return
+    cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    frame = frame[[c for c in cols if c in frame.columns]]
+    con.register("_frame", frame)
+    con.execute(f"INSERT INTO {table} ({', '.join(frame.columns)}) SELECT * FROM _frame")
+    con.unregister("_frame")
+
+
+@dataclass
+class Step:
+    """One build, as the sources see it: the new database and what earlier sources left for later ones."""
+
+    con: duckdb.DuckDBPyConnection
+    data_dir: Path
+    with_example: bool
+    inputs: Inputs
+    log: Callable[[str], Any]
+    boundaries: str | None = None                 # the --boundaries option (None: environment, fetched, none)
+    catalog: Any = None                           # etl.sources.catalog.Catalog, set by the catalog source
+    communes: pd.DataFrame | None = None          # set by the communes source
+    geometry: pd.DataFrame | None = None          # WGS84 GeoJSON per commune; None without boundaries
+    boundaries_file: Path | None = None           # the boundary file loaded, for etl_run
+    observations: list[pd.DataFrame] = field(default_factory=list)   # figures for the facts source to merge
+
+
+class Header:
+    """The header cells of a file, read (first line only) when a source first asks; a file that is not
+    a table (GeoJSON, zip, ...) has none."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @cached_property
+    def columns(self) -> frozenset[str]:
+        if self.path.suffix.lower() not in TABLE_SUFFIXES:
+            return frozenset()
+        return frozenset(read_header(self.path))
+
+
+def claims_nothing(path: Path, header: Header) -> bool:
+    return False
+
+
+def not_validated(path: Path, context) -> tuple[list[Problem], str]:
+    return [Problem(str(path), None, None, "this input is checked by the build as a whole, not file by file")], ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of input. ``load`` runs in the build (after every source in ``requires`` loaded without
+    problems) and returns its problems (or raises ``InputError``); ``claims`` recognises a single file by
+    its name, suffix or header; ``validate`` checks such a file for ``python -m etl validate`` and returns
+    (problems, one-line summary); a source with an ``upload_dir`` takes uploads (``python -m etl load``),
+    staged as inputs in ``data/<upload_dir>/``."""
+
+    kind: str
+    load: Callable[[Step], list[Problem]]
+    claims: Callable[[Path, Header], bool] = claims_nothing
+    validate: Callable[[Path, Any], tuple[list[Problem], str]] = not_validated
+    requires: tuple[str, ...] = ()
+    upload_dir: str | None = None
+
+    @property
+    def uploadable(self) -> bool:
+        return self.upload_dir is not None
