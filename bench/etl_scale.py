@@ -157,6 +157,8 @@ def generate(name: str, csv_path: Path) -> dict:
 
 def synthetic_reference(name: str):
     import pandas as pd
+
+    from etl.sources.catalog import read_reuse_streams, read_tip_statuses
     n, k, _, base = SYNTHETIC[name]
     codes = [f"{base + c:05d}" for c in range(n)]
     communes = pd.DataFrame({
@@ -188,6 +190,10 @@ def synthetic_reference(name: str):
         tips=pd.DataFrame(),
         unit_map={"persons": "persons", "%": "percent"},
         check_values=pd.DataFrame(),
+        # the shipped vocabularies; no display choices (they name real indicators)
+        tip_statuses=read_tip_statuses(ROOT / "data" / "catalog" / "tip_statuses.csv"),
+        reuse_streams=read_reuse_streams(ROOT / "data" / "catalog" / "reuse_streams.csv"),
+        display=pd.DataFrame(),
     )
     return catalog, communes
 

@@ -66,6 +66,18 @@ CREATE TABLE indicator (
     sort_order     INTEGER NOT NULL
 );
 
+-- which indicators the app shows in each of its places, in order (data/catalog/display.csv; the places are
+-- listed in data/catalog/README.md): overview_headline, overview_map, map_default, profile_key, fiche_key,
+-- compare_x, compare_y, jobs_map, jobs_trend, jobs_public, reuse_map, reuse_trend, reuse_public,
+-- embed_default. A place of one indicator (overview_map, map_default, compare_x, compare_y, embed_default)
+-- has position 1 only.
+CREATE TABLE indicator_display (
+    place          VARCHAR NOT NULL,
+    position       INTEGER NOT NULL CHECK (position >= 1),
+    indicator_id   VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+    PRIMARY KEY (place, position)
+);
+
 -- commune (or region 04000) x indicator x year: the fact table. Its PRIMARY KEY (nis_code, indicator_id,
 -- year) is added by the build after the bulk load (etl/sources/facts.py OBSERVATION_KEY), and its three
 -- references (commune, indicator, source) are enforced by the relationship checks in etl/checks.py:
@@ -119,10 +131,21 @@ CREATE TABLE operator (
     CHECK ((lon IS NULL) = (lat IS NULL))
 );
 
+-- the streams of re-use flows (data/catalog/reuse_streams.csv), in display order: labels, and the words a
+-- member template may use for each besides the code (';'-separated; also matched without accents)
+CREATE TABLE reuse_stream (
+    stream         VARCHAR PRIMARY KEY,
+    position       INTEGER NOT NULL UNIQUE,
+    label_fr       VARCHAR NOT NULL,
+    label_nl       VARCHAR NOT NULL,
+    label_en       VARCHAR NOT NULL,
+    input_words    VARCHAR NOT NULL
+);
+
 CREATE TABLE reuse_flow (
     operator_id    VARCHAR NOT NULL REFERENCES operator (operator_id),
     year           INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
-    stream         VARCHAR NOT NULL CHECK (stream IN ('textiles', 'furniture', 'weee', 'books_media', 'other')),
+    stream         VARCHAR NOT NULL REFERENCES reuse_stream (stream),
     collected_t    DOUBLE CHECK (collected_t >= 0),
     reused_t       DOUBLE CHECK (reused_t >= 0),
     recycled_t     DOUBLE CHECK (recycled_t >= 0),
@@ -140,6 +163,23 @@ CREATE TABLE tip (
     summary_fr     VARCHAR NOT NULL,
     summary_nl     VARCHAR NOT NULL,
     summary_en     VARCHAR NOT NULL
+);
+
+-- the statuses of a tip criterion (data/catalog/tip_statuses.csv), lowest rank first: rank orders them
+-- (a higher rank is further on; rank 0 'unknown' means no evidence), action_value is what the status adds
+-- to the action score (done 1, in progress 0.5, others 0), counts_as_commitment whether it counts for the
+-- commitment score (and needs an evidence link), icon and labels are how the app shows it, input_words
+-- the words an assessment template may use for it besides the code (';'-separated, case aside)
+CREATE TABLE tip_status (
+    status               VARCHAR PRIMARY KEY,
+    rank                 INTEGER NOT NULL UNIQUE CHECK (rank >= 0),
+    action_value         DOUBLE NOT NULL CHECK (action_value BETWEEN 0 AND 1),
+    counts_as_commitment BOOLEAN NOT NULL,
+    icon                 VARCHAR NOT NULL,
+    label_fr             VARCHAR NOT NULL,
+    label_nl             VARCHAR NOT NULL,
+    label_en             VARCHAR NOT NULL,
+    input_words          VARCHAR NOT NULL
 );
 
 CREATE TABLE tip_criterion (
@@ -161,7 +201,7 @@ CREATE TABLE tip_assessment (
     nis_code       VARCHAR NOT NULL REFERENCES commune (nis_code),
     criterion_id   VARCHAR NOT NULL REFERENCES tip_criterion (criterion_id),
     assessed_on    DATE NOT NULL,
-    status         VARCHAR NOT NULL CHECK (status IN ('unknown', 'none', 'committed', 'in_progress', 'done')),
+    status         VARCHAR NOT NULL REFERENCES tip_status (status),
     evidence_url   VARCHAR,
     note           VARCHAR,
     source_id      VARCHAR REFERENCES source (source_id),

@@ -277,3 +277,56 @@ def test_registry_order_and_recognition(communes_geojson):
     assert claiming(ROOT / "data" / "example" / "assessments.csv", uploadable=True).upload_dir == "assessments"
     assert claiming(ROOT / "data" / "raw" / "facts" / "labour.csv", uploadable=True) is None
     assert claiming(ROOT / "data" / "catalog" / "units.csv") is None
+
+
+def test_vocabularies_and_display_choices_are_in_the_database(built, tmp_path):
+    """Tip statuses, re-use streams and the app's indicator places are catalogue data, enforced by foreign keys."""
+    db = built / "impact.duckdb"
+    assert q(db, "SELECT status, action_value, counts_as_commitment, icon, label_fr FROM tip_status ORDER BY rank") == [
+        ("unknown", 0.0, False, "?", "inconnu"), ("none", 0.0, False, "✖", "aucun"),
+        ("committed", 0.0, True, "○", "engagé"), ("in_progress", 0.5, True, "◐", "en cours"),
+        ("done", 1.0, True, "✔", "fait")]
+    assert q(db, "SELECT stream, label_nl FROM reuse_stream ORDER BY position") == [
+        ("textiles", "Textiel"), ("furniture", "Meubelen"), ("weee", "Elektrische en elektronische apparaten (AEEA)"),
+        ("books_media", "Boeken en media"), ("other", "Andere")]
+    places = dict(q(db, "SELECT place, list(indicator_id ORDER BY position) FROM indicator_display GROUP BY place"))
+    assert places["overview_headline"] == ["population_1jan", "onem_unemployment_rate_annual_avg",
+                                           "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units"]
+    assert places["compare_x"] == ["fiscal_avg_net_taxable_income_per_inhabitant"]
+    assert places["reuse_map"] == ["member_reused_per_1000_inhabitants"]
+    assert len(places["jobs_public"]) == 15 and len(places["profile_key"]) == 8
+    assert set(places) == {"overview_headline", "overview_map", "map_default", "profile_key", "fiche_key",
+                           "compare_x", "compare_y", "jobs_map", "jobs_trend", "jobs_public", "reuse_map",
+                           "reuse_trend", "reuse_public", "embed_default"}
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        for sql in ("UPDATE tip_assessment SET status = 'maybe' WHERE rowid = (SELECT min(rowid) FROM tip_assessment)",
+                    "UPDATE reuse_flow SET stream = 'plastics' WHERE rowid = (SELECT min(rowid) FROM reuse_flow)",
+                    "INSERT INTO indicator_display VALUES ('overview_map', 2, 'happiness')"):
+            with pytest.raises(duckdb.ConstraintException):
+                con.execute(sql)
+
+
+@pytest.mark.parametrize("file, old, new, row, column, reason", [
+    ("tip_statuses.csv", "fait;réalisé", "fait;lopend", 6, "input_words", "'lopend' already means in_progress"),
+    ("tip_statuses.csv", "in_progress,3,0.5", "in_progress,3,1.5", 5, "action_value", "must be 0-1"),
+    ("reuse_streams.csv", ",DEEE;AEEA", ",DEEE;WEEE2", 4, "example_words", "'WEEE2' is not one of the input words"),
+    ("display.csv", "compare_x,1,fiscal_avg_net_taxable_income_per_inhabitant", "compare_x,1,happiness", None,
+     "indicator_id", "'happiness' is not one of"),
+    ("display.csv", "embed_default,1,", "embed_defaults,1,", None, "place", "'embed_defaults' is not one of"),
+    ("display.csv", "compare_y,1,onem_unemployment_rate_annual_avg",
+     "compare_y,1,onem_unemployment_rate_annual_avg\ncompare_y,2,population_1jan", None, "place", "holds one"),
+])
+def test_bad_catalogue_vocabulary_fails_precisely(data_copy, file, old, new, row, column, reason):
+    path = data_copy / "catalog" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    before = sha(data_copy / "impact.duckdb")
+    with pytest.raises(BuildError) as exc:
+        build(data_copy, log=QUIET)
+    hits = [p for p in exc.value.problems if p.file.endswith(file) and p.column == column and reason in p.reason
+            and (row is None or p.row == row)]
+    assert hits, [str(p) for p in exc.value.problems]
+    assert sha(data_copy / "impact.duckdb") == before

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from etl.build import BuildError, build
+from etl.sources.catalog import read_reuse_streams
 from etl.sources.members import deriving, reading
 from tests.conftest import ROOT
 
@@ -174,11 +175,12 @@ def test_aggregate_frames_pure():
 
 
 def test_streams_accept_three_languages():
+    streams = read_reuse_streams(ROOT / "data" / "catalog" / "reuse_streams.csv")
     for name, code in [("Textiel", "textiles"), ("meubles", "furniture"), ("DEEE", "weee"), ("AEEA", "weee"),
                        ("électroménager", "weee"), ("Livres", "books_media"), ("boeken", "books_media"),
                        ("autre", "other"), ("Ander", "other")]:
-        assert reading.stream_code(name) == code
-    assert reading.stream_code("plastics") is None
+        assert streams.code(name) == code
+    assert streams.code("plastics") is None
 
 
 # ----------------------------------------------------------------------------- bad inputs
@@ -307,7 +309,7 @@ def test_example_loads_and_no_example_leaves_none(data, communes_geojson):
 def test_emission_factors_are_cited():
     ef = pd.read_csv(ROOT / "data" / "catalog" / "emission_factors.csv")
     src = pd.read_csv(ROOT / "data" / "catalog" / "sources_extra_members.csv").set_index("source_id")
-    assert set(ef["stream"]) <= set(reading.STREAMS)
+    assert set(ef["stream"]) <= set(read_reuse_streams(ROOT / "data" / "catalog" / "reuse_streams.csv").codes)
     for r in ef.itertuples():
         assert r.source_id in src.index and src.loc[r.source_id, "url"].startswith("http")
         assert str(r.t_co2e_per_t_reused) in src.loc[r.source_id, "notes"].replace("four", "4.0")

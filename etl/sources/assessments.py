@@ -1,6 +1,7 @@
 """Five tips scorecard: criteria, real assessments from public evidence, uploaded and example assessments.
 
-Inputs (all under ``data/``):
+Inputs (all under ``data/``; the statuses and the words accepted for them are ``catalog/tip_statuses.csv``,
+read by the catalog source):
 
 * ``catalog/tip_criteria.csv`` — 3–5 criteria per tip: labels and "how it is judged" fr/nl/en, weight,
   responsible level (commune | cpas | region), optional indicator that measures it.
@@ -35,9 +36,8 @@ from ..codes import COMMUNES, check_nis
 from ..errors import InputError, Problem, ProblemList
 from ..readers import duplicate_rows, numbers, read_table, require_columns
 from .base import Source, Step, insert_frame, rel
+from .catalog import TipStatuses
 
-STATUSES = ("unknown", "none", "committed", "in_progress", "done")
-STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
 LEVELS = {"commune", "cpas", "region"}
 EXAMPLE_SOURCE = "SRC_EXAMPLE_ASSESSMENTS"
 UPLOAD_SOURCE = "SRC_TIP_ASSESSMENTS"
@@ -58,16 +58,6 @@ ALIASES = {
     "link": "evidence_url", "url": "evidence_url", "evidence url": "evidence_url",
     "remarque": "note", "commentaire": "note", "opmerking": "note", "notes": "note",
     "source": "source_id", "bron": "source_id",
-}
-# status words in the three languages -> canonical status
-STATUS_WORDS = {
-    "unknown": "unknown", "inconnu": "unknown", "onbekend": "unknown",
-    "none": "none", "aucun": "none", "aucune": "none", "rien": "none", "geen": "none", "no": "none",
-    "committed": "committed", "engagé": "committed", "engage": "committed", "engagement": "committed",
-    "toegezegd": "committed", "engagement pris": "committed",
-    "in_progress": "in_progress", "in progress": "in_progress", "en cours": "in_progress", "lopend": "in_progress",
-    "bezig": "in_progress", "in uitvoering": "in_progress",
-    "done": "done", "fait": "done", "réalisé": "done", "realise": "done", "uitgevoerd": "done", "gerealiseerd": "done",
 }
 def _records(frame: pd.DataFrame):
     """Rows as objects; ``_row`` (the spreadsheet row) is ``row_``."""
@@ -133,15 +123,16 @@ def read_evidence_map(path: Path, criteria: pd.DataFrame, catalog) -> pd.DataFra
                                     "explanation"])
     problems = ProblemList()
     known = set(criteria["criterion_id"])
+    statuses = catalog.tip_statuses
+    concluded = [s for s in statuses.codes if s != statuses.unknown]    # what evidence can conclude
     for r in _records(frame):
         row = int(r.row_)
         if r.indicator_id not in catalog.indicators.index:
             problems.add(table.name, f"unknown indicator '{r.indicator_id}'", row=row, column="indicator_id")
         if not _RULE.match(r.value_rule.strip()):
             problems.add(table.name, f"'{r.value_rule}' is not a rule like =1, >0, >=33", row=row, column="value_rule")
-        if r.status not in STATUSES or r.status == "unknown":
-            problems.add(table.name, f"'{r.status}' is not one of none, committed, in_progress, done", row=row,
-                         column="status")
+        if r.status not in concluded:
+            problems.add(table.name, f"'{r.status}' is not one of {', '.join(concluded)}", row=row, column="status")
         if r.criterion_id not in known:
             problems.add(table.name, f"unknown criterion '{r.criterion_id}'", row=row, column="criterion_id")
         if r.undated_on and _parse_date(r.undated_on) is None:
@@ -152,7 +143,8 @@ def read_evidence_map(path: Path, criteria: pd.DataFrame, catalog) -> pd.DataFra
     return frame
 
 
-def evidence_assessments(con, emap: pd.DataFrame, map_name: str) -> tuple[pd.DataFrame, list[Problem]]:
+def evidence_assessments(con, emap: pd.DataFrame, map_name: str, statuses: TipStatuses
+                         ) -> tuple[pd.DataFrame, list[Problem]]:
     """Real assessments from the loaded policy-evidence figures (communes only; region rows are context)."""
     ids = sorted(set(emap["indicator_id"]))
     if not ids:
@@ -191,7 +183,7 @@ def evidence_assessments(con, emap: pd.DataFrame, map_name: str) -> tuple[pd.Dat
     if frame.empty:
         return frame, problems
     # several pieces of evidence for one commune x criterion x date: most advanced status, all notes
-    frame["_rank"] = frame["status"].map(STATUS_RANK)
+    frame["_rank"] = frame["status"].map(statuses.rank)
     frame = frame.sort_values(["nis_code", "criterion_id", "assessed_on", "_rank"], ascending=[True, True, True, False])
     notes = frame.groupby(["nis_code", "criterion_id", "assessed_on"])["note"].agg(lambda s: " | ".join(dict.fromkeys(s)))
     frame = frame.drop_duplicates(["nis_code", "criterion_id", "assessed_on"]).drop(columns=["_rank", "note"])
@@ -217,8 +209,8 @@ def is_assessment_header(columns) -> bool:
     return set(REQUIRED_COLUMNS) <= canon
 
 
-def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFrame, *, default_source: str,
-                         quality: str | None = None, display_name: str | None = None,
+def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFrame, *, statuses: TipStatuses,
+                         default_source: str, quality: str | None = None, display_name: str | None = None,
                          today: dt.date | None = None) -> pd.DataFrame:
     """Read and check one filled assessment template; raise InputError listing every problem.
 
@@ -231,6 +223,8 @@ def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFra
     frame = require_columns(table, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, aliases=ALIASES)
     problems = ProblemList()
     today = today or dt.date.today()
+    # as messages list them: what evidence can conclude, then 'unknown'
+    listed = ", ".join([s for s in statuses.codes if s != statuses.unknown] + [statuses.unknown])
     out = []
     for r in _records(frame):
         row = int(r.row_)
@@ -247,15 +241,14 @@ def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFra
             problems.add(name, f"date {on} is in the future", row=row, column="assessed_on")
         elif on.year < 1990:
             problems.add(name, f"date {on} is before 1990", row=row, column="assessed_on")
-        status = STATUS_WORDS.get((r.status or "").strip().lower())
+        status = statuses.code(r.status)
         if status is None:
-            problems.add(name, f"'{r.status}' is not a status (none, committed, in_progress, done, unknown)",
-                         row=row, column="status")
+            problems.add(name, f"'{r.status}' is not a status ({listed})", row=row, column="status")
         url = (r.evidence_url or "").strip()
         if url and not URL_RE.match(url):
             problems.add(name, "evidence must be a web address starting with http:// or https://", row=row,
                          column="evidence_url")
-        if status in ("committed", "in_progress", "done") and not url and quality != "example":
+        if status in statuses.commitments and not url and quality != "example":
             problems.add(name, f"status '{status}' needs an evidence link", row=row, column="evidence_url")
         sid = (r.source_id or "").strip() or default_source
         if sid not in sources.index:
@@ -309,14 +302,16 @@ def load(step: Step) -> list[Problem]:
     step.inputs.add(map_path, "evidence_map", len(emap))
     insert_frame(step.con, "tip_criterion", criteria)
 
-    real, more = evidence_assessments(step.con, emap, rel(map_path))
+    statuses = step.catalog.tip_statuses
+    real, more = evidence_assessments(step.con, emap, rel(map_path), statuses)
     problems += more
     n_evidence = len(real)
     sources = step.con.execute("SELECT source_id, quality FROM source").df().set_index("source_id")
     ids = set(criteria["criterion_id"])
     for path in upload_files(step.data_dir):
         try:
-            frame = read_assessment_file(path, ids, sources, default_source=UPLOAD_SOURCE, display_name=rel(path))
+            frame = read_assessment_file(path, ids, sources, statuses=statuses, default_source=UPLOAD_SOURCE,
+                                         display_name=rel(path))
         except InputError as exc:
             problems += exc.problems
             continue
@@ -330,8 +325,8 @@ def load(step: Step) -> list[Problem]:
     ex_path = step.data_dir / "example" / "assessments.csv"
     if step.with_example and ex_path.exists():
         try:
-            example = read_assessment_file(ex_path, ids, sources, default_source=EXAMPLE_SOURCE, quality="example",
-                                           display_name=rel(ex_path))
+            example = read_assessment_file(ex_path, ids, sources, statuses=statuses, default_source=EXAMPLE_SOURCE,
+                                           quality="example", display_name=rel(ex_path))
         except InputError as exc:
             return exc.problems
         step.inputs.add(ex_path, "example_assessments", len(example))
@@ -368,7 +363,8 @@ def validate(path: Path, context) -> tuple[list[Problem], str]:
     catalog = context.catalog
     criteria = read_criteria(context.data_dir / "catalog" / "tip_criteria.csv", catalog)
     sources = catalog.sources.set_index("source_id")
-    frame = read_assessment_file(path, set(criteria["criterion_id"]), sources, default_source=UPLOAD_SOURCE)
+    frame = read_assessment_file(path, set(criteria["criterion_id"]), sources, statuses=catalog.tip_statuses,
+                                 default_source=UPLOAD_SOURCE)
     return [], f"assessments: {len(frame)} rows, {frame['nis_code'].nunique()} communes"
 
 

@@ -1,16 +1,20 @@
-"""The metadata catalogue in data/catalog (indicators, units, sources, tips, tile grid) plus the sources
-list of data/raw/facts/sources.csv: read and cross-checked as a whole, first in the build (every later
-source names its indicators, units and sources)."""
+"""The metadata catalogue in data/catalog (indicators, units, sources, tips, tile grid, the vocabularies
+of tip statuses and re-use streams, the display choices) plus the sources list of
+data/raw/facts/sources.csv: read and cross-checked as a whole, first in the build (every later source
+names its indicators, units, sources, statuses or streams). data/catalog/README.md documents the files.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from ..codes import COMMUNES
-from ..errors import ProblemList
-from ..readers import duplicate_rows, numbers, read_table, require_columns
+from ..errors import InputError, ProblemList
+from ..readers import duplicate_rows, fold, numbers, read_table, require_columns
 from .base import Source, Step, insert_frame
 
 INDICATOR_COLUMNS = [
@@ -24,6 +28,65 @@ KINDS = {"count", "rate", "amount", "average", "flag"}
 DIRECTIONS = {"higher_better", "lower_better", "neutral"}
 QUALITIES = {"official", "reported", "example"}
 DENOMINATORS = {"population", "area", "households", "unemployed"}
+LABELS = ["label_fr", "label_nl", "label_en"]
+# the app's places for indicators (data/catalog/display.csv) -> how many each holds (None: an ordered list);
+# data/catalog/README.md says what each place is
+DISPLAY_PLACES = {
+    "overview_headline": None, "overview_map": 1, "map_default": 1, "profile_key": None, "fiche_key": None,
+    "compare_x": 1, "compare_y": 1, "jobs_map": None, "jobs_trend": None, "jobs_public": None,
+    "reuse_map": None, "reuse_trend": None, "reuse_public": None, "embed_default": 1,
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed list of codes, in order, with labels and the words people may type for each code."""
+
+    frame: pd.DataFrame            # one row per code, in order; the table's columns
+    key: str                       # the code column
+    words: dict[str, str]          # lower-case accepted word (the code itself included) -> code
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.frame[self.key])
+
+    def code(self, text) -> str | None:
+        """The code a typed word means (case aside), None when it is not known."""
+        return self.words.get(str(text or "").strip().lower())
+
+
+class TipStatuses(Vocabulary):
+    """``tip_statuses.csv``: the statuses of a tip criterion, lowest rank first (rank 0: unknown, no evidence)."""
+
+    @property
+    def rank(self) -> dict[str, int]:
+        return dict(zip(self.frame["status"], self.frame["rank"]))
+
+    @property
+    def unknown(self) -> str:
+        return self.codes[0]
+
+    @property
+    def commitments(self) -> set[str]:
+        """The statuses that count as a commitment (they need an evidence link)."""
+        return set(self.frame.loc[self.frame["counts_as_commitment"], "status"])
+
+
+class ReuseStreams(Vocabulary):
+    """``reuse_streams.csv``: the streams of re-use flows; a typed name also matches without accents and
+    punctuation ('Électroménager' -> weee)."""
+
+    @cached_property
+    def folded(self) -> dict[str, str]:
+        return {fold(k): v for k, v in self.words.items()}
+
+    def code(self, text) -> str | None:
+        return super().code(text) or self.folded.get(fold(text))
+
+    def hint(self) -> str:
+        """'textiles/textiel, furniture/meubles/meubelen, ...' for messages (``example_words``)."""
+        return ", ".join("/".join([r.stream, *filter(None, r.example_words.split(";"))])
+                         for r in self.frame.itertuples())
 
 
 @dataclass
@@ -34,6 +97,9 @@ class Catalog:
     sources: pd.DataFrame
     tips: pd.DataFrame
     tiles: pd.DataFrame
+    tip_statuses: TipStatuses
+    reuse_streams: ReuseStreams
+    display: pd.DataFrame
     files: list[tuple[Path, int]] = field(default_factory=list)
     check_values: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -76,6 +142,80 @@ def _required(frame, table, columns, problems):
         for v, row, name in zip(frame[c], frame["_row"], _files(frame, table)):
             if not v:
                 problems.add(name, "value is required", row=int(row), column=c)
+
+
+def _vocabulary(path: Path, key: str, order: str, columns: list[str], optional: list[str], files):
+    """(frame in order, table, words, problems) of a vocabulary file with ``input_words`` (';'-separated)."""
+    problems = ProblemList()
+    frame, t = _load(path, [key, order, *columns, "input_words"], optional, files)
+    _required(frame, t, [key, order, *columns], problems)
+    for v, row in zip(frame[key], frame["_row"]):
+        if v and not re.fullmatch(r"[a-z0-9_]+", v):
+            problems.add(t.name, f"'{v}' is not a snake_case code", row=int(row), column=key)
+    frame[order] = numbers(t, frame, order, problems, integer=True, non_negative=True)
+    duplicate_rows(t.name, frame, [key], problems)
+    duplicate_rows(t.name, frame, [order], problems)
+    words: dict[str, str] = {}
+    for code, text, row in zip(frame[key], frame["input_words"], frame["_row"]):
+        for word in [code, *(w.strip() for w in text.split(";") if w.strip())]:
+            if words.get(word.lower(), code) != code:
+                problems.add(t.name, f"'{word}' already means {words[word.lower()]}", row=int(row),
+                             column="input_words")
+            words[word.lower()] = code
+    return frame, t, words, problems
+
+
+def read_tip_statuses(path: Path, files=None) -> TipStatuses:
+    frame, t, words, problems = _vocabulary(path, "status", "rank", ["action_value", "counts_as_commitment", "icon",
+                                                                     *LABELS], [], files)
+    frame["action_value"] = numbers(t, frame, "action_value", problems, non_negative=True)
+    for v, row in zip(frame["action_value"], frame["_row"]):
+        if v == v and v > 1:
+            problems.add(t.name, f"action_value must be 0-1, not {v:g}", row=int(row), column="action_value")
+    _enum(frame, t, "counts_as_commitment", {"true", "false"}, problems)
+    problems.raise_if_any()
+    frame = frame.astype({"rank": int}).sort_values("rank").reset_index(drop=True)
+    frame["counts_as_commitment"] = frame["counts_as_commitment"] == "true"
+    return TipStatuses(frame.drop(columns="_row"), "status", words)
+
+
+def read_reuse_streams(path: Path, files=None) -> ReuseStreams:
+    frame, t, words, problems = _vocabulary(path, "stream", "position", LABELS, ["example_words"], files)
+    for code, text, row in zip(frame["stream"], frame["example_words"], frame["_row"]):
+        for word in filter(None, text.split(";")):
+            if words.get(word.lower()) != code:
+                problems.add(t.name, f"'{word}' is not one of the input words of {code}", row=int(row),
+                             column="example_words")
+    problems.raise_if_any()
+    frame = frame.astype({"position": int}).sort_values("position").reset_index(drop=True)
+    return ReuseStreams(frame.drop(columns="_row"), "stream", words)
+
+
+def read_display(path: Path, indicator_ids: set[str], files=None) -> pd.DataFrame:
+    """``display.csv``: which indicators the app shows in each of its places, in order."""
+    problems = ProblemList()
+    frame, t = _load(path, ["place", "position", "indicator_id"], files=files)
+    _enum(frame, t, "place", set(DISPLAY_PLACES), problems)
+    _enum(frame, t, "indicator_id", indicator_ids, problems)
+    frame["position"] = numbers(t, frame, "position", problems, integer=True)
+    for v, row in zip(frame["position"], frame["_row"]):
+        if v == v and v < 1:
+            problems.add(t.name, f"position must be 1 or more, not {v:g}", row=int(row), column="position")
+    duplicate_rows(t.name, frame, ["place", "position"], problems)
+    for place, n in frame.groupby("place").size().items():
+        if DISPLAY_PLACES.get(place) not in (None, n):
+            problems.add(t.name, f"place {place} holds one indicator, not {n}", column="place")
+    problems.raise_if_any()
+    return frame.astype({"position": int}).sort_values(["place", "position"]).drop(columns="_row")
+
+
+def _collect(problems: ProblemList, read, *args, **kw):
+    """``read(*args)``, its problems added to ``problems`` (None then)."""
+    try:
+        return read(*args, **kw)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
@@ -157,6 +297,10 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
         checks["tolerance"] = numbers(tc, checks, "tolerance", problems, non_negative=True)
         checks["year"] = numbers(tc, checks, "year", problems, integer=True)
         _enum(checks, tc, "indicator_id", set(ind["indicator_id"]), problems)
+
+    statuses = _collect(problems, read_tip_statuses, catalog_dir / "tip_statuses.csv", files)
+    streams = _collect(problems, read_reuse_streams, catalog_dir / "reuse_streams.csv", files)
+    display = _collect(problems, read_display, catalog_dir / "display.csv", set(ind["indicator_id"]), files)
     problems.raise_if_any()
 
     ind = ind.astype({"decimals": int, "sort_order": int}).set_index("indicator_id", drop=False)
@@ -167,6 +311,9 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
         sources=sources.drop(columns="_row"),
         tips=tips.drop(columns="_row").astype({"tip_id": int}),
         tiles=tiles.drop(columns="_row").astype({"tile_row": int, "tile_col": int}),
+        tip_statuses=statuses,
+        reuse_streams=streams,
+        display=display,
         files=files,
         check_values=checks.drop(columns="_row").astype({"year": int}) if len(checks) else checks,
     )
@@ -178,6 +325,9 @@ def insert_catalog(con, catalog: Catalog) -> None:
     insert_frame(con, "unit", catalog.units)
     insert_frame(con, "indicator", catalog.indicators.reset_index(drop=True))
     insert_frame(con, "tip", catalog.tips)
+    insert_frame(con, "tip_status", catalog.tip_statuses.frame)
+    insert_frame(con, "reuse_stream", catalog.reuse_streams.frame)
+    insert_frame(con, "indicator_display", catalog.display)
 
 
 def load(step: Step) -> list:

@@ -72,7 +72,7 @@ def _load_set(step, files: list[Path], example: bool, problems: list[Problem]) -
     for path in files:
         display = rel(path)
         try:
-            kind, tidy, raw = read_member_file(path, display, locator)
+            kind, tidy, raw = read_member_file(path, display, locator, step.catalog.reuse_streams)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -139,7 +139,8 @@ def load(step: Step) -> list[Problem]:
         return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
 
     factors, fpath = read_emission_factors(step.data_dir / "catalog" / "emission_factors.csv",
-                                           set(step.catalog.sources["source_id"]), problems)
+                                           set(step.catalog.sources["source_id"]),
+                                           step.catalog.reuse_streams.codes, problems)
     if problems:
         return problems
     if fpath is not None:
@@ -183,7 +184,8 @@ def claims(path: Path, header) -> bool:
 def validate(path: Path, context) -> tuple[list[Problem], str]:
     """One file on its own: site ids are not matched against the other files, and coordinates are only
     checked against the region's box (the polygons come with the build's boundaries)."""
-    kind, tidy, _raw = read_member_file(path, str(path), SiteLocator(context.communes, None))
+    kind, tidy, _raw = read_member_file(path, str(path), SiteLocator(context.communes, None),
+                                        context.catalog.reuse_streams)
     return [], f"member {kind}: {len(tidy)} rows"
 
 

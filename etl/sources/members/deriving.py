@@ -12,10 +12,10 @@ import pandas as pd
 from ...codes import REGION
 from ...errors import Problem, ProblemList
 from ...readers import duplicate_rows, numbers, read_table, require_columns
-from .reading import STREAMS
 
 
-def read_emission_factors(path: Path, sources: set[str], problems: list[Problem]) -> tuple[dict, Path | None]:
+def read_emission_factors(path: Path, sources: set[str], streams: tuple[str, ...], problems: list[Problem]
+                          ) -> tuple[dict, Path | None]:
     """stream -> (factor, source_id); streams without a cited factor are absent."""
     if not path.exists():
         return {}, None
@@ -25,7 +25,7 @@ def read_emission_factors(path: Path, sources: set[str], problems: list[Problem]
     vals = numbers(table, frame, "t_co2e_per_t_reused", pl, non_negative=True)
     out = {}
     for s, v, sid, row in zip(frame["stream"], vals, frame["source_id"], frame["_row"]):
-        if s not in STREAMS:
+        if s not in streams:
             pl.add(table.name, f"unknown stream '{s}'", int(row), "stream")
         if sid not in sources:
             pl.add(table.name, f"unknown source '{sid}': every factor must cite a source", int(row), "source_id")

@@ -1,7 +1,8 @@
 """Reading member files: the three templates of ``data/templates/`` (operator sites, yearly jobs, re-use
 flows; CSV or XLSX), headers in fr, nl or en (``ALIASES``), recognised by their header
 (``template_kind``), with the row checks (ids, years, figures, plausibility bounds) that name file, row,
-column and reason. The commune of a site is found by ``locating``.
+column and reason. Streams are those of ``data/catalog/reuse_streams.csv`` (``catalog.ReuseStreams``);
+the commune of a site is found by ``locating``.
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import InputError, Problem, ProblemList
-from ...readers import duplicate_rows, fold, numbers, read_table, require_columns
+from ...readers import duplicate_rows, numbers, read_table, require_columns
+from ..catalog import ReuseStreams
 from .locating import SiteLocator
 
-STREAMS = ("textiles", "furniture", "weee", "books_media", "other")
 # plausibility bounds, per site and year (documented in data/templates/README.md)
 MAX_PERSONS_PER_SITE = 500
 MAX_TONNES_PER_SITE = 20_000
@@ -73,27 +74,6 @@ _alias("reused_t", "reused (t)", "re-used (t)", "reused t", "tonnes reused", "r�
        "ton hergebruikt")
 _alias("recycled_t", "recycled (t)", "recycled t", "tonnes recycled", "recyclé (t)", "recycle (t)", "recyclé_t",
        "recycle_t", "tonnes recyclées", "gerecycleerd (t)", "gerecycleerd_t", "gerecycleerd t", "ton gerecycleerd")
-
-STREAM_ALIASES: dict[str, str] = {}
-for _canon, _names in {
-    "textiles": ["textiles", "textile", "textiel", "vêtements", "vetements", "kleding", "clothing", "textiles and clothing"],
-    "furniture": ["furniture", "meubles", "meuble", "meubelen", "meubel", "mobilier"],
-    "weee": ["weee", "deee", "d3e", "aeea", "électroménager", "electromenager", "electricals", "electrical",
-             "electronics", "e-waste", "électrique", "electrique", "elektrische apparaten", "elektro"],
-    "books_media": ["books_media", "books", "books and media", "livres", "livres et médias", "livres et medias",
-                    "boeken", "boeken en media", "media", "médias"],
-    "other": ["other", "autre", "autres", "ander", "andere", "divers", "overige"],
-}.items():
-    for _n in _names:
-        STREAM_ALIASES[_n] = _canon
-
-
-FOLDED_STREAMS = {fold(k): v for k, v in STREAM_ALIASES.items()}
-
-
-def stream_code(text: str) -> str | None:
-    """'Meubelen' -> 'furniture'; None when the name is not known."""
-    return STREAM_ALIASES.get(str(text).strip().lower()) or FOLDED_STREAMS.get(fold(text))
 
 
 def template_kind(columns) -> str | None:
@@ -192,17 +172,16 @@ def read_jobs(table, frame: pd.DataFrame) -> pd.DataFrame:
     return out.assign(_row=frame["_row"].to_numpy(), _file=table.name)
 
 
-def read_flows(table, frame: pd.DataFrame) -> pd.DataFrame:
+def read_flows(table, frame: pd.DataFrame, streams: ReuseStreams) -> pd.DataFrame:
     problems = ProblemList()
     _site_ids(table, frame, problems)
     years = _year(table, frame, problems)
-    streams = []
+    codes = []
     for v, row in zip(frame["stream"], frame["_row"]):
-        code = stream_code(v) if v else None
+        code = streams.code(v) if v else None
         if code is None:
-            problems.add(table.name, f"unknown stream '{v}' (accepted: textiles/textiel, furniture/meubles/meubelen, "
-                                     "weee/DEEE/AEEA, books_media/livres/boeken, other/autre/ander)", int(row), "stream")
-        streams.append(code)
+            problems.add(table.name, f"unknown stream '{v}' (accepted: {streams.hint()})", int(row), "stream")
+        codes.append(code)
     vals = {c: numbers(table, frame, c, problems, required=False, non_negative=True) for c in FLOW_VALUES}
     bound = f"t is implausible for one site, stream and year (bound: {MAX_TONNES_PER_SITE:,} t); tonnes, not kg?"
     for row, v in _figures_by_row(table, frame, vals, MAX_TONNES_PER_SITE, bound, problems):
@@ -213,15 +192,16 @@ def read_flows(table, frame: pd.DataFrame) -> pd.DataFrame:
             elif reu == reu and rec == rec and reu + rec > col + 1e-6:
                 problems.add(table.name, f"reused_t + recycled_t = {reu + rec:g} is more than collected_t {col:g}",
                              row, "recycled_t")
-    duplicate_rows(table.name, frame.assign(_y=years, _s=streams), ["site_id", "_y", "_s"], problems)
+    duplicate_rows(table.name, frame.assign(_y=years, _s=codes), ["site_id", "_y", "_s"], problems)
     problems.raise_if_any()
-    out = pd.DataFrame({"site_id": frame["site_id"], "year": years.astype(int), "stream": streams})
+    out = pd.DataFrame({"site_id": frame["site_id"], "year": years.astype(int), "stream": codes})
     for c in FLOW_VALUES:
         out[c] = vals[c]
     return out.assign(_row=frame["_row"].to_numpy(), _file=table.name)
 
 
-def read_member_file(path: Path, display: str, locator: SiteLocator) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+def read_member_file(path: Path, display: str, locator: SiteLocator, streams: ReuseStreams
+                     ) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     """(kind, tidy frame, raw frame with canonical columns); raises InputError."""
     table = read_table(path)
     cols = _canonical_columns(table)
@@ -238,7 +218,7 @@ def read_member_file(path: Path, display: str, locator: SiteLocator) -> tuple[st
         frame = require_columns(table, JOBS_REQUIRED, JOBS_OPTIONAL, aliases=ALIASES)
         return kind, read_jobs(table, frame), frame
     frame = require_columns(table, FLOW_REQUIRED, FLOW_OPTIONAL, aliases=ALIASES)
-    return kind, read_flows(table, frame), frame
+    return kind, read_flows(table, frame, streams), frame
 
 
 def member_files(directory: Path, pattern: str = "*") -> list[Path]:
