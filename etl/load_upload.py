@@ -1,6 +1,8 @@
-"""``python -m etl load FILE [--as-user NAME]``: archive an upload, file it as an input, rebuild, publish.
+"""Uploads: ``python -m etl load FILE`` archives an upload, files it as an input, rebuilds, publishes;
+``python -m etl preview FILE`` builds what the database would become, into a scratch file;
+``python -m etl archive FILE`` only archives; ``python -m etl limits`` gives the size cap and suffixes.
 
-The same path serves the editor page. Steps:
+The same path serves the editor page. Steps of a load:
 
 1. **archive first**: the bytes are copied to ``data/archive/YYYYmmddTHHMMSSZ_<sha8>_<name>`` and a line
    (time, uploader, sha256, original name, size, kind) is appended to ``data/archive/index.jsonl`` —
@@ -39,6 +41,11 @@ def safe_name(name: str) -> str:
     stem, suffix = os.path.splitext(base)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "upload"
     return f"{stem[:80]}{suffix.lower()}"
+
+
+def limits() -> dict:
+    """What an upload may be (``python -m etl limits --json``)."""
+    return {"max_upload_bytes": MAX_UPLOAD_BYTES, "suffixes": list(ALLOWED_SUFFIXES)}
 
 
 def check_upload(name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> list[Problem]:
@@ -150,18 +157,39 @@ def load_file(path: Path | str, *, uploader: str, data_dir: Path = ROOT / "data"
               log=print, archived: dict | None = None) -> dict:
     """Archive, detect, stage, build. Returns ``{"archive": entry, "kind": ..., "run": record}``.
 
-    Raises ``BuildError`` (with problems) when the file is refused; the archive keeps it anyway.
-    ``archived``: the entry of an archive already made for these bytes (the editor archives on upload).
-    Without ``boundaries`` the boundary file of the published database's last run is reused.
+    Raises ``BuildError`` (with problems, and the archive entry as ``archive``) when the file is refused;
+    the archive keeps it anyway. ``archived``: the entry of an archive already made for these bytes (the
+    editor archives on upload). Without ``boundaries`` the boundary file of the published database's last
+    run is reused.
     """
     path = Path(path)
     data_dir = Path(data_dir)
     name = original_name or path.name
+    if not path.is_file():
+        raise BuildError("upload refused", [Problem(name, None, None, "file not found")])
     data = path.read_bytes()
     if archived and archived.get("sha256") == hashlib.sha256(data).hexdigest():
         entry = dict(archived)
     else:
         entry = archive(data, name, uploader, data_dir)
+    try:
+        return _stage_and_build(data, name, entry, data_dir, db_path, boundaries, with_example, log)
+    except BuildError as exc:
+        exc.archive = entry
+        raise
+
+
+def archived_entry(data_dir: Path, sha256: str) -> dict | None:
+    """The latest line of ``archive/index.jsonl`` for these bytes, or None."""
+    index = Path(data_dir) / "archive" / "index.jsonl"
+    if not index.exists():
+        return None
+    entries = [json.loads(line) for line in index.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return next((e for e in reversed(entries) if e.get("sha256") == sha256), None)
+
+
+def _stage_and_build(data: bytes, name: str, entry: dict, data_dir: Path, db_path: Path | None,
+                     boundaries: str | None, with_example: bool | None, log) -> dict:
     problems = check_upload(name, len(data))
     if problems:
         raise BuildError("upload refused", problems)
@@ -189,6 +217,8 @@ def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_
     inputs; nothing under ``data_dir`` changes, nothing is archived). Returns the kind."""
     path = Path(path)
     name = original_name or path.name
+    if not path.is_file():
+        raise BuildError("upload refused", [Problem(name, None, None, "file not found")])
     problems = check_upload(name, path.stat().st_size)
     if problems:
         raise BuildError("upload refused", problems)
