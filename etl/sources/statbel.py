@@ -4,6 +4,9 @@ Each reader returns a tidy frame for the 19 Brussels communes plus the region ``
 from the communes) and raises :class:`~etl.errors.InputError` naming file, row, column and reason.
 Full Belgian files are cut down to the Brussels rows on the raw bytes before any parsing, so a
 600,000-row population file reads in a few seconds; row numbers in messages stay those of the file.
+
+Three sources (``SOURCES``) recognise the files of ``data/raw/statbel/`` by name; the population and
+income figures join the fact stage, REFNIS names are checked against communes.csv.
 """
 from __future__ import annotations
 
