@@ -4,16 +4,12 @@ line; case-insensitive). Without an identity provider there is no editor page at
 ``python -m etl load FILE`` instead)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
+from .config import EDITORS_FILE, editors_setting
 from .i18n import translator
-
-ROOT = Path(__file__).resolve().parents[1]
-EDITORS_ENV = "BSIM_EDITORS"
-EDITORS_FILE = ROOT / "data" / "editors.txt"
 
 
 def auth_configured() -> bool:
@@ -26,7 +22,7 @@ def auth_configured() -> bool:
 
 def allowed_editors(env: str | None = None, path: Path | None = None) -> set[str]:
     """Lower-cased e-mails from ``$BSIM_EDITORS`` (wins when set) or the editors file."""
-    raw = os.environ.get(EDITORS_ENV) if env is None else env
+    raw = editors_setting() if env is None else env
     if raw:
         items = raw.split(",")
     else:

@@ -7,23 +7,17 @@ new version is picked up on the next rerun.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parents[1]
-DB_ENV = "BSIM_DB"
+from .config import db_path
 
 
 class DatabaseMissing(RuntimeError):
     """No published database yet."""
-
-
-def db_path() -> Path:
-    return Path(os.environ.get(DB_ENV, ROOT / "data" / "impact.duckdb"))
 
 
 def version() -> str:

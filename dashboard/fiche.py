@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import FONT_DIRS
 from .format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
 from .i18n import translator
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 KEY_IDS = ("population_1jan", "onem_unemployment_rate_annual_avg",
            "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
 RED = (178, 24, 43)

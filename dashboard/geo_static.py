@@ -4,10 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "static"
+from .config import STATIC_DIR, STATIC_URL
 
 
 def static_geojson_url(geojson: dict | None) -> str | None:
@@ -16,10 +14,10 @@ def static_geojson_url(geojson: dict | None) -> str | None:
         return None
     text = json.dumps(geojson, separators=(",", ":"), sort_keys=True)
     name = f"boundaries-{hashlib.sha256(text.encode()).hexdigest()[:16]}.geojson"
-    path = STATIC / name
+    path = STATIC_DIR / name
     if not path.exists():
-        STATIC.mkdir(exist_ok=True)
+        STATIC_DIR.mkdir(exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    return f"app/static/{name}"
+    return f"{STATIC_URL}/{name}"

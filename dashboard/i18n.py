@@ -21,9 +21,10 @@ from typing import Callable
 
 from babel.messages.pofile import read_po
 
+from .config import LOCALES_DIR, ROOT
+
 LANGS: tuple[str, ...] = ("fr", "nl", "en")
 DEFAULT_LANG = "fr"
-LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 # Babel locale used for dates (and anything locale-specific) per interface language
 BABEL_LOCALE = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -187,7 +188,7 @@ def missing_msgids(root: Path | None = None) -> dict[str, list[str]]:
     per language (``python -m dashboard.i18n`` prints them)."""
     from babel.messages.extract import extract_from_dir
 
-    root = root or LOCALES_DIR.parent
+    root = root or ROOT
     method_map = [("dashboard/**.py", "python"), ("views/**.py", "python"), ("app.py", "python")]
     keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
     used = set()

@@ -19,21 +19,17 @@ import copy
 import hashlib
 import json
 import math
-import os
-import shutil
 import textwrap
 import threading
 import warnings
 from collections import OrderedDict
 from functools import partial
-from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "static"
-DEFAULT_BROWSER = "/usr/bin/chromium"
+from .config import STATIC_DIR, browser_path, export_browser_path
+
 SCREEN_WIDTH, SCREEN_HEIGHT = 1100, 650
 SLIDE_LAYOUT = (1280, 720)      # layout size of the slide image
 SLIDE_SCALE = 1.5               # -> 1920 x 1080 pixels
@@ -52,15 +48,6 @@ class ImageExportUnavailable(RuntimeError):
 
 
 # ----------------------------------------------------------------------------- availability
-
-def browser_path() -> str | None:
-    path = os.environ.get("BROWSER_PATH")
-    if path and Path(path).is_file():
-        return path
-    if Path(DEFAULT_BROWSER).is_file():
-        return DEFAULT_BROWSER
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
 
 def available() -> bool:
     try:
@@ -94,8 +81,8 @@ def geojson_from_url(url: str) -> dict | None:
     if not isinstance(url, str):
         return None
     name = url.rsplit("/", 1)[-1]
-    path = STATIC / name
-    if not name or not path.is_file() or path.parent.resolve() != STATIC.resolve():
+    path = STATIC_DIR / name
+    if not name or not path.is_file() or path.parent.resolve() != STATIC_DIR.resolve():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -222,7 +209,7 @@ def _ensure_server() -> None:
     if _server_started:
         return
     import kaleido
-    os.environ.setdefault("BROWSER_PATH", browser_path() or DEFAULT_BROWSER)
+    export_browser_path()
     kaleido.start_sync_server(silence_warnings=True)
     _server_started = True
 

@@ -7,13 +7,12 @@ st.text or st.code only.
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, db
+from dashboard import auth, config, db
 from dashboard import editor_view as ev
 from dashboard.context import page_context
 
@@ -28,7 +27,7 @@ if not auth.can_edit():
 from etl.build import BuildError  # noqa: E402  (the editor is the one page that runs the ETL)
 from etl.load_upload import MAX_UPLOAD_BYTES, archive, check_upload, load_file, preview_build, safe_name  # noqa: E402
 
-DATA_DIR = Path(os.environ.get("BSIM_DATA", db.ROOT / "data"))
+DATA_DIR = config.data_dir()
 _logged_in, email = auth.current_user()
 st.title(_("Editor"))
 st.text(_("Signed in as {email}", email=email))
