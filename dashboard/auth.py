@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from .config import EDITORS_FILE, editors_setting
-from .i18n import translator
+from dashboard.config import EDITORS_FILE, editors_setting
+from dashboard.i18n import translator
 
 
 def auth_configured() -> bool:

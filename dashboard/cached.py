@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import data, db
+from dashboard import data, db
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .images import image_download_buttons
+from dashboard.images import image_download_buttons
 
 
 def show(fig, *, key: str, name: str | None = None, lang: str | None = None, **plotly_kwargs):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
-from .format import fmt_date
-from .i18n import translator
+from dashboard.format import fmt_date
+from dashboard.i18n import translator
 
 
 

@@ -10,10 +10,10 @@ from typing import Sequence
 
 import pandas as pd
 
-from .data import REGION, change_since_previous, source_label, unit_label
-from .format import MISSING, fmt_change, fmt_value, is_missing
-from .i18n import both_names, translator
-from .ranking import rank_with_ties, tied_mask
+from dashboard.data import REGION, change_since_previous, source_label, unit_label
+from dashboard.format import MISSING, fmt_change, fmt_value, is_missing
+from dashboard.i18n import both_names, translator
+from dashboard.ranking import rank_with_ties, tied_mask
 
 DEFAULT_COMMUNE = "21004"
 

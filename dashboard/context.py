@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from . import db
-from .geo_static import static_geojson_url
-from .i18n import pick_language, translator
+from dashboard import db
+from dashboard.geo_static import static_geojson_url
+from dashboard.i18n import pick_language, translator
 
 
 @dataclass

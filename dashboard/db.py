@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from .config import db_path
+from dashboard.config import db_path
 
 
 class DatabaseMissing(RuntimeError):

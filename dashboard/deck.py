@@ -13,8 +13,8 @@ import io
 from functools import lru_cache
 
 
-from .format import MISSING
-from .i18n import translator
+from dashboard.format import MISSING
+from dashboard.i18n import translator
 
 RED = (0xB2, 0x18, 0x2B)
 GREY = (0x55, 0x55, 0x55)
@@ -145,8 +145,8 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None) 
 
 def tip_chart(bundle: dict, tip_id: int, lang: str):
     """Ranking of the 19 communes on the tip's action score (%), the commune highlighted."""
-    from .figures import ranking_bar
-    from .meta import ChartMeta
+    from dashboard.figures import ranking_bar
+    from dashboard.meta import ChartMeta
 
     _ = translator(lang)
     scores = bundle.get("tip_scores")
@@ -163,7 +163,7 @@ def tip_chart(bundle: dict, tip_id: int, lang: str):
 
 
 def tip_charts(bundle: dict, lang: str) -> dict[int, bytes]:
-    from . import images
+    from dashboard import images
 
     if not images.available():
         return {}
@@ -181,7 +181,7 @@ def tip_charts(bundle: dict, lang: str) -> dict[int, bytes]:
 @lru_cache(maxsize=16)
 def commune_deck_pptx(ver: str, nis_code: str, lang: str, url: str = "") -> bytes:
     """Cached by (database version, commune, language, view URL); safe inside a download callable."""
-    from .fiche import collect_commune_bundle
+    from dashboard.fiche import collect_commune_bundle
 
     bundle = collect_commune_bundle(ver, nis_code, lang, url)
     return build_deck(bundle, lang, tip_charts(bundle, lang))

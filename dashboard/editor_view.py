@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .db import connect_read_only
+from dashboard.db import connect_read_only
 
 # table -> (key columns, compared value columns, SQL giving key + values + nis_code)
 TABLES = {

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .i18n import normalise_lang
+from dashboard.i18n import normalise_lang
 
 CHARTS = ("map", "ranking", "timeseries", "card")
 DEFAULT_INDICATOR = "onem_unemployment_rate_annual_avg"
@@ -73,7 +73,7 @@ def parse_embed(params: Mapping, indicators: pd.DataFrame, communes: pd.DataFram
 
 
 def embed_url(base: str, spec: EmbedSpec) -> str:
-    from .cite import view_url
+    from dashboard.cite import view_url
 
     params = {"lang": spec.lang, "embed": "1", "chart": spec.chart, "indicator": spec.indicator,
               "year": spec.year, "commune": spec.commune if spec.chart in ("timeseries", "card") else None,
@@ -84,7 +84,7 @@ def embed_url(base: str, spec: EmbedSpec) -> str:
 
 def full_view_url(base: str, spec: EmbedSpec) -> str:
     """The same view in the full monitor (map explorer or commune profile)."""
-    from .cite import view_url
+    from dashboard.cite import view_url
 
     if spec.chart in ("timeseries", "card"):
         return view_url(base, "commune", {"lang": spec.lang, "commune": spec.commune, "indicator": spec.indicator})
@@ -102,9 +102,9 @@ def iframe_snippet(url: str, title: str, height: int = 560) -> str:
 
 def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd.DataFrame):
     """The plotly figure of a map / ranking / timeseries spec (None when there is no data)."""
-    from . import data, db, figures, maps
-    from .commune_view import series_frame
-    from .i18n import both_names
+    from dashboard import data, db, figures, maps
+    from dashboard.commune_view import series_frame
+    from dashboard.i18n import both_names
 
     indicators, communes, sources = db.indicators(ver), db.communes(ver), db.sources(ver)
     ind = indicators.loc[spec.indicator]
@@ -142,8 +142,8 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
 
 def build_card(spec: EmbedSpec, ver: str) -> dict:
     """The commune card: both names and the key figure cards (commune_view texts)."""
-    from . import db
-    from . import commune_view as cv
+    from dashboard import db
+    from dashboard import commune_view as cv
 
     indicators, communes, sources = db.indicators(ver), db.communes(ver), db.sources(ver)
     ids = cv.key_indicator_ids(indicators)[:4]

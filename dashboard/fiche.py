@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import FONT_DIRS
-from .format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
-from .i18n import translator
+from dashboard.config import FONT_DIRS
+from dashboard.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
+from dashboard.i18n import translator
 
 KEY_IDS = ("population_1jan", "onem_unemployment_rate_annual_avg",
            "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
@@ -44,8 +44,8 @@ def _safe(fn, default=None):
 def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, nis_code: str,
                     lang: str, ids=KEY_IDS) -> list[dict]:
     """Latest year of each key figure for the commune and the region, formatted in ``lang``."""
-    from .commune_view import key_figures, rank_text
-    from .data import source_label, unit_label
+    from dashboard.commune_view import key_figures, rank_text
+    from dashboard.data import source_label, unit_label
 
     _ = translator(lang)
     ids = [i for i in ids if i in indicators.index]
@@ -73,7 +73,7 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
 def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, tips: pd.DataFrame,
              nis_code: str, lang: str) -> list[dict]:
     """Per tip for one commune: title, action / commitment scores (text), coverage, example flag, criteria."""
-    from .tips_view import status_text
+    from dashboard.tips_view import status_text
 
     _ = translator(lang)
     mine = scores[scores["nis_code"] == nis_code].set_index("tip_id")
@@ -98,8 +98,8 @@ def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, t
 
 def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") -> dict:
     """Everything the fiche and the deck show for one commune, as plain values in ``lang``."""
-    from . import db
-    from .data import source_label
+    from dashboard import db
+    from dashboard.data import source_label
 
     _ = translator(lang)
     communes = db.communes(ver)
@@ -123,7 +123,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     source_ids = [k["source_id"] for k in bundle["key_figures"] if k["source_id"]]
 
     def impact():
-        from . import impact_db, impact_view
+        from dashboard import impact_db, impact_view
         allobs = db.all_observations(ver)
         member = allobs[allobs["indicator_id"].str.startswith("member_")]
         summary = impact_view.commune_summary(member, impact_db.operator_sites(ver), indicators, sources,
@@ -140,7 +140,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         source_ids += ids
 
     def tips():
-        from . import tips_db, tips_view
+        from dashboard import tips_db, tips_view
         crit, hist = tips_db.criteria(ver), tips_db.history(ver)
         codes = bundle["communes"]["nis_code"].tolist()
         g = tips_view.grid(tips_view.latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
@@ -425,7 +425,7 @@ def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", ke
 
     import streamlit as st
 
-    from .deck import commune_deck_pptx
+    from dashboard.deck import commune_deck_pptx
 
     _ = translator(lang)
     c1, c2 = st.columns(2)

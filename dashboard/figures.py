@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .format import fmt_number, fmt_value, is_missing
-from .i18n import both_names, local_name, translator
-from .maps import SHORT_NAMES, _finish
-from .meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark
-from .ranking import rank_labels, rank_with_ties, tied_mask
+from dashboard.format import fmt_number, fmt_value, is_missing
+from dashboard.i18n import both_names, local_name, translator
+from dashboard.maps import SHORT_NAMES, _finish
+from dashboard.meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark
+from dashboard.ranking import rank_labels, rank_with_ties, tied_mask
 
 __all__ = ["rank_with_ties", "ranking_bar", "scatter", "time_series", "similar_communes"]
 

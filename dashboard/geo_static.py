@@ -5,7 +5,7 @@ import hashlib
 import json
 import os
 
-from .config import STATIC_DIR, STATIC_URL
+from dashboard.config import STATIC_DIR, STATIC_URL
 
 
 def static_geojson_url(geojson: dict | None) -> str | None:

@@ -21,7 +21,7 @@ from typing import Callable
 
 from babel.messages.pofile import read_po
 
-from .config import LOCALES_DIR, ROOT
+from dashboard.config import LOCALES_DIR, ROOT
 
 LANGS: tuple[str, ...] = ("fr", "nl", "en")
 DEFAULT_LANG = "fr"

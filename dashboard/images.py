@@ -28,7 +28,7 @@ from functools import partial
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .config import STATIC_DIR, browser_path, export_browser_path
+from dashboard.config import STATIC_DIR, browser_path, export_browser_path
 
 SCREEN_WIDTH, SCREEN_HEIGHT = 1100, 650
 SLIDE_LAYOUT = (1280, 720)      # layout size of the slide image
@@ -287,7 +287,7 @@ def image_download_buttons(fig: go.Figure, name: str, key: str, lang: str | None
     computed only when a button is clicked (``data=callable``; the callable gets everything it needs)."""
     import streamlit as st
 
-    from .i18n import translator
+    from dashboard.i18n import translator
 
     _ = translator(lang or st.session_state.get("lang") or "fr")
     if not available():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import chart
-from . import data, db, export, figures, impact_db, maps, state
-from . import impact_view as iv
-from .format import fmt_value
-from .meta import example_mark
+from dashboard import chart
+from dashboard import data, db, export, figures, impact_db, maps, state
+from dashboard import impact_view as iv
+from dashboard.format import fmt_value
+from dashboard.meta import example_mark
 
 CHART_CONFIG = {"displaylogo": False}
 

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .data import REGION, source_label
-from .format import fmt_number, fmt_value, is_missing
-from .i18n import N_, both_names, local_name, translator
-from .maps import BRUSSELS_CENTER, _finish
-from .meta import ChartMeta, chart_title
+from dashboard.data import REGION, source_label
+from dashboard.format import fmt_number, fmt_value, is_missing
+from dashboard.i18n import N_, both_names, local_name, translator
+from dashboard.maps import BRUSSELS_CENTER, _finish
+from dashboard.meta import ChartMeta, chart_title
 
 # ----------------------------------------------------------------------------- indicators
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .data import REGION, source_label
-from .format import fmt_change, fmt_number, fmt_value, is_missing
-from .i18n import N_, both_names, translator
+from dashboard.data import REGION, source_label
+from dashboard.format import fmt_change, fmt_number, fmt_value, is_missing
+from dashboard.i18n import N_, both_names, translator
 
 TOPICS = ("tip1", "tip2", "tip3", "tip4", "tip5", "context")
 METHODS = ("quantiles", "equal_interval", "natural_breaks")
@@ -41,7 +41,7 @@ def mappable_indicators(indicators: pd.DataFrame, min_communes: int = 3) -> pd.D
 @st.cache_data(max_entries=4, show_spinner=False)
 def mappable_for_version(ver: str) -> pd.DataFrame:
     """``mappable_indicators`` of the published database, computed once per database version."""
-    from . import db
+    from dashboard import db
     return mappable_indicators(db.indicators(ver))
 
 def topic_label(topic: str, lang: str) -> str:

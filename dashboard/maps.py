@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .classify import (NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours,
-                       legend_labels, sequential_colours, text_colour)
-from .format import fmt_change, fmt_number, fmt_value, is_missing
-from .i18n import both_names, translator
-from .meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark, mappable
-from .ranking import rank_labels, rank_with_ties
+from dashboard.classify import (
+    NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours, legend_labels, sequential_colours,
+    text_colour
+)
+from dashboard.format import fmt_change, fmt_number, fmt_value, is_missing
+from dashboard.i18n import both_names, translator
+from dashboard.meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark, mappable
+from dashboard.ranking import rank_labels, rank_with_ties
 
 TITLE_WIDTH = 70      # characters per title line
 FOOTER_WIDTH = 120    # characters per footer line

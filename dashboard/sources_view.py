@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import db, export
-from .format import MISSING, fmt_datetime, fmt_number
-from .i18n import both_names, translator
+from dashboard import db, export
+from dashboard.format import MISSING, fmt_datetime, fmt_number
+from dashboard.i18n import both_names, translator
 
 TOPICS = ("tip1", "tip2", "tip3", "tip4", "tip5", "context")
 ALL = "all"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .db import query
+from dashboard.db import query
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
