@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.config import EDITORS_FILE, editors_setting
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 
 
 def auth_configured() -> bool:

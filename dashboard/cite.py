@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
-from dashboard.format import fmt_date
-from dashboard.i18n import translator
+from dashboard.text.format import fmt_date
+from dashboard.text.i18n import translator
 
 
 

@@ -19,7 +19,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from dashboard.format import fmt_change, fmt_number
+from dashboard.text.format import fmt_change, fmt_number
 
 METHODS = ("quantiles", "equal_interval", "natural_breaks")
 NO_DATA = "#d9d9d9"

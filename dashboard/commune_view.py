@@ -11,9 +11,10 @@ from typing import Sequence
 import pandas as pd
 
 from dashboard.data import REGION, change_since_previous, source_label, unit_label
-from dashboard.format import MISSING, fmt_change, fmt_value, is_missing
-from dashboard.i18n import both_names, translator
 from dashboard.ranking import rank_with_ties, tied_mask
+from dashboard.text.format import MISSING, fmt_change, fmt_value, is_missing
+from dashboard.text.i18n import translator
+from dashboard.text.names import PUBLISHED_ORDER, both_names, english_name
 
 DEFAULT_COMMUNE = "21004"
 
@@ -42,9 +43,7 @@ def key_indicator_ids(indicators: pd.DataFrame, wanted: Sequence[str] = KEY_INDI
 def header_names(communes: pd.DataFrame, nis_code: str) -> tuple[str, str | None]:
     """('Ixelles / Elsene', English name or None when it equals an official name)."""
     row = communes.set_index("nis_code").loc[nis_code]
-    fr, nl, en = row["name_fr"], row["name_nl"], row.get("name_en")
-    title = fr if fr == nl else f"{fr} / {nl}"
-    return title, (en if en and en not in (fr, nl) else None)
+    return both_names(row, PUBLISHED_ORDER), english_name(row)
 
 
 def picker_label(communes: pd.DataFrame, nis_code: str) -> str:

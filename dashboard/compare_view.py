@@ -7,8 +7,9 @@ from typing import Sequence
 import pandas as pd
 
 from dashboard.data import REGION, commune_values, default_denominator, denominators_for, years_with_data
-from dashboard.format import fmt_number
-from dashboard.i18n import both_names, translator
+from dashboard.text.format import fmt_number
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names
 
 DEFAULT_X = "fiscal_avg_net_taxable_income_per_inhabitant"
 DEFAULT_Y = "onem_unemployment_rate_annual_avg"
@@ -163,7 +164,7 @@ def publishers(indicator: pd.Series, sources: pd.DataFrame) -> str:
 
 def names_list(communes: pd.DataFrame, codes: Sequence[str], lang: str) -> str:
     """'Anderlecht, Ixelles' — the chosen communes in the interface language (chart 'where')."""
-    from dashboard.i18n import local_name
+    from dashboard.text.names import local_name
     names = communes.set_index("nis_code")
     return ", ".join(local_name(names.loc[c].to_dict(), lang) for c in codes if c in names.index)
 

@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.geo_static import static_geojson_url
-from dashboard.i18n import pick_language, translator
+from dashboard.text.i18n import pick_language, translator
+from dashboard.text.names import both_names
 
 
 @dataclass
@@ -25,14 +26,8 @@ class PageContext:
     def label(self, indicator_id: str) -> str:
         return self.indicators.loc[indicator_id, f"label_{self.lang}"]
 
-    def commune_name(self, nis_code: str) -> str:
-        row = self.communes.set_index("nis_code").loc[nis_code]
-        return row[f"name_{self.lang}"] if self.lang != "en" else row["name_en"]
-
     def both_names(self, nis_code: str) -> str:
-        row = self.communes.set_index("nis_code").loc[nis_code]
-        first, second = (row["name_nl"], row["name_fr"]) if self.lang == "nl" else (row["name_fr"], row["name_nl"])
-        return first if first == second else f"{first} / {second}"
+        return both_names(self.communes.set_index("nis_code").loc[nis_code], self.lang)
 
 
 def page_context() -> PageContext:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.i18n import translator
 from dashboard.meta import ChartMeta
 from dashboard.ranking import rank_with_ties
+from dashboard.text.i18n import translator
 
 REGION = "04000"
 POPULATION = "population_1jan"

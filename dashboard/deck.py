@@ -13,8 +13,9 @@ import io
 from functools import lru_cache
 
 
-from dashboard.format import MISSING
-from dashboard.i18n import translator
+from dashboard.text.format import MISSING
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names
 
 RED = (0xB2, 0x18, 0x2B)
 GREY = (0x55, 0x55, 0x55)
@@ -73,12 +74,6 @@ def _title(slide, text: str):
     slide.shapes.title.text = text
 
 
-def names(bundle: dict, lang: str) -> str:
-    fr, nl = bundle["name_fr"], bundle["name_nl"]
-    first, second = (nl, fr) if lang == "nl" else (fr, nl)
-    return first if first == second else f"{first} / {second}"
-
-
 def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None) -> bytes:
     from pptx import Presentation
     from pptx.util import Inches
@@ -91,7 +86,7 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None) 
     example = bool(bundle.get("is_example"))
     # ------------------------------------------------------------ title
     s = prs.slides.add_slide(prs.slide_layouts[0])
-    _title(s, names(bundle, lang))
+    _title(s, both_names(bundle, lang))
     s.placeholders[1].text = "\n".join([
         _("Five tips scorecard and key figures"),
         _("Brussels Social Impact Monitor") + " · " + _("Date of the data: {date}",
@@ -104,7 +99,7 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None) 
     rows = [[k["label"], k["value"], k["region"], k["year"], k["rank"],
              f"{k['source']} ({_(k['quality'])})" if k["quality"] else MISSING] for k in bundle["key_figures"]]
     _table(s, Inches(0.5), Inches(1.6), W - Inches(1.0),
-           [_("Indicator"), names(bundle, lang), _("Region"), _("Year"), _("Rank"), _("Source")],
+           [_("Indicator"), both_names(bundle, lang), _("Region"), _("Year"), _("Rank"), _("Source")],
            rows or [[_("No figure")] + [""] * 5], [3.2, 1.6, 1.6, 0.7, 0.8, 3.4], 12)
     if example or any(k["quality"] == "example" for k in bundle["key_figures"]):
         _example_mark(s, prs, lang)

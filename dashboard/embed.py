@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from dashboard.i18n import normalise_lang
+from dashboard.text.i18n import normalise_lang
 
 CHARTS = ("map", "ranking", "timeseries", "card")
 DEFAULT_INDICATOR = "onem_unemployment_rate_annual_avg"
@@ -104,7 +104,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
     """The plotly figure of a map / ranking / timeseries spec (None when there is no data)."""
     from dashboard import data, db, figures, maps
     from dashboard.commune_view import series_frame
-    from dashboard.i18n import both_names
+    from dashboard.text.names import both_names
 
     indicators, communes, sources = db.indicators(ver), db.communes(ver), db.sources(ver)
     ind = indicators.loc[spec.indicator]

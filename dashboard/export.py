@@ -16,7 +16,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LICENCE = "licence"

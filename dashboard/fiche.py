@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.config import FONT_DIRS
-from dashboard.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
-from dashboard.i18n import translator
+from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names, english_name
 
 KEY_IDS = ("population_1jan", "onem_unemployment_rate_annual_avg",
            "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
@@ -306,14 +307,12 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     p.font(8, colour=GREY)
     pdf.set_xy(12, 8)
     pdf.cell(W, 4, p.t(_("Brussels Social Impact Monitor") + " · " + _("Commune fiche")))
-    fr, nl = bundle["name_fr"], bundle["name_nl"]
-    first, second = (nl, fr) if lang == "nl" else (fr, nl)
     p.font(20, bold=True)
     pdf.set_xy(12, 13)
-    pdf.cell(W, 9, p.t(first if first == second else f"{first} / {second}"))
+    pdf.cell(W, 9, p.t(both_names(bundle, lang)))
     p.font(9, colour=GREY)
     pdf.set_xy(12, 22.5)
-    sub = [b for b in ((bundle.get("name_en") if bundle.get("name_en") not in (fr, nl) else None),
+    sub = [b for b in (english_name(bundle),
                        f"NIS {bundle['nis_code']}", _("Brussels-Capital Region"),
                        _("Date of the data: {date}", date=bundle.get("data_date") or MISSING)) if b]
     pdf.cell(W, 5, p.t(" · ".join(sub)))

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.format import fmt_number, fmt_value, is_missing
-from dashboard.i18n import both_names, local_name, translator
-from dashboard.maps import SHORT_NAMES, _finish
-from dashboard.meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark
+from dashboard.maps import _finish
+from dashboard.meta import ChartMeta, as_meta, chart_title
 from dashboard.ranking import rank_labels, rank_with_ties, tied_mask
+from dashboard.text.format import fmt_number, fmt_value, is_missing
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names, local_name, short_name
 
 __all__ = ["rank_with_ties", "ranking_bar", "scatter", "time_series", "similar_communes"]
 
@@ -21,11 +22,6 @@ BAR_HIGHLIGHT = "#f46d43"
 REGION = "#222222"
 # Okabe–Ito (colour-blind safe) for up to 7 commune lines; the region is black, dashed
 LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
-
-
-def _short(nis: str, row, lang: str) -> str:
-    s = SHORT_NAMES.get(lang, SHORT_NAMES["fr"]).get(str(nis))
-    return s.replace("<br>", "") if s else local_name(row, lang)
 
 
 def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = None,
@@ -88,7 +84,7 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
     d["y"] = pd.to_numeric(d["y"], errors="coerce").astype("float64")
     d = d.dropna(subset=["x", "y"])
     recs = d.to_dict("records")
-    d["label"] = [_short(r["nis_code"], r, lang) for r in recs]
+    d["label"] = [short_name(r["nis_code"], r, lang) for r in recs]
     d["names"] = [both_names(r, lang) for r in recs]
     d["xt"] = [fmt_value(v, lang, xm.decimals, xm.unit_label) for v in d["x"]]
     d["yt"] = [fmt_value(v, lang, ym.decimals, ym.unit_label) for v in d["y"]]

@@ -287,7 +287,7 @@ def image_download_buttons(fig: go.Figure, name: str, key: str, lang: str | None
     computed only when a button is clicked (``data=callable``; the callable gets everything it needs)."""
     import streamlit as st
 
-    from dashboard.i18n import translator
+    from dashboard.text.i18n import translator
 
     _ = translator(lang or st.session_state.get("lang") or "fr")
     if not available():

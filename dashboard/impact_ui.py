@@ -5,11 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart
-from dashboard import data, db, export, figures, impact_db, maps, state
-from dashboard import impact_view as iv
-from dashboard.format import fmt_value
+from dashboard import chart, data, db, export, figures, impact_db, impact_view as iv, maps, state
 from dashboard.meta import example_mark
+from dashboard.text.format import fmt_value
 
 CHART_CONFIG = {"displaylogo": False}
 

@@ -10,10 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data import REGION, source_label
-from dashboard.format import fmt_number, fmt_value, is_missing
-from dashboard.i18n import N_, both_names, local_name, translator
-from dashboard.maps import BRUSSELS_CENTER, _finish
+from dashboard.maps import _finish, BRUSSELS_CENTER
 from dashboard.meta import ChartMeta, chart_title
+from dashboard.text.format import fmt_number, fmt_value, is_missing
+from dashboard.text.i18n import N_, translator
+from dashboard.text.names import both_names
 
 # ----------------------------------------------------------------------------- indicators
 

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data import REGION, source_label
-from dashboard.format import fmt_change, fmt_number, fmt_value, is_missing
-from dashboard.i18n import N_, both_names, translator
+from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
+from dashboard.text.i18n import N_, translator
+from dashboard.text.names import both_names
 
 TOPICS = ("tip1", "tip2", "tip3", "tip4", "tip5", "context")
 METHODS = ("quantiles", "equal_interval", "natural_breaks")

@@ -19,14 +19,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.classify import (
-    NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours, legend_labels, sequential_colours,
-    text_colour
-)
-from dashboard.format import fmt_change, fmt_number, fmt_value, is_missing
-from dashboard.i18n import both_names, translator
+from dashboard.classify import (NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours,
+                                legend_labels, sequential_colours, text_colour)
 from dashboard.meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark, mappable
 from dashboard.ranking import rank_labels, rank_with_ties
+from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names, short_name
 
 TITLE_WIDTH = 70      # characters per title line
 FOOTER_WIDTH = 120    # characters per footer line
@@ -34,23 +33,6 @@ BRUSSELS_CENTER = {"lat": 50.8375, "lon": 4.3700}
 BRUSSELS_ZOOM = 9.6
 N_COMMUNES = 19
 CUSTOMDATA_COLUMNS = ["nis_code", "names", "value_text", "rank_text", "year_text", "source", "quality"]
-
-# short tile labels (fr names are also used for en)
-SHORT_NAMES = {
-    "fr": {"21001": "Anderlecht", "21002": "Auderghem", "21003": "Berchem-<br>Ste-Agathe",
-           "21004": "Bruxelles", "21005": "Etterbeek", "21006": "Evere", "21007": "Forest",
-           "21008": "Ganshoren", "21009": "Ixelles", "21010": "Jette", "21011": "Koekelberg",
-           "21012": "Molenbeek", "21013": "St-Gilles", "21014": "St-Josse", "21015": "Schaerbeek",
-           "21016": "Uccle", "21017": "Watermael-<br>Boitsfort", "21018": "Woluwe-<br>St-Lambert",
-           "21019": "Woluwe-<br>St-Pierre"},
-    "nl": {"21001": "Anderlecht", "21002": "Oudergem", "21003": "St-Agatha-<br>Berchem",
-           "21004": "Brussel", "21005": "Etterbeek", "21006": "Evere", "21007": "Vorst",
-           "21008": "Ganshoren", "21009": "Elsene", "21010": "Jette", "21011": "Koekelberg",
-           "21012": "Molenbeek", "21013": "St-Gillis", "21014": "St-Joost", "21015": "Schaarbeek",
-           "21016": "Ukkel", "21017": "Watermaal-<br>Bosvoorde", "21018": "St-Lambrechts-<br>Woluwe",
-           "21019": "St-Pieters-<br>Woluwe"},
-}
-
 
 class NotMappable(ValueError):
     """A total (count/amount) without a denominator: show it as a ranking or table, not a map."""
@@ -232,7 +214,6 @@ def _tile_figure(layers, tiles: pd.DataFrame, lang: str) -> go.Figure:
     t = tiles.copy()
     t["nis_code"] = t["nis_code"].astype(str)
     pos = t.set_index("nis_code")[["tile_row", "tile_col"]]
-    short = SHORT_NAMES.get(lang, SHORT_NAMES["fr"])
     fig = go.Figure()
     template = _hovertemplate(lang)
     h = 0.47
@@ -246,7 +227,7 @@ def _tile_figure(layers, tiles: pd.DataFrame, lang: str) -> go.Figure:
             ys += [y - h, y - h, y + h, y + h, y - h, None]
             cx.append(x)
             cy.append(y)
-            name = short.get(r.nis_code) or (r.name_nl if lang == "nl" else r.name_fr)
+            name = short_name(r.nis_code, r, lang, line_break=True)
             val = "" if is_missing(r.value) else "<br><b>" + r.value_text.split("\u00a0")[0].split(" (")[0] + "</b>"
             texts.append(f"{name}{val}")
         group = f"class{rank}"

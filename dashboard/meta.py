@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 
 
 @dataclass(frozen=True)

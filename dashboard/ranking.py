@@ -23,7 +23,7 @@ def tied_mask(ranks: pd.Series) -> pd.Series:
 
 def rank_labels(ranks: pd.Series, n: int | None = None) -> pd.Series:
     """'=3 / 19' for tied ranks, '5 / 19' otherwise, '—' for missing (n defaults to len)."""
-    from dashboard.format import fmt_rank
+    from dashboard.text.format import fmt_rank
 
     ranks = pd.Series(ranks)
     n = len(ranks) if n is None else n

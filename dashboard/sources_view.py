@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db, export
-from dashboard.format import MISSING, fmt_datetime, fmt_number
-from dashboard.i18n import both_names, translator
+from dashboard.text.format import MISSING, fmt_datetime, fmt_number
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names
 
 TOPICS = ("tip1", "tip2", "tip3", "tip4", "tip5", "context")
 ALL = "all"

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.text.names import short_name
+
 STATUSES = ("unknown", "none", "committed", "in_progress", "done")
 ACTION_VALUE = {"none": 0.0, "committed": 0.0, "in_progress": 0.5, "done": 1.0}
 COMMITTED = {"committed", "in_progress", "done"}
@@ -134,7 +136,7 @@ BIN_COLOURS = {-1: "#d9d9d9", 0: "#ffffcc", 1: "#a1dab4", 2: "#41b6c4", 3: "#2c7
 
 
 def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, title: str, footer: str,
-                   example: bool = False, short_names: dict | None = None) -> go.Figure:
+                   example: bool = False) -> go.Figure:
     """Small equal-tile map of one tip's score (``values``: nis_code, value 0–1 or NaN, name_fr, name_nl),
     fixed classes (0, below ⅓, ⅓–⅔, ⅔ and more, 100 %), unknown in grey."""
     labels = {-1: _("unknown"), 0: "0 %", 1: "< 33 %", 2: "33–66 %", 3: "≥ 67 %", 4: "100 %"}
@@ -154,7 +156,7 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
             val = v["value"].get(c, np.nan)
             pct = "" if np.isnan(val) else f"{val * 100:.0f}"
             text.append(pct)
-            name = ((short_names or {}).get(c) or (v["name_fr"].get(c, c) if "name_fr" in v else c)).replace("<br>", "")
+            name = short_name(c, v.loc[c] if c in v.index else {"name_fr": c}, lang)
             hover.append(f"{name}: {pct + ' %' if pct else _('unknown')}")
         fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", fill="toself",
                                  fillcolor=BIN_COLOURS[b], line={"color": "white", "width": 1}, name=labels[b],

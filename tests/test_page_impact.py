@@ -11,7 +11,7 @@ from tests.apptest_helpers import page_texts, run_page
 
 from dashboard import db
 from dashboard import impact_view as iv
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 from dashboard.meta import example_mark
 
 

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest_helpers import page_texts, run_page
 
 from dashboard import db
-from dashboard.format import fmt_number
-from dashboard.i18n import translator
+from dashboard.text.format import fmt_number
+from dashboard.text.i18n import translator
 
 
 ROOT = Path(__file__).resolve().parents[1]

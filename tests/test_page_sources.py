@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import tips_view as tv
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 from etl.build import build
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,9 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart
-from dashboard import commune_view as cv
-from dashboard import cite, data, db, figures, fiche, impact_ui, state
+from dashboard import chart, cite, commune_view as cv, data, db, fiche, figures, impact_ui, state
 from dashboard.context import page_context
 
 ctx = page_context()

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart
-from dashboard import compare_view as cmp
-from dashboard import commune_view as cv
-from dashboard import data, db, figures, state
+from dashboard import chart, commune_view as cv, compare_view as cmp, data, db, figures, state
 from dashboard.context import page_context
 
 ctx = page_context()

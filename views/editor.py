@@ -12,8 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, config, db
-from dashboard import editor_view as ev
+from dashboard import auth, config, db, editor_view as ev
 from dashboard.context import page_context
 
 ctx = page_context()

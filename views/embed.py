@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cite, data, db, images
-from dashboard import embed as em
+from dashboard import cite, data, db, embed as em, images
 from dashboard.context import page_context
 
 ctx = page_context()

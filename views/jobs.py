@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_db, impact_ui
-from dashboard import impact_view as iv
+from dashboard import chart, impact_db, impact_ui, impact_view as iv
 from dashboard.context import page_context
 
 ctx = page_context()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, chart, cite, embed
-from dashboard.format import fmt_value
-from dashboard import data, db, figures, map_view, maps, state
+from dashboard import cached, chart, cite, data, db, embed, figures, map_view, maps, state
 from dashboard.context import page_context
 from dashboard.meta import mappable
+from dashboard.text.format import fmt_value
 
 ctx = page_context()
 _ = ctx._

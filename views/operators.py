@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart
-from dashboard import export, impact_db, impact_ui, state
-from dashboard import impact_view as iv
+from dashboard import chart, export, impact_db, impact_ui, impact_view as iv, state
 from dashboard.context import page_context
 from dashboard.meta import ChartMeta
 

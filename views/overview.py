@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart
-from dashboard import data, db, map_view, maps
+from dashboard import chart, data, db, map_view, maps
 from dashboard.context import page_context
 
 ctx = page_context()

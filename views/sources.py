@@ -5,8 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import db, state
-from dashboard import sources_view as sv
+from dashboard import db, sources_view as sv, state
 from dashboard.context import page_context
 
 ctx = page_context()

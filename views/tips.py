@@ -4,12 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart
-from dashboard import db, state, tips_db
-from dashboard import tips_view as tv
+from dashboard import chart, db, state, tips_db, tips_view as tv
 from dashboard.context import page_context
-from dashboard.format import fmt_date
-from dashboard.maps import SHORT_NAMES
+from dashboard.text.format import fmt_date
 
 ctx = page_context()
 _ = ctx._
@@ -78,7 +75,7 @@ for i, t in enumerate(sorted(tip_title)):
     example = bool(scores.loc[scores["tip_id"] == t, "example"].any())
     fig = tv.score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
                             footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
-                            example=example, short_names=SHORT_NAMES.get(lang, SHORT_NAMES["fr"]))
+                            example=example)
     with cols[i % 3]:
         chart.show(fig, key=f"map_tip{t}", config={"displaylogo": False})
 st.caption(sources_line)

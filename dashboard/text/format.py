@@ -14,7 +14,7 @@ import math
 import pandas as pd
 from babel.dates import format_date, format_datetime
 
-from dashboard.i18n import BABEL_LOCALE, DEFAULT_LANG, normalise_lang
+from dashboard.text.i18n import BABEL_LOCALE, DEFAULT_LANG, normalise_lang
 
 MISSING = "—"
 NBSP = "\u00a0"

@@ -161,31 +161,9 @@ def pick_language(query_lang: str | None = None, browser_locale: str | None = No
     return DEFAULT_LANG
 
 
-def local_name(row, lang: str) -> str:
-    """Commune name for the interface language (row/dict with name_fr, name_nl, optional name_en)."""
-    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
-    if lang == "nl":
-        return get("name_nl") or get("name_fr")
-    if lang == "en":
-        return get("name_en") or get("name_fr")
-    return get("name_fr") or get("name_nl")
-
-
-def both_names(row, lang: str) -> str:
-    """'Ixelles / Elsene' (the interface language's name first); one name when both are equal."""
-    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
-    fr, nl = get("name_fr") or "", get("name_nl") or ""
-    first, second = (nl, fr) if lang == "nl" else (fr, nl)
-    if not second or second == first:
-        return first
-    if not first:
-        return second
-    return f"{first} / {second}"
-
-
 def missing_msgids(root: Path | None = None) -> dict[str, list[str]]:
     """Strings marked with _()/N_()/ngettext in dashboard/, views/ and app.py with no translation,
-    per language (``python -m dashboard.i18n`` prints them)."""
+    per language (``python -m dashboard.text.i18n`` prints them)."""
     from babel.messages.extract import extract_from_dir
 
     root = root or ROOT
