@@ -4,14 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, db
+from dashboard import db
+from dashboard.model import indicators
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def commune_values(ver: str, indicator_id: str, year: int, denominator: str = "none"
                    ) -> tuple[pd.DataFrame, float | None]:
-    """``data.commune_values`` for one indicator, year and denominator of the published database."""
+    """``indicators.commune_values`` for one indicator, year and denominator of the published database."""
     indicator = db.indicators(ver).loc[indicator_id]
-    population = db.observations(ver, data.POPULATION) if denominator == "population" else None
-    return data.commune_values(db.observations(ver, indicator_id), db.communes(ver), year, denominator=denominator,
-                               population=population, direction=indicator["direction"])
+    population = db.observations(ver, indicators.POPULATION) if denominator == "population" else None
+    return indicators.commune_values(db.observations(ver, indicator_id), db.communes(ver), year, denominator=denominator,
+                                      population=population, direction=indicator["direction"])

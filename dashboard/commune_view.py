@@ -10,7 +10,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from dashboard.data import REGION, change_since_previous, source_label, unit_label
+from dashboard.model.indicators import REGION, change_since_previous, source_label, unit_label
 from dashboard.ranking import rank_with_ties, tied_mask
 from dashboard.text.format import MISSING, fmt_change, fmt_value, is_missing
 from dashboard.text.i18n import translator

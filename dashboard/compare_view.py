@@ -6,7 +6,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from dashboard.data import REGION, commune_values, default_denominator, denominators_for, years_with_data
+from dashboard.model.indicators import (REGION, commune_values, default_denominator, denominators_for,
+                                        years_with_data)
 from dashboard.text.format import fmt_number
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names

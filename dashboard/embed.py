@@ -102,7 +102,9 @@ def iframe_snippet(url: str, title: str, height: int = 560) -> str:
 
 def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd.DataFrame):
     """The plotly figure of a map / ranking / timeseries spec (None when there is no data)."""
-    from dashboard import data, db, figures, maps
+    from dashboard.model.indicators import (POPULATION, commune_values, default_denominator, denominators_for,
+                                            indicator_meta)
+    from dashboard import db, figures, maps
     from dashboard.commune_view import series_frame
     from dashboard.text.names import both_names
 
@@ -118,18 +120,18 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
             return None
         row = communes.set_index("nis_code").loc[spec.commune]
         latest = obs.sort_values("year").iloc[-1]
-        meta = data.indicator_meta(ind, lang, sources=sources, source_ids=latest["source_ids"] or None,
+        meta = indicator_meta(ind, lang, sources=sources, source_ids=latest["source_ids"] or None,
                                    quality=latest["quality"], where=both_names(row.to_dict(), lang))
         return figures.time_series(series, lang=lang, meta=meta, communes=[spec.commune])
-    den = spec.denominator if spec.denominator in data.denominators_for(ind) else "none"
+    den = spec.denominator if spec.denominator in denominators_for(ind) else "none"
     if spec.chart == "map" and den == "none":
-        den = data.default_denominator(ind)
-    population = db.observations(ver, data.POPULATION) if den == "population" else None
-    df, region = data.commune_values(obs, communes, spec.year, denominator=den, population=population,
+        den = default_denominator(ind)
+    population = db.observations(ver, POPULATION) if den == "population" else None
+    df, region = commune_values(obs, communes, spec.year, denominator=den, population=population,
                                      direction=ind["direction"])
     ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == spec.year, "source_id"])) or None
     quality = "example" if (obs.loc[obs["year"] == spec.year, "quality"] == "example").any() else None
-    meta = data.indicator_meta(ind, lang, year=spec.year, denominator=den, sources=sources, source_ids=ids,
+    meta = indicator_meta(ind, lang, year=spec.year, denominator=den, sources=sources, source_ids=ids,
                                region_value=region, quality=quality, is_example=quality == "example")
     if spec.chart == "ranking":
         return figures.ranking_bar(df, lang=lang, meta=meta, highlight=spec.commune or None)

@@ -46,7 +46,7 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
                     lang: str, ids=KEY_IDS) -> list[dict]:
     """Latest year of each key figure for the commune and the region, formatted in ``lang``."""
     from dashboard.commune_view import key_figures, rank_text
-    from dashboard.data import source_label, unit_label
+    from dashboard.model.indicators import source_label, unit_label
 
     _ = translator(lang)
     ids = [i for i in ids if i in indicators.index]
@@ -100,7 +100,7 @@ def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, t
 def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") -> dict:
     """Everything the fiche and the deck show for one commune, as plain values in ``lang``."""
     from dashboard import db
-    from dashboard.data import source_label
+    from dashboard.model.indicators import source_label
 
     _ = translator(lang)
     communes = db.communes(ver)

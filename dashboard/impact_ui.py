@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, data, db, export, figures, impact_db, impact_view as iv, maps, state
+from dashboard import chart, db, export, figures, impact_db, impact_view as iv, maps, state
 from dashboard.meta import example_mark
+from dashboard.model.indicators import indicator_meta, source_label
 from dashboard.text.format import fmt_value
 
 CHART_CONFIG = {"displaylogo": False}
@@ -42,7 +43,7 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     df = iv.commune_frame(obs, ctx.communes, year)
     reg, q, sids = iv.region_value(obs, year)
     quality = iv.quality_of(obs[obs["year"] == year]) or row["quality"]
-    meta = data.indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=sids or row["source_ids"],
+    meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=sids or row["source_ids"],
                                region_value=reg, quality=quality, is_example=quality == "example")
     fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
                            style="geo" if ctx.geojson_url else "tile")
@@ -72,7 +73,7 @@ def region_metric(ctx, ind_id: str, year: int) -> None:
     st.metric(row[f"label_{lang}"], fmt_value(value, lang, int(row["decimals"]), row[f"unit_{lang}"],
                                                missing=_("No data")), border=True)
     st.caption(" · ".join(p for p in (_("Brussels-Capital Region"), str(year),
-                                      data.source_label(ctx.sources, sids) if sids else "",
+                                      source_label(ctx.sources, sids) if sids else "",
                                       _(q) if q else "") if p))
 
 
@@ -83,7 +84,7 @@ def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
     codes = [] if nis == iv.REGION else [nis]
     frame = iv.trend_frame(obs, ctx.communes, codes)
     quality = iv.quality_of(frame) or row["quality"]
-    meta = data.indicator_meta(row, lang, sources=ctx.sources, source_ids=";".join(
+    meta = indicator_meta(row, lang, sources=ctx.sources, source_ids=";".join(
         dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"],
         quality=quality, is_example=quality == "example")
     chart.show(figures.time_series(frame, lang=lang, meta=meta, communes=codes), key=key, config=CHART_CONFIG)
@@ -171,6 +172,6 @@ def breakdown_meta(ctx, breakdown, site_rows, unit_indicator: str, year: int, ni
     sources = ";".join(dict.fromkeys(site_rows.loc[site_rows["year"] == year, "source_id"]))
     return iv.ChartMeta(
         title="", unit_label=ctx.indicators.loc[unit_indicator, f"unit_{ctx.lang}"],
-        source_label=data.source_label(ctx.sources, sources),
+        source_label=source_label(ctx.sources, sources),
         quality=quality, year=year, where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis),
         is_example=quality == "example")

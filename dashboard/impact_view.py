@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.data import REGION, source_label
 from dashboard.maps import _finish, BRUSSELS_CENTER
 from dashboard.meta import ChartMeta, chart_title
+from dashboard.model.indicators import REGION, source_label
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import REGION, source_label
+from dashboard.model.indicators import REGION, source_label
 from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names

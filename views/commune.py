@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, cite, commune_view as cv, data, db, fiche, figures, impact_ui, state
+from dashboard import chart, cite, commune_view as cv, db, fiche, figures, impact_ui, state
 from dashboard.context import page_context
+from dashboard.model.indicators import indicator_meta, source_label, unit_label
 
 ctx = page_context()
 _ = ctx._
@@ -61,7 +62,7 @@ else:
     series = cv.series_frame(obs, ctx.communes, nis)
     mine = series[series["nis_code"] == nis]
     latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
-    meta = data.indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
+    meta = indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
                                quality=latest["quality"], where=ctx.both_names(nis))
     total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
     if len(mine["year"].unique()) > 1:
@@ -73,10 +74,10 @@ else:
     else:
         st.caption(_("Only one year of data: no time series to draw."))
     st.caption(ind[f"description_{lang}"])
-    st.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), data.unit_label(ind, lang)),
+    st.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)),
                  hide_index=True)
-    st.caption(" · ".join([_("Unit: {unit}", unit=data.unit_label(ind, lang) or "—"),
-                           _("Source: {source}", source=data.source_label(ctx.sources, latest["source_ids"]))
+    st.caption(" · ".join([_("Unit: {unit}", unit=unit_label(ind, lang) or "—"),
+                           _("Source: {source}", source=source_label(ctx.sources, latest["source_ids"]))
                            + f" ({_(latest['quality'])})"]))
 
 # ------------------------------------------------------------------ organisations and operators located here

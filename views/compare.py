@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, commune_view as cv, compare_view as cmp, data, db, figures, state
+from dashboard import chart, commune_view as cv, compare_view as cmp, db, figures, state
 from dashboard.context import page_context
+from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, REGION, default_denominator,
+                                        denominators_for, indicator_meta, years_with_data)
 
 ctx = page_context()
 _ = ctx._
@@ -13,8 +15,8 @@ lang = ctx.lang
 st.title(_("Compare"))
 codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
 ids = cmp.comparable_ids(ctx.indicators)
-population = db.observations(ctx.ver, data.POPULATION)
-den_label = lambda d: _(data.DENOMINATOR_INFO[d].label_msgid)
+population = db.observations(ctx.ver, POPULATION)
+den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
 config = {"displaylogo": False}
 
 with st.sidebar:
@@ -28,13 +30,13 @@ with c1:
     ind_id = state.select(_("Indicator"), ids, "indicator", cmp.DEFAULT_Y, format_func=ctx.label)
 ind = ctx.indicators.loc[ind_id]
 obs = db.observations(ctx.ver, ind_id)
-years = data.years_with_data(obs)
+years = years_with_data(obs)
 with c2:
     year = state.select(_("Year"), years, "year", years[0] if years else None, cast=int)
 with c3:
-    dens = data.denominators_for(ind)
+    dens = denominators_for(ind)
     if len(dens) > 1:
-        den = state.select(_("Denominator"), dens, "denominator", data.default_denominator(ind),
+        den = state.select(_("Denominator"), dens, "denominator", default_denominator(ind),
                            format_func=den_label)
     else:
         den = "none"
@@ -44,8 +46,8 @@ if year is None:
     st.info(_("No data"))
 else:
     vals, region = cmp.values(obs, ctx.communes, ind, year, den, population)
-    year_rows = obs[(obs["year"] == year) & (obs["nis_code"] != data.REGION)]
-    meta = data.indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
+    year_rows = obs[(obs["year"] == year) & (obs["nis_code"] != REGION)]
+    meta = indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
                                source_ids=";".join(dict.fromkeys(";".join(year_rows["source_ids"]).split(";")))
                                or None, region_value=region)
     chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking", config=config)
@@ -66,8 +68,8 @@ else:
     den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
     sdf, sregion = cmp.scatter_frame(obs_x, obs_y, ctx.communes, ind_x, ind_y, yx, yy, den_x=den_x, den_y=den_y,
                                      population=population)
-    mx = data.indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
-    my = data.indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
+    mx = indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
+    my = indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
     short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
     short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
     chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter",
@@ -87,7 +89,7 @@ series = cmp.series_frame(obs, ctx.communes, ind, chosen, den, population)
 if series.empty or not chosen:
     st.info(_("No data"))
 else:
-    smeta = data.indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
+    smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
                                 where=cmp.names_list(ctx.communes, chosen, lang))
     chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series",
                     config=config)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, chart, cite, data, db, embed, figures, map_view, maps, state
+from dashboard import cached, chart, cite, db, embed, figures, map_view, maps, state
 from dashboard.context import page_context
 from dashboard.meta import mappable
+from dashboard.model.indicators import default_denominator, denominators_for, indicator_meta, years_with_data
 from dashboard.text.format import fmt_value
 
 ctx = page_context()
@@ -28,12 +29,12 @@ ind_id = state.select(_("Indicator"), options, "indicator", default_ind,
                       format_func=lambda i: map_view.indicator_option_label(inds.loc[i], lang))
 row = ctx.indicators.loc[ind_id]
 obs = db.observations(ctx.ver, ind_id)
-years = data.years_with_data(obs)
+years = years_with_data(obs)
 
 c_year, c_den, c_method, c_view = st.columns([1, 1.3, 1.3, 2.6])
 year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
-dens = data.denominators_for(row)
-den = state.select(_("Denominator"), dens, "denominator", data.default_denominator(row),
+dens = denominators_for(row)
+den = state.select(_("Denominator"), dens, "denominator", default_denominator(row),
                    format_func=lambda d: _(map_view.DENOMINATOR_MSGIDS[d]), container=c_den,
                    disabled=len(dens) == 1)
 method = state.select(_("Classification"), map_view.METHODS, "method", "quantiles",
@@ -50,7 +51,7 @@ def values_for(y: int):
 
 def meta_for(y: int, region_value):
     ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == y, "source_id"])) or None
-    return data.indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources, source_ids=ids,
+    return indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources, source_ids=ids,
                                region_value=region_value, method=method)
 
 

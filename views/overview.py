@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, data, db, map_view, maps
+from dashboard import chart, db, map_view, maps
 from dashboard.context import page_context
+from dashboard.model.indicators import commune_values, indicator_meta, years_with_data
 
 ctx = page_context()
 _ = ctx._
@@ -35,12 +36,12 @@ ind_id = map_view.OVERVIEW_MAP_INDICATOR
 if ind_id in ctx.indicators.index:
     row = ctx.indicators.loc[ind_id]
     obs = db.observations(ctx.ver, ind_id)
-    years = data.years_with_data(obs)
+    years = years_with_data(obs)
     if years:
         year = years[0]
-        df, region_value = data.commune_values(obs, ctx.communes, year, direction=row["direction"])
+        df, region_value = commune_values(obs, ctx.communes, year, direction=row["direction"])
         ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == year, "source_id"]))
-        meta = data.indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=ids or None,
+        meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=ids or None,
                                    region_value=region_value)
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta)
         fig.update_layout(height=540)
