@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db
+from dashboard.data import connection
 from dashboard.auth import editor_page_visible
 from dashboard.embed import is_embed_request
 from dashboard.text.i18n import LANGS, N_, pick_language, translator
@@ -59,8 +59,8 @@ else:
     page = st.navigation(pages)
 
 try:
-    db.version()
-except db.DatabaseMissing:
+    connection.version()
+except connection.DatabaseMissing:
     st.error(_("No database yet: run `python -m etl build` first."))
     st.stop()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
+from dashboard.data import queries
 from dashboard.model import indicators
 
 
@@ -12,7 +12,7 @@ from dashboard.model import indicators
 def commune_values(ver: str, indicator_id: str, year: int, denominator: str = "none"
                    ) -> tuple[pd.DataFrame, float | None]:
     """``indicators.commune_values`` for one indicator, year and denominator of the published database."""
-    indicator = db.indicators(ver).loc[indicator_id]
-    population = db.observations(ver, indicators.POPULATION) if denominator == "population" else None
-    return indicators.commune_values(db.observations(ver, indicator_id), db.communes(ver), year, denominator=denominator,
+    indicator = queries.indicators(ver).loc[indicator_id]
+    population = queries.observations(ver, indicators.POPULATION) if denominator == "population" else None
+    return indicators.commune_values(queries.observations(ver, indicator_id), queries.communes(ver), year, denominator=denominator,
                                       population=population, direction=indicator["direction"])

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
-from dashboard.geo_static import static_geojson_url
+from dashboard.data import connection, queries
+from dashboard.data.static_geometry import static_geojson_url
 from dashboard.text.i18n import pick_language, translator
 from dashboard.text.names import both_names
 
@@ -32,10 +32,10 @@ class PageContext:
 
 def page_context() -> PageContext:
     lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
-    ver = db.version()
-    communes = db.communes(ver)
+    ver = connection.version()
+    communes = queries.communes(ver)
     return PageContext(
-        lang=lang, _=translator(lang), ver=ver, indicators=db.indicators(ver), communes=communes,
-        sources=db.sources(ver), geojson_url=static_geojson_url(db.geometry(ver)),
+        lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,
+        sources=queries.sources(ver), geojson_url=static_geojson_url(queries.geometry(ver)),
         tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
     )

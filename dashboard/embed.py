@@ -104,13 +104,14 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
     """The plotly figure of a map / ranking / timeseries spec (None when there is no data)."""
     from dashboard.model.indicators import (POPULATION, commune_values, default_denominator, denominators_for,
                                             indicator_meta)
-    from dashboard import db, figures, maps
+    from dashboard.data import queries
+    from dashboard import figures, maps
     from dashboard.commune_view import series_frame
     from dashboard.text.names import both_names
 
-    indicators, communes, sources = db.indicators(ver), db.communes(ver), db.sources(ver)
+    indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
     ind = indicators.loc[spec.indicator]
-    obs = db.observations(ver, spec.indicator)
+    obs = queries.observations(ver, spec.indicator)
     if obs.empty:
         return None
     lang = spec.lang
@@ -126,7 +127,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
     den = spec.denominator if spec.denominator in denominators_for(ind) else "none"
     if spec.chart == "map" and den == "none":
         den = default_denominator(ind)
-    population = db.observations(ver, POPULATION) if den == "population" else None
+    population = queries.observations(ver, POPULATION) if den == "population" else None
     df, region = commune_values(obs, communes, spec.year, denominator=den, population=population,
                                      direction=ind["direction"])
     ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == spec.year, "source_id"])) or None
@@ -144,13 +145,12 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
 
 def build_card(spec: EmbedSpec, ver: str) -> dict:
     """The commune card: both names and the key figure cards (commune_view texts)."""
-    from dashboard import db
+    from dashboard.data import queries
     from dashboard import commune_view as cv
 
-    indicators, communes, sources = db.indicators(ver), db.communes(ver), db.sources(ver)
+    indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
     ids = cv.key_indicator_ids(indicators)[:4]
-    obs = pd.concat([db.observations(ver, i).assign(indicator_id=i) for i in ids], ignore_index=True) if ids else \
-        pd.DataFrame(columns=["indicator_id", "nis_code", "year", "value", "source_id", "quality"])
+    obs = queries.observations_of(ver, ids)
     kf = cv.key_figures(obs, indicators, spec.commune, ids)
     title, english = cv.header_names(communes, spec.commune)
     return {"title": title, "english": english, "cards": cv.key_figure_cards(kf, indicators, sources, spec.lang),

@@ -99,35 +99,35 @@ def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, t
 
 def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") -> dict:
     """Everything the fiche and the deck show for one commune, as plain values in ``lang``."""
-    from dashboard import db
+    from dashboard.data import queries
     from dashboard.model.indicators import source_label
 
     _ = translator(lang)
-    communes = db.communes(ver)
+    communes = queries.communes(ver)
     row = communes.set_index("nis_code").loc[nis_code]
-    indicators, sources = db.indicators(ver), db.sources(ver)
+    indicators, sources = queries.indicators(ver), queries.sources(ver)
     ids = [i for i in KEY_IDS if i in indicators.index]
-    obs = pd.concat([db.observations(ver, i).assign(indicator_id=i) for i in ids], ignore_index=True) if ids else \
-        pd.DataFrame(columns=["indicator_id", "nis_code", "year", "value", "source_id", "quality"])
+    obs = queries.observations_of(ver, ids)
     bundle: dict = {
         "nis_code": nis_code, "name_fr": row["name_fr"], "name_nl": row["name_nl"], "name_en": row.get("name_en"),
         "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang),
         "impact": None, "n_operators": None, "tips": None, "tip_scores": None,
-        "geometry": _safe(lambda: db.geometry(ver)),
+        "geometry": _safe(lambda: queries.geometry(ver)),
         "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
         "communes": communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]],
         "url": url, "data_date": MISSING, "source_ids": [], "is_example": False,
     }
-    run = _safe(lambda: db.last_run(ver)[0])
+    run = _safe(lambda: queries.last_run(ver)[0])
     if run is not None and len(run):
         bundle["data_date"] = fmt_date(run["finished_at"].iloc[0], lang)
     source_ids = [k["source_id"] for k in bundle["key_figures"] if k["source_id"]]
 
     def impact():
-        from dashboard import impact_db, impact_view
-        allobs = db.all_observations(ver)
+        from dashboard.data import queries
+        from dashboard import impact_view
+        allobs = queries.all_observations(ver)
         member = allobs[allobs["indicator_id"].str.startswith("member_")]
-        summary = impact_view.commune_summary(member, impact_db.operator_sites(ver), indicators, sources,
+        summary = impact_view.commune_summary(member, queries.operator_sites(ver), indicators, sources,
                                               nis_code, lang)
         ids = member.loc[member["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
         return summary, ids
@@ -141,12 +141,13 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         source_ids += ids
 
     def tips():
-        from dashboard import tips_db, tips_view
-        crit, hist = tips_db.criteria(ver), tips_db.history(ver)
+        from dashboard.data import queries
+        from dashboard import tips_view
+        crit, hist = queries.criteria(ver), queries.history(ver)
         codes = bundle["communes"]["nis_code"].tolist()
         g = tips_view.grid(tips_view.latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
         scores = tips_view.tip_scores(g)
-        return tip_rows(scores, g, crit, db.tips(ver), nis_code, lang), scores, \
+        return tip_rows(scores, g, crit, queries.tips(ver), nis_code, lang), scores, \
             hist.loc[hist["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
 
     got = _safe(tips)

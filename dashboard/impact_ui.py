@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, db, export, figures, impact_db, impact_view as iv, maps, state
+from dashboard import chart, export, figures, impact_view as iv, maps, state
+from dashboard.data import queries
 from dashboard.meta import example_mark
 from dashboard.model.indicators import indicator_meta, source_label
 from dashboard.text.format import fmt_value
@@ -20,7 +21,7 @@ def example_banner(ctx) -> None:
 
 
 def member_obs(ctx, indicator_id: str) -> pd.DataFrame:
-    return db.observations(ctx.ver, indicator_id)
+    return queries.observations(ctx.ver, indicator_id)
 
 
 def indicator_picker(ctx, options, default: str):
@@ -93,8 +94,8 @@ def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
 def public_block(ctx, ids, *, key: str) -> None:
     """Regional / organisation-wide public figures beside the member figures (never summed with them)."""
     _, lang = ctx._, ctx.lang
-    obs = db.all_observations(ctx.ver)
-    table = iv.public_figures(obs, db.scoped(ctx.ver), ctx.indicators, ctx.sources, ids, lang)
+    obs = queries.all_observations(ctx.ver)
+    table = iv.public_figures(obs, queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ids, lang)
     st.subheader(_("Public figures (regional or organisation-wide)"))
     st.caption(_("Published totals with their own scope and definition: shown beside the member figures, never "
                  "added to them."))
@@ -109,9 +110,8 @@ def commune_section(ctx, nis: str) -> None:
     Call from views/commune.py: ``impact_ui.commune_section(ctx, nis)``."""
     _, lang = ctx._, ctx.lang
     ids = [i for i in ctx.indicators.index if str(i).startswith("member_")]
-    obs = pd.concat([db.observations(ctx.ver, i).assign(indicator_id=i) for i in ids], ignore_index=True) \
-        if ids else pd.DataFrame(columns=["indicator_id", "nis_code", "year", "value", "source_id", "quality"])
-    summary = iv.commune_summary(obs, impact_db.operator_sites(ctx.ver), ctx.indicators, ctx.sources, nis, lang)
+    obs = queries.observations_of(ctx.ver, ids)
+    summary = iv.commune_summary(obs, queries.operator_sites(ctx.ver), ctx.indicators, ctx.sources, nis, lang)
     st.subheader(_("Jobs, re-use and operators"))
     if summary["is_example"]:
         example_banner(ctx)

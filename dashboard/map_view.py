@@ -42,8 +42,8 @@ def mappable_indicators(indicators: pd.DataFrame, min_communes: int = 3) -> pd.D
 @st.cache_data(max_entries=4, show_spinner=False)
 def mappable_for_version(ver: str) -> pd.DataFrame:
     """``mappable_indicators`` of the published database, computed once per database version."""
-    from dashboard import db
-    return mappable_indicators(db.indicators(ver))
+    from dashboard.data import queries
+    return mappable_indicators(queries.indicators(ver))
 
 def topic_label(topic: str, lang: str) -> str:
     _ = translator(lang)
@@ -112,7 +112,7 @@ def view_options(has_geometry: bool) -> list[str]:
 def headline(obs: pd.DataFrame, place: str = REGION) -> dict | None:
     """Latest value of one indicator for ``place`` with the previous year's value and the change.
 
-    ``obs``: rows of ``db.observations`` (nis_code, year, value, source_id, quality). When the
+    ``obs``: rows of ``queries.observations`` (nis_code, year, value, source_id, quality). When the
     place has no figure, the range across communes of the latest commune year is returned instead
     (``kind='range'``, ``low``/``high``) — a rate of the region is never averaged from communes.
     None when there is no data at all."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, export
+from dashboard import export
+from dashboard.data import queries
 from dashboard.text.format import MISSING, fmt_datetime, fmt_number
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
@@ -182,20 +183,20 @@ def file_name(what: str, lang: str, ext: str) -> str:
 # ------------------------------------------------------------------ cached downloads (Streamlit)
 
 def _data_date(ver: str, lang: str) -> str:
-    run, _inputs = db.last_run(ver)
+    run, _inputs = queries.last_run(ver)
     return fmt_datetime(run["finished_at"].iloc[0], lang) if len(run) else MISSING
 
 
 def _indicator_frame(ver: str, indicator_id: str, lang: str) -> pd.DataFrame:
-    ind = db.indicators(ver)
-    return export.observations_frame(db.observations(ver, indicator_id), ind.loc[[indicator_id]],
-                                     db.communes(ver), db.sources(ver), lang)
+    ind = queries.indicators(ver)
+    return export.observations_frame(queries.observations(ver, indicator_id), ind.loc[[indicator_id]],
+                                     queries.communes(ver), queries.sources(ver), lang)
 
 
 def _everything_frames(ver: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ind, src = db.indicators(ver), db.sources(ver)
-    obs = export.observations_frame(db.all_observations(ver), ind, db.communes(ver), src, lang)
-    sc = export.scoped_frame(db.scoped(ver), ind, src, lang)
+    ind, src = queries.indicators(ver), queries.sources(ver)
+    obs = export.observations_frame(queries.all_observations(ver), ind, queries.communes(ver), src, lang)
+    sc = export.scoped_frame(queries.scoped(ver), ind, src, lang)
     return obs, sc
 
 
@@ -207,9 +208,9 @@ def indicator_csv(ver: str, indicator_id: str, lang: str) -> bytes:
 @st.cache_data(max_entries=32, show_spinner=False)
 def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
     d = _indicator_frame(ver, indicator_id, lang)
-    ind = db.indicators(ver).loc[indicator_id]
+    ind = queries.indicators(ver).loc[indicator_id]
     about = export.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
-                              data_date=_data_date(ver, lang), sources=db.sources(ver),
+                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
                               source_ids=export.used_source_ids(d) or export._split_ids(ind["source_ids"]),
                               example=export.has_example(d) or ind["quality"] == "example",
                               extra=[[translator(lang)("Definition"), ind[f"description_{lang}"]]])
@@ -227,16 +228,16 @@ def everything_xlsx(ver: str, lang: str) -> bytes:
     _ = translator(lang)
     obs, sc = _everything_frames(ver, lang)
     about = export.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
-                              data_date=_data_date(ver, lang), sources=db.sources(ver),
+                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
                               source_ids=export.used_source_ids(obs, sc), example=export.has_example(obs, sc))
     return export.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
 def cached_catalogue(ver: str, lang: str) -> pd.DataFrame:
-    return catalogue(db.indicators(ver), db.sources(ver), db.all_observations(ver), lang)
+    return catalogue(queries.indicators(ver), queries.sources(ver), queries.all_observations(ver), lang)
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
 def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
-    return scoped_table(db.scoped(ver), db.indicators(ver), db.sources(ver), db.communes(ver), lang)
+    return scoped_table(queries.scoped(ver), queries.indicators(ver), queries.sources(ver), queries.communes(ver), lang)

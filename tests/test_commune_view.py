@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import commune_view as cv
 from dashboard import compare_view as cmp
-from dashboard.db import connect_read_only
+from dashboard.data.connection import connect_read_only
 from dashboard.figures import similar_communes
 
 ROOT = Path(__file__).resolve().parents[1]

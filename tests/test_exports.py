@@ -136,11 +136,11 @@ def test_fiche_without_unicode_font(monkeypatch):
 
 
 def test_fiche_from_the_database_fr_nl():
-    from dashboard import db
+    from dashboard.data import connection
 
     try:
-        ver = db.version()
-    except db.DatabaseMissing:
+        ver = connection.version()
+    except connection.DatabaseMissing:
         pytest.skip("no database")
     for lang, word in (("fr", "Région"), ("nl", "Gewest")):
         bundle = fiche.collect_commune_bundle(ver, "21009", lang, "https://x/commune")
@@ -230,11 +230,11 @@ def test_embed_request_and_params():
 def test_embed_page(lang):
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import db
+    from dashboard.data import connection
 
     try:
-        db.version()
-    except db.DatabaseMissing:
+        connection.version()
+    except connection.DatabaseMissing:
         pytest.skip("no database")
     at = AppTest.from_file("../views/embed.py", default_timeout=300)
     at.query_params.update({"lang": lang, "embed": "1", "chart": "card", "commune": "21009"})

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import page_texts, run_page
 
-from dashboard import db
+from dashboard import config
+from dashboard.data import connection
 from dashboard import impact_view as iv
 from dashboard.text.i18n import translator
 from dashboard.meta import example_mark
@@ -20,7 +21,7 @@ LANGS = ["fr", "nl", "en"]
 
 
 def _has_example() -> bool:
-    con = db.connect_read_only(db.db_path())
+    con = connection.connect_read_only(config.db_path())
     try:
         return con.execute("SELECT count(*) FROM operator WHERE quality = 'example'").fetchall()[0][0] > 0
     finally:

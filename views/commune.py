@@ -1,11 +1,11 @@
 """Commune profile: key figures against the region, time series, organisations and operators located there."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import chart, cite, commune_view as cv, db, fiche, figures, impact_ui, state
+from dashboard import chart, cite, commune_view as cv, fiche, figures, impact_ui, state
 from dashboard.context import page_context
+from dashboard.data import queries
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
 
 ctx = page_context()
@@ -26,8 +26,7 @@ fiche.commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 # ------------------------------------------------------------------ key figures
 st.subheader(_("Key figures"))
 ids = cv.key_indicator_ids(ctx.indicators)
-obs_keys = pd.concat([db.observations(ctx.ver, i).assign(indicator_id=i) for i in ids], ignore_index=True) \
-    if ids else pd.DataFrame(columns=["indicator_id", "nis_code", "year", "value", "source_id", "quality"])
+obs_keys = queries.observations_of(ctx.ver, ids)
 kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
 cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)
 for start in range(0, len(cards), 4):
@@ -51,14 +50,14 @@ if st.button(_("Compare this commune with the others")):
 
 # ------------------------------------------------------------------ time series
 st.subheader(_("Over time: the commune and the region"))
-obs_commune = db.observations_for_commune(ctx.ver, nis)
+obs_commune = queries.observations_for_commune(ctx.ver, nis)
 series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis)
 if not series_ids:
     st.info(_("No data"))
 else:
     ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
     ind = ctx.indicators.loc[ind_id]
-    obs = db.observations(ctx.ver, ind_id)
+    obs = queries.observations(ctx.ver, ind_id)
     series = cv.series_frame(obs, ctx.communes, nis)
     mine = series[series["nis_code"] == nis]
     latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
@@ -83,7 +82,7 @@ else:
 # ------------------------------------------------------------------ organisations and operators located here
 st.subheader(_("Figures of organisations located in the commune"))
 st.caption(_("Figures whose scope is an organisation, a site or part of the commune: context, not commune statistics."))
-scoped = cv.scoped_for_commune(db.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
+scoped = cv.scoped_for_commune(queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
 if scoped.empty:
     st.info(_("No figure"))
 else:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, commune_view as cv, compare_view as cmp, db, figures, state
+from dashboard import chart, commune_view as cv, compare_view as cmp, figures, state
 from dashboard.context import page_context
+from dashboard.data import queries
 from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, REGION, default_denominator,
                                         denominators_for, indicator_meta, years_with_data)
 
@@ -15,7 +16,7 @@ lang = ctx.lang
 st.title(_("Compare"))
 codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
 ids = cmp.comparable_ids(ctx.indicators)
-population = db.observations(ctx.ver, POPULATION)
+population = queries.observations(ctx.ver, POPULATION)
 den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
 config = {"displaylogo": False}
 
@@ -29,7 +30,7 @@ c1, c2, c3 = st.columns([3, 1, 2])
 with c1:
     ind_id = state.select(_("Indicator"), ids, "indicator", cmp.DEFAULT_Y, format_func=ctx.label)
 ind = ctx.indicators.loc[ind_id]
-obs = db.observations(ctx.ver, ind_id)
+obs = queries.observations(ctx.ver, ind_id)
 years = years_with_data(obs)
 with c2:
     year = state.select(_("Year"), years, "year", years[0] if years else None, cast=int)
@@ -60,7 +61,7 @@ with c1:
 with c2:
     y_id = state.select(_("Y axis"), ids, "y", cmp.DEFAULT_Y, format_func=ctx.label)
 ind_x, ind_y = ctx.indicators.loc[x_id], ctx.indicators.loc[y_id]
-obs_x, obs_y = db.observations(ctx.ver, x_id), db.observations(ctx.ver, y_id)
+obs_x, obs_y = queries.observations(ctx.ver, x_id), queries.observations(ctx.ver, y_id)
 yx, yy = cmp.scatter_years(obs_x, obs_y)
 if yx is None or yy is None:
     st.info(_("No data"))
@@ -96,7 +97,7 @@ else:
 
 # ------------------------------------------------------------------ (d) communes like this one
 st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))
-frame, labels, syears = cmp.similarity_frame(db.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
+frame, labels, syears = cmp.similarity_frame(queries.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
 similar = figures.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
 if similar.empty:
     st.info(_("None found"))

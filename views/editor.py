@@ -12,8 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, config, db, editor_view as ev
+from dashboard import auth, config, editor_view as ev
 from dashboard.context import page_context
+from dashboard.data.snapshot import snapshot
 
 ctx = page_context()
 _ = ctx._
@@ -69,7 +70,7 @@ if "preview" not in state:
         try:
             kind = preview_build(tmp_file, original_name=name, data_dir=DATA_DIR, out_db=out_db,
                                  log=lambda *a: None)
-            diff = ev.diff_databases(ev.snapshot(db.db_path()), ev.snapshot(out_db))
+            diff = ev.diff_databases(snapshot(config.db_path()), snapshot(out_db))
             state["preview"] = {"ok": True, "kind": kind, "diff": diff}
         except BuildError as exc:
             state["preview"] = {"ok": False, "problems": ev.problem_table(exc.problems, name, str(tmp_file), safe_name(name)),
@@ -103,7 +104,7 @@ if st.button(_("Publish"), type="primary", key="publish"):
     with st.spinner(_("Publishing…")):
         try:
             out = load_file(tmp_file, uploader=email or "unknown", original_name=name, data_dir=DATA_DIR,
-                            db_path=db.db_path(), archived=state.get("entry"), log=lambda *a: None)
+                            db_path=config.db_path(), archived=state.get("entry"), log=lambda *a: None)
         except BuildError as exc:
             st.error(_("Publishing failed; the published database was not changed."))
             st.dataframe(ev.problem_table(exc.problems, name, str(tmp_file), safe_name(name)), hide_index=True, key="publish_problems")

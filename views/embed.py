@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cite, db, embed as em, images
+from dashboard import cite, embed as em, images
 from dashboard.context import page_context
+from dashboard.data import queries
 from dashboard.model.indicators import years_with_data
 
 ctx = page_context()
@@ -12,7 +13,7 @@ _ = ctx._
 lang = ctx.lang
 
 spec = em.parse_embed(st.query_params, ctx.indicators, ctx.communes,
-                      years_for=lambda i: years_with_data(db.observations(ctx.ver, i)), default_lang=lang)
+                      years_for=lambda i: years_with_data(queries.observations(ctx.ver, i)), default_lang=lang)
 base = cite.base_url(st.context.url)
 
 if spec.chart == "card":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_db, impact_ui, impact_view as iv
+from dashboard import chart, impact_ui, impact_view as iv
 from dashboard.context import page_context
+from dashboard.data import queries
 
 ctx = page_context()
 _ = ctx._
@@ -25,7 +26,7 @@ impact_ui.map_block(ctx, ind_id, year, key="jobs_map")
 impact_ui.trend_section(ctx, iv.JOBS_TREND_INDICATORS, "member_jobs", nis, key="jobs_trend")
 
 st.subheader(_("By operator category"))
-jobs = impact_db.jobs_by_site(ctx.ver)
+jobs = queries.jobs_by_site(ctx.ver)
 bd = iv.breakdown_jobs(jobs, year, nis)
 if bd.empty:
     st.info(_("No data"))

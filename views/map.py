@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, chart, cite, db, embed, figures, map_view, maps, state
+from dashboard import cached, chart, cite, embed, figures, map_view, maps, state
 from dashboard.context import page_context
+from dashboard.data import queries
 from dashboard.meta import mappable
 from dashboard.model.indicators import default_denominator, denominators_for, indicator_meta, years_with_data
 from dashboard.text.format import fmt_value
@@ -28,7 +29,7 @@ default_ind = map_view.OVERVIEW_MAP_INDICATOR if map_view.OVERVIEW_MAP_INDICATOR
 ind_id = state.select(_("Indicator"), options, "indicator", default_ind,
                       format_func=lambda i: map_view.indicator_option_label(inds.loc[i], lang))
 row = ctx.indicators.loc[ind_id]
-obs = db.observations(ctx.ver, ind_id)
+obs = queries.observations(ctx.ver, ind_id)
 years = years_with_data(obs)
 
 c_year, c_den, c_method, c_view = st.columns([1, 1.3, 1.3, 2.6])

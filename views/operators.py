@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, export, impact_db, impact_ui, impact_view as iv, state
+from dashboard import chart, export, impact_ui, impact_view as iv, state
 from dashboard.context import page_context
+from dashboard.data import queries
 from dashboard.meta import ChartMeta
 
 ctx = page_context()
@@ -16,7 +17,7 @@ st.title(_("Operators"))
 st.caption(_("Re-use shops, sorting centres, recycling parks, repair workshops, social and insertion restaurants, "
              "social groceries, urban agriculture: the directory from public sources and the sites of members."))
 
-ops = impact_db.operator_sites(ctx.ver)
+ops = queries.operator_sites(ctx.ver)
 if ops.empty:
     st.info(_("No data"))
     st.stop()

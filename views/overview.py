@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, db, map_view, maps
+from dashboard import chart, map_view, maps
 from dashboard.context import page_context
+from dashboard.data import queries
 from dashboard.model.indicators import commune_values, indicator_meta, years_with_data
 
 ctx = page_context()
@@ -25,7 +26,7 @@ present = [i for i in map_view.HEADLINES if i in ctx.indicators.index]
 cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
 for col, ind_id in zip(cols, present):
     row = ctx.indicators.loc[ind_id]
-    t = map_view.headline_texts(map_view.headline(db.observations(ctx.ver, ind_id)), row, lang, ctx.sources)
+    t = map_view.headline_texts(map_view.headline(queries.observations(ctx.ver, ind_id)), row, lang, ctx.sources)
     with col:
         st.metric(t["label"], t["value"], delta=t["delta"], delta_color=t["delta_color"], border=True,
                   help=t["label"])
@@ -35,7 +36,7 @@ for col, ind_id in zip(cols, present):
 ind_id = map_view.OVERVIEW_MAP_INDICATOR
 if ind_id in ctx.indicators.index:
     row = ctx.indicators.loc[ind_id]
-    obs = db.observations(ctx.ver, ind_id)
+    obs = queries.observations(ctx.ver, ind_id)
     years = years_with_data(obs)
     if years:
         year = years[0]
@@ -60,7 +61,7 @@ if ind_id in ctx.indicators.index:
 
 # ----------------------------------------------------------------------------- five tips
 st.subheader(_("Five tips for the communes"))
-tips = db.tips(ctx.ver)
+tips = queries.tips(ctx.ver)
 for tip in tips.itertuples():
     page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)
     with st.container(border=True):

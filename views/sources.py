@@ -5,8 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import db, sources_view as sv, state
+from dashboard import sources_view as sv, state
 from dashboard.context import page_context
+from dashboard.data import connection, queries
 
 ctx = page_context()
 _ = ctx._
@@ -58,7 +59,7 @@ with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expa
     facts = [(_("Topic"), row["topic_label"]), (_("Unit"), row["unit"]), (_("Years"), row["years"]),
              (_("Quality"), row["quality"]), (_("Communes with data"), f"{row['n_communes']} / 19")]
     st.markdown(" · ".join(f"**{k}**{colon}{v}" for k, v in facts))
-    n_scoped = sv.scoped_count(db.scoped(ctx.ver), indicator_id)
+    n_scoped = sv.scoped_count(queries.scoped(ctx.ver), indicator_id)
     if n_scoped:
         st.caption(_("{n} more figures of this indicator are not mapped: see the table of figures not mapped "
                      "below.", n=n_scoped))
@@ -119,7 +120,7 @@ with d2:
 with d3:
     st.markdown("**" + _("The database") + "**")
     st.caption(_("The DuckDB file the dashboard reads (every table, including the ETL log)."))
-    st.download_button(_("Download the database"), data=db.database_bytes, file_name="bsim_impact.duckdb",
+    st.download_button(_("Download the database"), data=connection.database_bytes, file_name="bsim_impact.duckdb",
                        mime="application/octet-stream", key="dl_db", on_click="ignore",
                        icon=":material/database:", width="stretch")
 
@@ -128,7 +129,7 @@ st.header(_("Templates for members and communes"))
 st.caption(_("Jobs and re-use per site come from the federation's members, and scorecard assessments from the "
              "communes: fill a template (headers in French, Dutch or English) and send it to the editors, who load "
              "it on the editor page."))
-tpl_files, tpl_doc = db.templates(ctx.ver)
+tpl_files, tpl_doc = queries.templates(ctx.ver)
 if tpl_files.empty:
     st.info(_("No data"))
 else:
@@ -160,7 +161,7 @@ st.dataframe(scoped, hide_index=True, key="scoped", column_config={
 
 # ------------------------------------------------------------------ last ETL run
 st.header(_("Last ETL run"))
-run, inputs = db.last_run(ctx.ver)
+run, inputs = queries.last_run(ctx.ver)
 summary = sv.run_summary(run, lang)
 if summary is None:
     st.info(_("No ETL run yet"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, db, state, tips_db, tips_view as tv
+from dashboard import chart, state, tips_view as tv
 from dashboard.context import page_context
+from dashboard.data import queries
 from dashboard.text.format import fmt_date
 
 ctx = page_context()
@@ -17,9 +18,9 @@ st.markdown(_("The action plan asks each commune and its CPAS/OCMW five things. 
               "concrete criteria, each with a dated status — none, committed, in progress or done — and the "
               "evidence behind it. Where no public evidence exists the status is **unknown**: never guessed."))
 
-criteria = tips_db.criteria(ctx.ver)
-history = tips_db.history(ctx.ver)
-tips = db.tips(ctx.ver)
+criteria = queries.criteria(ctx.ver)
+history = queries.history(ctx.ver)
+tips = queries.tips(ctx.ver)
 communes = ctx.communes[ctx.communes["level"] == "commune"]
 codes = communes["nis_code"].tolist()
 latest = tv.latest(history.drop(columns="tip_id"))

@@ -1,67 +1,21 @@
-"""Read-only access to the published database: one locked-down connection per file version, a cursor per call.
+"""Every cached query of the published database, keyed by its file version (``connection.version()``):
+a swapped-in database is read on the next rerun, and a rerun reuses what the last one read.
 
-The ETL publishes by ``os.replace``; a connection opened before the swap keeps reading the old file,
-so connections and cached query results are keyed by the file's identity (inode, mtime, size) and a
-new version is picked up on the next rerun.
+Reference tables (communes, indicators, sources, tips), observations, the Jobs / Re-use / Operators
+tables, the five tips scorecard's criteria and assessment history, the last ETL run, geometry and
+the member templates. Every query binds its parameters.
 """
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard.config import db_path
+from dashboard.data.connection import query
 
 
-class DatabaseMissing(RuntimeError):
-    """No published database yet."""
-
-
-def version() -> str:
-    """Identity of the published file; changes whenever the ETL swaps in a new one."""
-    path = db_path()
-    try:
-        s = path.stat()
-    except FileNotFoundError:
-        raise DatabaseMissing(f"no database at {path}: run `python -m etl build` first") from None
-    return f"{s.st_ino}-{s.st_mtime_ns}-{s.st_size}"
-
-
-def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Viewer connection: read-only, no file/network access, configuration locked.
-
-    The file is ATTACHed to a fresh in-memory instance rather than opened with ``duckdb.connect(path)``:
-    DuckDB reuses an open database by path, so after the ETL's ``os.replace`` a new ``connect(path)``
-    kept returning the OLD file while any connection to it lived (seen in the swap test).
-    """
-    con = duckdb.connect(":memory:")
-    con.execute("ATTACH ? AS bsim (READ_ONLY)", [str(path)])
-    con.execute("USE bsim")
-    con.execute("DETACH memory")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _connection(path: str, ver: str) -> duckdb.DuckDBPyConnection:
-    return connect_read_only(path)
-
-
-def query(sql: str, params: list | tuple = (), ver: str | None = None) -> pd.DataFrame:
-    """Run a parameterised query on a fresh cursor (never format user input into SQL)."""
-    ver = ver or version()
-    cur = _connection(str(db_path()), ver).cursor()
-    try:
-        return cur.execute(sql, list(params)).df()
-    finally:
-        cur.close()
-
-
-# ------------------------------------------------------------------ cached queries (keyed by file version)
+# ------------------------------------------------------------------ reference tables and observations
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def communes(ver: str) -> pd.DataFrame:
@@ -91,6 +45,13 @@ def observations(ver: str, indicator_id: str) -> pd.DataFrame:
 def observations_for_commune(ver: str, nis_code: str) -> pd.DataFrame:
     return query("SELECT o.indicator_id, o.nis_code, o.year, o.value, o.source_id, o.quality "
                  "FROM observation o WHERE o.nis_code IN (?, '04000') ORDER BY indicator_id, year", [nis_code], ver=ver)
+
+
+def observations_of(ver: str, indicator_ids) -> pd.DataFrame:
+    """The observations of several indicators in one long frame (with ``indicator_id``)."""
+    if not indicator_ids:
+        return pd.DataFrame(columns=["indicator_id", "nis_code", "year", "value", "source_id", "quality"])
+    return pd.concat([observations(ver, i).assign(indicator_id=i) for i in indicator_ids], ignore_index=True)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -145,5 +106,53 @@ def templates(ver: str) -> tuple[pd.DataFrame, str]:
     return files, (doc["markdown"].iloc[0] if len(doc) else "")
 
 
-def database_bytes() -> bytes:
-    return db_path().read_bytes()
+# ------------------------------------------------------------------ Jobs, Re-use & waste, Operators
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def operator_sites(ver: str) -> pd.DataFrame:
+    """Every operator site with both commune names and its commune's centroid (for sites without coordinates)."""
+    return query(
+        "SELECT o.*, c.name_fr, c.name_nl, c.name_en, g.centroid_lon, g.centroid_lat, s.publisher AS source_publisher "
+        "FROM operator o LEFT JOIN commune c USING (nis_code) LEFT JOIN commune_geometry g USING (nis_code) "
+        "LEFT JOIN source s ON s.source_id = o.source_id ORDER BY o.nis_code, o.name", ver=ver)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def jobs_by_site(ver: str) -> pd.DataFrame:
+    return query(
+        "SELECT j.*, o.nis_code, o.category, o.name FROM operator_jobs j JOIN operator o USING (operator_id) "
+        "ORDER BY j.year, o.nis_code", ver=ver)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def flows_by_site(ver: str) -> pd.DataFrame:
+    return query(
+        "SELECT f.*, o.nis_code, o.category, o.name FROM reuse_flow f JOIN operator o USING (operator_id) "
+        "ORDER BY f.year, o.nis_code", ver=ver)
+
+
+# ------------------------------------------------------------------ five tips scorecard
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def criteria(ver: str) -> pd.DataFrame:
+    return query("SELECT * FROM tip_criterion ORDER BY tip_id, criterion_id", ver=ver)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def history(ver: str) -> pd.DataFrame:
+    """Every assessment (append-only history), oldest first."""
+    df = query("SELECT a.nis_code, a.criterion_id, a.assessed_on, a.status, a.evidence_url, a.note, a.source_id, "
+               "a.quality, a.input_file, c.tip_id FROM tip_assessment a JOIN tip_criterion c USING (criterion_id) "
+               "ORDER BY a.nis_code, a.criterion_id, a.assessed_on", ver=ver)
+    df["assessed_on"] = pd.to_datetime(df["assessed_on"])
+    return df
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def uploads(ver: str) -> pd.DataFrame:
+    return query("SELECT * FROM upload_archive ORDER BY archived_at DESC", ver=ver)
+
+
+def counts(ver: str) -> pd.DataFrame:
+    """Assessments per commune and quality (what an upload changes)."""
+    return query("SELECT nis_code, quality, count(*) AS n FROM tip_assessment GROUP BY ALL ORDER BY ALL", ver=ver)
