@@ -19,9 +19,9 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from dashboard.model.meta import METHODS
 from dashboard.text.format import fmt_change, fmt_number
 
-METHODS = ("quantiles", "equal_interval", "natural_breaks")
 NO_DATA = "#d9d9d9"
 NO_DATA_LINE = "#969696"
 

@@ -106,7 +106,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
                                             indicator_meta)
     from dashboard.data import queries
     from dashboard import figures, maps
-    from dashboard.commune_view import series_frame
+    from dashboard.model.commune import series_frame
     from dashboard.text.names import both_names
 
     indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
@@ -146,7 +146,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
 def build_card(spec: EmbedSpec, ver: str) -> dict:
     """The commune card: both names and the key figure cards (commune_view texts)."""
     from dashboard.data import queries
-    from dashboard import commune_view as cv
+    from dashboard.model import commune as cv
 
     indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
     ids = cv.key_indicator_ids(indicators)[:4]

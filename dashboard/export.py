@@ -16,6 +16,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from dashboard.model.indicators import split_ids
 from dashboard.text.i18n import translator
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -50,15 +51,9 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ frames
 
-def _split_ids(ids) -> list[str]:
-    if not isinstance(ids, str):
-        return []
-    return list(dict.fromkeys(i.strip() for i in ids.split(";") if i.strip()))
-
-
 def _source_fields(sources: pd.DataFrame, ids: str) -> dict:
     """publisher / title / url / licence of one or more ';'-separated sources, joined with ' | '."""
-    rows = [sources.loc[i] for i in _split_ids(ids) if i in sources.index]
+    rows = [sources.loc[i] for i in split_ids(ids) if i in sources.index]
 
     def join(field):
         vals = [str(r[field]) for r in rows if isinstance(r.get(field), str) and r.get(field)]
@@ -135,10 +130,6 @@ def everything_frame(obs: pd.DataFrame, scoped: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     out["year"] = out["year"].astype("Int64")
     return out
-
-
-def has_example(*frames: pd.DataFrame) -> bool:
-    return any("quality" in f.columns and (f["quality"] == "example").any() for f in frames)
 
 
 # ------------------------------------------------------------------ CSV
@@ -239,5 +230,5 @@ def used_source_ids(*frames: pd.DataFrame) -> list[str]:
     for f in frames:
         if "source_ids" in f.columns:
             for v in f["source_ids"]:
-                ids += _split_ids(v)
+                ids += split_ids(v)
     return list(dict.fromkeys(ids))

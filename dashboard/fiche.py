@@ -45,7 +45,7 @@ def _safe(fn, default=None):
 def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, nis_code: str,
                     lang: str, ids=KEY_IDS) -> list[dict]:
     """Latest year of each key figure for the commune and the region, formatted in ``lang``."""
-    from dashboard.commune_view import key_figures, rank_text
+    from dashboard.model.commune import key_figures, rank_text
     from dashboard.model.indicators import source_label, unit_label
 
     _ = translator(lang)
@@ -74,7 +74,7 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
 def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, tips: pd.DataFrame,
              nis_code: str, lang: str) -> list[dict]:
     """Per tip for one commune: title, action / commitment scores (text), coverage, example flag, criteria."""
-    from dashboard.tips_view import status_text
+    from dashboard.model.tips import status_text
 
     _ = translator(lang)
     mine = scores[scores["nis_code"] == nis_code].set_index("tip_id")
@@ -124,7 +124,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
 
     def impact():
         from dashboard.data import queries
-        from dashboard import impact_view
+        from dashboard.model import impact as impact_view
         allobs = queries.all_observations(ver)
         member = allobs[allobs["indicator_id"].str.startswith("member_")]
         summary = impact_view.commune_summary(member, queries.operator_sites(ver), indicators, sources,
@@ -142,7 +142,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
 
     def tips():
         from dashboard.data import queries
-        from dashboard import tips_view
+        from dashboard.model import tips as tips_view
         crit, hist = queries.criteria(ver), queries.history(ver)
         codes = bundle["communes"]["nis_code"].tolist()
         g = tips_view.grid(tips_view.latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)

@@ -1,21 +1,19 @@
-"""Charts besides maps: ranking of the 19 communes, labelled scatter, time series, and
-'communes like this one'. Pure functions: DataFrame → plotly Figure / DataFrame."""
+"""Charts besides maps: ranking of the 19 communes, labelled scatter, time series. Pure functions:
+DataFrame → plotly Figure."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.maps import _finish
-from dashboard.meta import ChartMeta, as_meta, chart_title
-from dashboard.ranking import rank_labels, rank_with_ties, tied_mask
+from dashboard.model.meta import ChartMeta, as_meta, chart_title
+from dashboard.model.ranking import rank_labels, rank_with_ties, tied_mask
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, local_name, short_name
-
-__all__ = ["rank_with_ties", "ranking_bar", "scatter", "time_series", "similar_communes"]
 
 BAR = "#2c7fb8"
 BAR_HIGHLIGHT = "#f46d43"
@@ -164,45 +162,3 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
     fig = _finish(fig, meta, lang, chart_title(meta, lang), [], "", margin={"b": 100}, footer_shift=-50)
     fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
     return fig
-
-
-def similar_communes(frame: pd.DataFrame, nis_code: str, indicators: Sequence[str], k: int = 3, *,
-                     labels: Mapping[str, str] | None = None, lang: str = "en",
-                     n_reasons: int = 2) -> pd.DataFrame:
-    """The ``k`` communes nearest to ``nis_code`` on the given indicators (wide ``frame``: one row
-    per commune, NIS code as index or ``nis_code`` column, one column per indicator).
-
-    Each indicator is z-scored over the communes (population std); distance is Euclidean over
-    the indicators both communes have, scaled up for the missing ones (√(n/shared)). ``reason``
-    names the ``n_reasons`` indicators on which the pair is closest (``labels``: id → label in the
-    interface language). Returns DataFrame(nis_code, distance, reason), nearest first.
-    """
-    _ = translator(lang)
-    f = frame.copy()
-    if "nis_code" in f.columns:
-        f = f.set_index("nis_code")
-    f.index = f.index.astype(str)
-    cols = [c for c in indicators if c in f.columns]
-    x = f[cols].apply(pd.to_numeric, errors="coerce").astype("float64")
-    std = x.std(ddof=0)
-    cols = [c for c in cols if std[c] > 0]
-    empty = pd.DataFrame({"nis_code": pd.Series(dtype=str), "distance": pd.Series(dtype=float),
-                          "reason": pd.Series(dtype=str)})
-    nis_code = str(nis_code)
-    if not cols or nis_code not in x.index:
-        return empty
-    z = (x[cols] - x[cols].mean()) / std[cols]
-    me = z.loc[nis_code]
-    others = z.drop(index=nis_code)
-    diff = (others - me).abs()
-    shared = diff.notna().sum(axis=1)
-    dist = np.sqrt((diff ** 2).sum(axis=1) * len(cols) / shared.where(shared > 0))
-    out = pd.DataFrame({"distance": dist}).dropna().sort_values("distance").head(k)
-    labels = labels or {}
-    reasons = []
-    for code in out.index:
-        closest = diff.loc[code].dropna().sort_values().index[:n_reasons]
-        names = ", ".join(labels.get(c, c) for c in closest)
-        reasons.append(_("Close on: {indicators}", indicators=names))
-    out["reason"] = reasons
-    return out.reset_index(names="nis_code")[["nis_code", "distance", "reason"]]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, export, figures, impact_view as iv, maps, state
+from dashboard import chart, export, figures, maps, state
 from dashboard.data import queries
-from dashboard.meta import example_mark
-from dashboard.model.indicators import indicator_meta, source_label
+from dashboard.model import impact as iv
+from dashboard.model.indicators import has_example, indicator_meta, source_label
+from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.text.format import fmt_value
 
 CHART_CONFIG = {"displaylogo": False}
@@ -143,7 +144,7 @@ def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
         st.info(_("No member data yet: fill the templates in data/templates/ and put them in data/members/."))
         public_block(ctx, public, key=f"{key}_public")
         st.stop()
-    if iv.has_example(obs):
+    if has_example(obs):
         example_banner(ctx)
     c_ind, c_year, c_commune = st.columns([2, 1, 2])
     with c_ind:
@@ -170,7 +171,7 @@ def breakdown_meta(ctx, breakdown, site_rows, unit_indicator: str, year: int, ni
     _ = ctx._
     quality = iv.quality_of(breakdown)
     sources = ";".join(dict.fromkeys(site_rows.loc[site_rows["year"] == year, "source_id"]))
-    return iv.ChartMeta(
+    return ChartMeta(
         title="", unit_label=ctx.indicators.loc[unit_indicator, f"unit_{ctx.lang}"],
         source_label=source_label(ctx.sources, sources),
         quality=quality, year=year, where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis),

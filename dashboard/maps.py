@@ -21,8 +21,8 @@ import plotly.graph_objects as go
 
 from dashboard.classify import (NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours,
                                 legend_labels, sequential_colours, text_colour)
-from dashboard.meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark, mappable
-from dashboard.ranking import rank_labels, rank_with_ties
+from dashboard.model.meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark, mappable
+from dashboard.model.ranking import rank_labels, rank_with_ties
 from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, short_name
@@ -31,6 +31,7 @@ TITLE_WIDTH = 70      # characters per title line
 FOOTER_WIDTH = 120    # characters per footer line
 BRUSSELS_CENTER = {"lat": 50.8375, "lon": 4.3700}
 BRUSSELS_ZOOM = 9.6
+GEO_ZOOM = 10.1  # on a page: the 19 communes fill a ~550 px high map
 N_COMMUNES = 19
 CUSTOMDATA_COLUMNS = ["nis_code", "names", "value_text", "rank_text", "year_text", "source", "quality"]
 
@@ -311,23 +312,6 @@ def commune_map(df: pd.DataFrame, geojson=None, tiles: pd.DataFrame | None = Non
     return tile_map(df, tiles, lang=lang, meta=meta)
 
 
-def change_frame(df_from: pd.DataFrame, df_to: pd.DataFrame) -> pd.DataFrame:
-    """One row per commune: value_from, value_to, year_from, year_to, change (absolute, in the
-    indicator's unit) and change_pct (relative, % of the first value; NaN when it is 0)."""
-    keep = [c for c in ("nis_code", "name_fr", "name_nl", "name_en") if c in df_from or c in df_to]
-    a = df_from.assign(nis_code=df_from["nis_code"].astype(str))
-    b = df_to.assign(nis_code=df_to["nis_code"].astype(str))
-    names = pd.concat([b[[c for c in keep if c in b]], a[[c for c in keep if c in a]]]).drop_duplicates("nis_code")
-    cols = lambda x, sfx: x[["nis_code", "value"] + (["year"] if "year" in x else [])].rename(
-        columns={"value": f"value_{sfx}", "year": f"year_{sfx}"})
-    out = names.merge(cols(a, "from"), on="nis_code", how="left").merge(cols(b, "to"), on="nis_code", how="left")
-    vf = pd.to_numeric(out["value_from"], errors="coerce").astype("float64")
-    vt = pd.to_numeric(out["value_to"], errors="coerce").astype("float64")
-    out["change"] = vt - vf
-    out["change_pct"] = ((vt - vf) / vf.abs() * 100).where(vf != 0)
-    return out.sort_values("nis_code").reset_index(drop=True)
-
-
 def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: bool = False,
                tiles: pd.DataFrame | None = None, featureidkey: str = "id") -> go.Figure:
     """Map of ``change_frame`` output on a diverging palette centred on zero (blue = change for the
@@ -365,6 +349,12 @@ def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: 
     extra = [_("Relative change, % of the first year's value") if relative else _("Absolute change")]
     return _finish(fig, cmeta, lang, chart_title(cmeta, lang, what=what), extra,
                    _("Change") + (f" ({cmeta.unit_label})" if cmeta.unit_label else ""))
+
+
+def legend_outside(fig):
+    """Tile maps fill their plot area: put the class legend to the right of the tiles."""
+    fig.update_layout(legend={"x": 1.01, "xanchor": "left"}, margin={"r": 150})
+    return fig
 
 
 def selected_commune(event) -> str | None:

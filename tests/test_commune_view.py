@@ -7,10 +7,10 @@ import os
 import pandas as pd
 import pytest
 
-from dashboard import commune_view as cv
-from dashboard import compare_view as cmp
+from dashboard.model import commune as cv
+from dashboard.model import compare as cmp
 from dashboard.data.connection import connect_read_only
-from dashboard.figures import similar_communes
+from dashboard.model.compare import similar_communes
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py

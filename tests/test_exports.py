@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import cite, deck, embed, export, fiche, figures, images
-from dashboard.meta import ChartMeta
+from dashboard.model.meta import ChartMeta
 
 NAMES = {"21001": ("Anderlecht", "Anderlecht"), "21009": ("Ixelles", "Elsene"), "21004": ("Bruxelles", "Brussel")}
 

@@ -11,9 +11,10 @@ from tests.apptest_helpers import page_texts, run_page
 
 from dashboard import config
 from dashboard.data import connection
-from dashboard import impact_view as iv
+from dashboard.charts.impact import streams_figure
+from dashboard.model import impact as iv
 from dashboard.text.i18n import translator
-from dashboard.meta import example_mark
+from dashboard.model.meta import ChartMeta, example_mark
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +96,7 @@ def test_breakdowns_and_example_marks():
     assert bd.loc["textiles", "collected_t"] == 15 and bd.loc["textiles", "recycled_t"] == 2
     assert pd.isna(bd.loc["weee", "collected_t"])  # no data, not 0
     assert bd.loc["textiles", "quality"] == "example"
-    fig = iv.streams_figure(bd.reset_index(), lang="nl", meta=iv.ChartMeta(title="", year=2024, is_example=True))
+    fig = streams_figure(bd.reset_index(), lang="nl", meta=ChartMeta(title="", year=2024, is_example=True))
     assert "VOORBEELD" in fig.layout.title.text.upper()
 
 

@@ -70,7 +70,7 @@ def test_filters_and_indicator_from_url():
 
 def test_download_bytes_from_the_database():
     from dashboard.data import connection
-    from dashboard import sources_view as sv
+    from dashboard.ui import downloads as sv
     ver = connection.version()
     csv = pd.read_csv(io.BytesIO(sv.indicator_csv(ver, "population_1jan", "fr")), dtype={"nis_code": str})
     assert set(csv["nis_code"]) >= {"21001", "21019", "04000"}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, cite, commune_view as cv, fiche, figures, impact_ui, state
+from dashboard import chart, cite, fiche, figures, impact_ui, state
+from dashboard.model import commune as cv
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import indicator_meta, source_label, unit_label

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, commune_view as cv, compare_view as cmp, figures, state
+from dashboard import chart, figures, state
+from dashboard.model import commune as cv, compare as cmp
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, REGION, default_denominator,
@@ -98,7 +99,7 @@ else:
 # ------------------------------------------------------------------ (d) communes like this one
 st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))
 frame, labels, syears = cmp.similarity_frame(queries.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
-similar = figures.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
+similar = cmp.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
 if similar.empty:
     st.info(_("None found"))
 else:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, config, editor_view as ev
+from dashboard import auth, config
+from dashboard.model import editor as ev
 from dashboard.context import page_context
 from dashboard.data.snapshot import snapshot
 

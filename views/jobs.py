@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_ui, impact_view as iv
+from dashboard import chart, impact_ui
+from dashboard.charts.impact import jobs_breakdown_figure
+from dashboard.model import impact as iv
 from dashboard.context import page_context
 from dashboard.data import queries
 
@@ -32,7 +34,7 @@ if bd.empty:
     st.info(_("No data"))
 else:
     meta = impact_ui.breakdown_meta(ctx, bd, jobs, "member_integration_workers", year, nis)
-    chart.show(iv.jobs_breakdown_figure(bd, lang=ctx.lang, meta=meta), key="jobs_breakdown",
+    chart.show(jobs_breakdown_figure(bd, lang=ctx.lang, meta=meta), key="jobs_breakdown",
                config=impact_ui.CHART_CONFIG)
 
 impact_ui.public_block(ctx, iv.JOBS_PUBLIC, key="jobs_public")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, chart, cite, embed, figures, map_view, maps, state
+from dashboard.model import map as map_view, memo
+from dashboard import chart, cite, embed, figures, maps, state
 from dashboard.context import page_context
 from dashboard.data import queries
-from dashboard.meta import mappable
-from dashboard.model.indicators import default_denominator, denominators_for, indicator_meta, years_with_data
+from dashboard.model.meta import METHODS, mappable
+from dashboard.model.indicators import DENOMINATOR_INFO, default_denominator, denominators_for, indicator_meta, years_with_data
 from dashboard.text.format import fmt_value
 
 ctx = page_context()
@@ -20,7 +21,7 @@ CHART_CONFIG = {"displaylogo": False}
 
 st.title(_("Map explorer"))
 
-inds = map_view.mappable_for_version(ctx.ver)
+inds = memo.mappable_for_version(ctx.ver)
 if inds.empty:
     st.info(_("No data"))
     st.stop()
@@ -36,9 +37,9 @@ c_year, c_den, c_method, c_view = st.columns([1, 1.3, 1.3, 2.6])
 year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
 dens = denominators_for(row)
 den = state.select(_("Denominator"), dens, "denominator", default_denominator(row),
-                   format_func=lambda d: _(map_view.DENOMINATOR_MSGIDS[d]), container=c_den,
+                   format_func=lambda d: _(DENOMINATOR_INFO[d].label_msgid), container=c_den,
                    disabled=len(dens) == 1)
-method = state.select(_("Classification"), map_view.METHODS, "method", "quantiles",
+method = state.select(_("Classification"), METHODS, "method", "quantiles",
                       format_func=lambda m: _(map_view.METHOD_MSGIDS[m]), container=c_method)
 views = map_view.view_options(bool(ctx.geojson_url))
 view = state.select(_("Map style"), views, "view", views[0], format_func=lambda v: _(map_view.VIEW_MSGIDS[v]),
@@ -47,7 +48,7 @@ if not ctx.geojson_url:
     st.caption(_("Boundaries not loaded: showing the tile map"))
 
 def values_for(y: int):
-    return cached.commune_values(ctx.ver, ind_id, y, den)
+    return memo.commune_values(ctx.ver, ind_id, y, den)
 
 
 def meta_for(y: int, region_value):
@@ -107,9 +108,9 @@ with main:
     else:
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view)
         if view == "geo":
-            fig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
+            fig.update_layout(height=580, map_zoom=maps.GEO_ZOOM)
         else:
-            map_view.legend_outside(fig)
+            maps.legend_outside(fig)
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
                                 selection_mode="points", config=CHART_CONFIG)
         st.caption(_("Click a commune on the map to open its profile"))
@@ -134,7 +135,7 @@ else:
     year_from = state.select(_("From"), earlier, "from", map_view.from_year_default(earlier), cast=int,
                              container=st.columns([1, 4])[0])
     df_from, region_from = values_for(year_from)
-    frame = maps.change_frame(df_from, df)
+    frame = map_view.change_frame(df_from, df)
     cmeta = meta.replace(year_from=year_from)
     ctable = map_view.change_table(frame, lang, year_from=year_from, year_to=year, unit=meta.unit_label)
     cstyled = map_view.styled(ctable, lang, meta.decimals, signed=(ctable.columns[-1],))
@@ -144,9 +145,9 @@ else:
         cfig = maps.change_map(frame, ctx.geojson_url if view == "geo" else None, lang=lang, meta=cmeta,
                                tiles=ctx.tiles)
         if view == "geo":
-            cfig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
+            cfig.update_layout(height=580, map_zoom=maps.GEO_ZOOM)
         else:
-            map_view.legend_outside(cfig)
+            maps.legend_outside(cfig)
         cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
                                  selection_mode="points", config=CHART_CONFIG)
         open_commune_on_click(cevent, codes)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, export, impact_ui, impact_view as iv, state
+from dashboard import chart, export, impact_ui, state
+from dashboard.charts.impact import operators_map
+from dashboard.model import impact as iv
+from dashboard.model.indicators import has_example
 from dashboard.context import page_context
 from dashboard.data import queries
-from dashboard.meta import ChartMeta
+from dashboard.model.meta import ChartMeta
 
 ctx = page_context()
 _ = ctx._
@@ -33,7 +36,7 @@ communes = state.multiselect(_("Commune"), codes, "communes", format_func=ctx.bo
 
 table = iv.directory_frame(ops, ctx.sources, lang, text=text, groups=groups, communes=communes)
 shown = ops[ops["operator_id"].isin(table["operator_id"])]
-if iv.has_example(table):
+if has_example(table):
     impact_ui.example_banner(ctx)
 
 points = iv.operator_points(shown)
@@ -41,7 +44,7 @@ quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
                  source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
                  is_example=quality == "example", year=None)
-chart.show(iv.operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map",
+chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map",
                 config=impact_ui.CHART_CONFIG)
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
@@ -49,5 +52,5 @@ st.caption(_("Sites with coordinates are drawn at their position; the others at 
 st.subheader(_("Directory"))
 st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
 st.download_button(_("Download CSV"), export.to_csv(table),
-                   file_name="operators" + ("_EXAMPLE" if iv.has_example(table) else "") + ".csv", mime="text/csv",
+                   file_name="operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", mime="text/csv",
                    key="ops_csv", on_click="ignore")

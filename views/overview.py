@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, map_view, maps
+from dashboard import chart, maps
+from dashboard.model import map as map_view
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import commune_values, indicator_meta, years_with_data
@@ -47,9 +48,9 @@ if ind_id in ctx.indicators.index:
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta)
         fig.update_layout(height=540)
         if ctx.geojson_url:
-            fig.update_layout(map_zoom=map_view.GEO_ZOOM)
+            fig.update_layout(map_zoom=maps.GEO_ZOOM)
         else:
-            map_view.legend_outside(fig)
+            maps.legend_outside(fig)
         event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points",
                                 config={"displaylogo": False})
         st.caption(_("Click a commune on the map to open its profile"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_ui, impact_view as iv
+from dashboard import chart, impact_ui
+from dashboard.charts.impact import streams_figure
+from dashboard.model import impact as iv
 from dashboard.context import page_context
 from dashboard.data import queries
 
@@ -32,6 +34,6 @@ st.subheader(_("By stream"))
 flows = queries.flows_by_site(ctx.ver)
 bd = iv.breakdown_streams(flows, year, nis)
 meta = impact_ui.breakdown_meta(ctx, bd, flows, "member_reused_t", year, nis)
-chart.show(iv.streams_figure(bd, lang=ctx.lang, meta=meta), key="reuse_streams", config=impact_ui.CHART_CONFIG)
+chart.show(streams_figure(bd, lang=ctx.lang, meta=meta), key="reuse_streams", config=impact_ui.CHART_CONFIG)
 
 impact_ui.public_block(ctx, iv.REUSE_PUBLIC, key="reuse_public")

@@ -5,7 +5,10 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import sources_view as sv, state
+from dashboard import state
+from dashboard.model import memo, sources as sv
+from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
+from dashboard.ui import downloads
 from dashboard.context import page_context
 from dashboard.data import connection, queries
 
@@ -20,13 +23,13 @@ st.markdown(_("Every figure in this dashboard comes from the sources below. Each
 
 # ------------------------------------------------------------------ catalogue
 st.header(_("Indicator catalogue"))
-catalogue = sv.cached_catalogue(ctx.ver, lang)
+catalogue = memo.cached_catalogue(ctx.ver, lang)
 c1, c2 = st.columns([2, 1])
 with c1:
     text = st.text_input(_("Search"), key="q", bind="query-params", placeholder=_("Word in a label, definition or source"))
 with c2:
-    topic = state.select(_("Topic"), (sv.ALL,) + sv.TOPICS, "topic", sv.ALL,
-                         format_func=lambda t: sv.topic_label(t, lang))
+    topic = state.select(_("Topic"), (ALL_TOPICS,) + TOPICS, "topic", ALL_TOPICS,
+                         format_func=lambda t: topic_label(t, lang))
 shown = sv.filter_catalogue(catalogue, text, topic)
 st.caption(_("{n} of {total} indicators", n=len(shown), total=len(catalogue)))
 st.dataframe(
@@ -100,20 +103,20 @@ d1, d2, d3 = st.columns(3)
 with d1:
     st.markdown("**" + _("This indicator, all communes and years") + "**")
     st.caption(ind[f"label_{lang}"])
-    st.download_button(_("Download CSV"), data=sv.indicator_csv(ctx.ver, indicator_id, lang),
+    st.download_button(_("Download CSV"), data=downloads.indicator_csv(ctx.ver, indicator_id, lang),
                        file_name=sv.file_name(indicator_id, lang, "csv"), mime="text/csv", key="dl_ind_csv",
                        on_click="ignore", icon=":material/download:", width="stretch")
-    st.download_button(_("Download XLSX"), data=sv.indicator_xlsx(ctx.ver, indicator_id, lang),
+    st.download_button(_("Download XLSX"), data=downloads.indicator_xlsx(ctx.ver, indicator_id, lang),
                        file_name=sv.file_name(indicator_id, lang, "xlsx"), key="dl_ind_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", width="stretch")
 with d2:
     st.markdown("**" + _("All indicators and scoped figures") + "**")
     st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum())))
-    st.download_button(_("Download CSV"), data=partial(sv.everything_csv, ctx.ver, lang),
+    st.download_button(_("Download CSV"), data=partial(downloads.everything_csv, ctx.ver, lang),
                        file_name=sv.file_name("all", lang, "csv"), mime="text/csv", key="dl_all_csv",
                        on_click="ignore", icon=":material/download:", width="stretch")
-    st.download_button(_("Download XLSX"), data=partial(sv.everything_xlsx, ctx.ver, lang),
+    st.download_button(_("Download XLSX"), data=partial(downloads.everything_xlsx, ctx.ver, lang),
                        file_name=sv.file_name("all", lang, "xlsx"), key="dl_all_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", width="stretch")
@@ -146,7 +149,7 @@ st.header(_("Figures not mapped"))
 st.markdown(_("These figures cover an organisation as a whole, Wallonia and Brussels together, Belgium, part of "
               "a commune, or carry no year. They are not comparable between the 19 communes, so they are shown "
               "here as context and never drawn on a map or ranked."))
-scoped = sv.cached_scoped_table(ctx.ver, lang)
+scoped = memo.cached_scoped_table(ctx.ver, lang)
 st.dataframe(scoped, hide_index=True, key="scoped", column_config={
     "scope": st.column_config.TextColumn(_("Scope"), width="medium"),
     "indicator": st.column_config.TextColumn(_("Indicator"), width="medium"),

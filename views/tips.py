@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, state, tips_view as tv
+from dashboard import chart, state
+from dashboard.charts.scorecard import score_tile_map
+from dashboard.model import tips as tv
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.text.format import fmt_date
@@ -74,7 +76,7 @@ for i, t in enumerate(sorted(tip_title)):
     vals = scores[scores["tip_id"] == t][["nis_code", score]].rename(columns={score: "value"})
     vals = vals.merge(communes[["nis_code", "name_fr", "name_nl"]], on="nis_code")
     example = bool(scores.loc[scores["tip_id"] == t, "example"].any())
-    fig = tv.score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
+    fig = score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
                             footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
                             example=example)
     with cols[i % 3]:

@@ -1,14 +1,15 @@
-"""Pure transforms from query results to the frames the pages draw: one value per commune for an
-indicator, year and denominator, with ranks, the region value, sources and quality."""
+"""What every page needs to know about an indicator: its topic, the denominators it offers, its unit
+and sources in the interface language, its ChartMeta, and one value per commune for a year and a
+denominator (with ranks, the region value, sources and quality). Pure: DataFrames in and out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.meta import ChartMeta
-from dashboard.ranking import rank_with_ties
-from dashboard.text.i18n import translator
+from dashboard.model.meta import ChartMeta
+from dashboard.model.ranking import rank_with_ties
+from dashboard.text.i18n import N_, translator
 
 REGION = "04000"
 POPULATION = "population_1jan"
@@ -23,11 +24,23 @@ class Denominator:
 
 
 DENOMINATOR_INFO = {
-    "none": Denominator("none", "Absolute", 1.0),
-    "population": Denominator("population", "per 1,000 inhabitants", 1000.0),
-    "area": Denominator("area", "per km²", 1.0),
-    "share": Denominator("share", "% of the regional total", 100.0),
+    "none": Denominator("none", N_("Absolute"), 1.0),
+    "population": Denominator("population", N_("per 1,000 inhabitants"), 1000.0),
+    "area": Denominator("area", N_("per km²"), 1.0),
+    "share": Denominator("share", N_("% of the regional total"), 100.0),
 }
+TOPICS = ("tip1", "tip2", "tip3", "tip4", "tip5", "context")
+ALL_TOPICS = "all"
+
+
+def topic_label(topic: str, lang: str) -> str:
+    """'Tip 3' / 'Context' ('All topics' for ``ALL_TOPICS``) in the interface language."""
+    _ = translator(lang)
+    if topic == ALL_TOPICS:
+        return _("All topics")
+    if isinstance(topic, str) and topic.startswith("tip") and topic[3:].isdigit():
+        return _("Tip {n}", n=int(topic[3:]))
+    return _("Context")
 
 
 def denominators_for(indicator: pd.Series) -> list[str]:
@@ -90,6 +103,23 @@ def commune_values(obs: pd.DataFrame, communes: pd.DataFrame, year: int, *, deno
     d["year"] = year
     d["rank"] = rank_with_ties(d["value"], direction).to_numpy()
     return d.drop(columns="area_km2"), region_value
+
+
+def split_ids(ids) -> list[str]:
+    """'a; b;a' -> ['a', 'b']: the distinct ids of a ';'-separated list (none for a missing value)."""
+    if not isinstance(ids, str):
+        return []
+    return list(dict.fromkeys(i.strip() for i in ids.split(";") if i.strip()))
+
+
+def year_source_ids(obs: pd.DataFrame, year: int) -> str | None:
+    """The sources of one year's observations, ';'-joined in order of appearance (None when none)."""
+    return ";".join(dict.fromkeys(obs.loc[obs["year"] == year, "source_id"])) or None
+
+
+def has_example(*frames: pd.DataFrame | None) -> bool:
+    """True when any row of any frame is of quality 'example'."""
+    return any(f is not None and "quality" in f.columns and (f["quality"] == "example").any() for f in frames)
 
 
 def source_label(sources: pd.DataFrame, source_ids: str | list[str]) -> str:

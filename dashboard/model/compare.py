@@ -1,16 +1,18 @@
-"""Compare page: pure helpers (DataFrames in/out) for ``views/compare.py`` — ranking and scatter
-frames with denominators, multi-commune series, and the inputs of 'communes like this one'."""
+"""Frames of the Compare page (``views/compare.py``): ranking and scatter frames with denominators,
+multi-commune series, and 'communes like this one' (inputs, nearest communes, table). Pure:
+DataFrames in and out."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from dashboard.model.indicators import (REGION, commune_values, default_denominator, denominators_for,
                                         years_with_data)
 from dashboard.text.format import fmt_number
 from dashboard.text.i18n import translator
-from dashboard.text.names import both_names
+from dashboard.text.names import both_names, local_name
 
 DEFAULT_X = "fiscal_avg_net_taxable_income_per_inhabitant"
 DEFAULT_Y = "onem_unemployment_rate_annual_avg"
@@ -127,6 +129,48 @@ def similarity_frame(all_obs: pd.DataFrame, communes: pd.DataFrame, indicators: 
     return frame, labels, years
 
 
+def similar_communes(frame: pd.DataFrame, nis_code: str, indicators: Sequence[str], k: int = 3, *,
+                     labels: Mapping[str, str] | None = None, lang: str = "en",
+                     n_reasons: int = 2) -> pd.DataFrame:
+    """The ``k`` communes nearest to ``nis_code`` on the given indicators (wide ``frame``: one row
+    per commune, NIS code as index or ``nis_code`` column, one column per indicator).
+
+    Each indicator is z-scored over the communes (population std); distance is Euclidean over
+    the indicators both communes have, scaled up for the missing ones (√(n/shared)). ``reason``
+    names the ``n_reasons`` indicators on which the pair is closest (``labels``: id → label in the
+    interface language). Returns DataFrame(nis_code, distance, reason), nearest first.
+    """
+    _ = translator(lang)
+    f = frame.copy()
+    if "nis_code" in f.columns:
+        f = f.set_index("nis_code")
+    f.index = f.index.astype(str)
+    cols = [c for c in indicators if c in f.columns]
+    x = f[cols].apply(pd.to_numeric, errors="coerce").astype("float64")
+    std = x.std(ddof=0)
+    cols = [c for c in cols if std[c] > 0]
+    empty = pd.DataFrame({"nis_code": pd.Series(dtype=str), "distance": pd.Series(dtype=float),
+                          "reason": pd.Series(dtype=str)})
+    nis_code = str(nis_code)
+    if not cols or nis_code not in x.index:
+        return empty
+    z = (x[cols] - x[cols].mean()) / std[cols]
+    me = z.loc[nis_code]
+    others = z.drop(index=nis_code)
+    diff = (others - me).abs()
+    shared = diff.notna().sum(axis=1)
+    dist = np.sqrt((diff ** 2).sum(axis=1) * len(cols) / shared.where(shared > 0))
+    out = pd.DataFrame({"distance": dist}).dropna().sort_values("distance").head(k)
+    labels = labels or {}
+    reasons = []
+    for code in out.index:
+        closest = diff.loc[code].dropna().sort_values().index[:n_reasons]
+        names = ", ".join(labels.get(c, c) for c in closest)
+        reasons.append(_("Close on: {indicators}", indicators=names))
+    out["reason"] = reasons
+    return out.reset_index(names="nis_code")[["nis_code", "distance", "reason"]]
+
+
 def similar_table(similar: pd.DataFrame, communes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """'Communes like this one' as a small formatted table: both names, distance, reason."""
     _ = translator(lang)
@@ -165,7 +209,6 @@ def publishers(indicator: pd.Series, sources: pd.DataFrame) -> str:
 
 def names_list(communes: pd.DataFrame, codes: Sequence[str], lang: str) -> str:
     """'Anderlecht, Ixelles' — the chosen communes in the interface language (chart 'where')."""
-    from dashboard.text.names import local_name
     names = communes.set_index("nis_code")
     return ", ".join(local_name(names.loc[c].to_dict(), lang) for c in codes if c in names.index)
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from dashboard.text.i18n import translator
 
+METHODS = ("quantiles", "equal_interval", "natural_breaks")   # how map classes are cut
+
 
 @dataclass(frozen=True)
 class ChartMeta:
@@ -16,7 +18,7 @@ class ChartMeta:
     year: int | str | None = None     # when (the year shown)
     decimals: int = 1
     direction: str = "neutral"        # higher_better | lower_better | neutral
-    method: str = "quantiles"         # quantiles | equal_interval | natural_breaks
+    method: str = "quantiles"         # one of METHODS
     k: int = 5                        # number of classes wanted
     region_value: float | None = None # Brussels-Capital Region value for the same year
     is_example: bool = False          # illustrative data: visible mark on the chart

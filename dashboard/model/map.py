@@ -1,31 +1,26 @@
-"""Pure helpers of the Overview and Map explorer pages: which indicators can be mapped, option
-labels, headline figures, the table behind every map and the links between pages.
+"""Frames of the Map explorer and Overview pages (``views/map.py``, ``views/overview.py``): which
+indicators can be mapped, option labels, headline figures, the change between two years, the table
+behind every map and the links between pages.
 
 DataFrames in, DataFrames/dicts/strings out; no Streamlit here, so everything is testable alone.
 """
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
-from dashboard.model.indicators import REGION, source_label
+from dashboard.model.indicators import REGION, TOPICS, source_label, topic_label
 from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
 
-TOPICS = ("tip1", "tip2", "tip3", "tip4", "tip5", "context")
-METHODS = ("quantiles", "equal_interval", "natural_breaks")
 METHOD_MSGIDS = {"quantiles": N_("Quantiles"), "equal_interval": N_("Equal intervals"),
                  "natural_breaks": N_("Natural breaks")}
 VIEW_MSGIDS = {"geo": N_("Geographic map"), "tile": N_("Tile map"), "table": N_("Table")}
-DENOMINATOR_MSGIDS = {"none": N_("Absolute"), "population": N_("per 1,000 inhabitants"), "area": N_("per km²"),
-                      "share": N_("% of the regional total")}
 # kinds that map as published come first when a tip's link picks "its" indicator
 KIND_PRIORITY = {"rate": 0, "average": 1, "flag": 2, "count": 3, "amount": 3}
 HEADLINES = ("population_1jan", "onem_unemployment_rate_annual_avg",
              "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
 OVERVIEW_MAP_INDICATOR = "onem_unemployment_rate_annual_avg"
-GEO_ZOOM = 10.1  # the 19 communes fill a ~550 px high map
 
 
 # ----------------------------------------------------------------------------- indicators
@@ -37,19 +32,6 @@ def mappable_indicators(indicators: pd.DataFrame, min_communes: int = 3) -> pd.D
     d["_topic"] = d["topic"].map({t: i for i, t in enumerate(TOPICS)}).fillna(len(TOPICS))
     return d.sort_values(["_topic", "sort_order"], kind="stable").drop(columns="_topic")
 
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def mappable_for_version(ver: str) -> pd.DataFrame:
-    """``mappable_indicators`` of the published database, computed once per database version."""
-    from dashboard.data import queries
-    return mappable_indicators(queries.indicators(ver))
-
-def topic_label(topic: str, lang: str) -> str:
-    _ = translator(lang)
-    if isinstance(topic, str) and topic.startswith("tip") and topic[3:].isdigit():
-        return _("Tip {n}", n=int(topic[3:]))
-    return _("Context")
 
 
 def indicator_option_label(row: pd.Series, lang: str) -> str:
@@ -167,6 +149,26 @@ def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.
     return {"label": label, "value": value, "delta": delta, "delta_color": colour, "caption": caption}
 
 
+# ----------------------------------------------------------------------------- change between two years
+
+def change_frame(df_from: pd.DataFrame, df_to: pd.DataFrame) -> pd.DataFrame:
+    """One row per commune: value_from, value_to, year_from, year_to, change (absolute, in the
+    indicator's unit) and change_pct (relative, % of the first value; NaN when it is 0)."""
+    keep = [c for c in ("nis_code", "name_fr", "name_nl", "name_en") if c in df_from or c in df_to]
+    a = df_from.assign(nis_code=df_from["nis_code"].astype(str))
+    b = df_to.assign(nis_code=df_to["nis_code"].astype(str))
+    names = pd.concat([b[[c for c in keep if c in b]], a[[c for c in keep if c in a]]]).drop_duplicates("nis_code")
+    cols = lambda x, sfx: x[["nis_code", "value"] + (["year"] if "year" in x else [])].rename(
+        columns={"value": f"value_{sfx}", "year": f"year_{sfx}"})
+    out = names.merge(cols(a, "from"), on="nis_code", how="left").merge(cols(b, "to"), on="nis_code", how="left")
+    vf = pd.to_numeric(out["value_from"], errors="coerce").astype("float64")
+    vt = pd.to_numeric(out["value_to"], errors="coerce").astype("float64")
+    out["change"] = vt - vf
+    out["change_pct"] = ((vt - vf) / vf.abs() * 100).where(vf != 0)
+    return out.sort_values("nis_code").reset_index(drop=True)
+
+
+
 # ----------------------------------------------------------------------------- table behind a map
 
 def table_frame(df: pd.DataFrame, lang: str, *, source: str | None, quality: str, value_label: str) -> pd.DataFrame:
@@ -210,12 +212,6 @@ def styled(table: pd.DataFrame, lang: str, decimals: int, signed: tuple[str, ...
     fmt = {c: ((lambda v, _d=decimals: fmt_change(v, lang, _d)) if c in signed
                else (lambda v, _d=decimals: fmt_number(v, lang, _d))) for c in cols}
     return table.style.format(fmt)
-
-
-def legend_outside(fig):
-    """Tile maps fill their plot area: put the class legend to the right of the tiles."""
-    fig.update_layout(legend={"x": 1.01, "xanchor": "left"}, margin={"r": 150})
-    return fig
 
 
 def metric_texts(label: str, value, lang: str, decimals: int, unit: str) -> tuple[str, str]:

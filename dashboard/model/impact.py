@@ -1,17 +1,15 @@
-"""Pure helpers of the Jobs, Re-use & waste and Operators pages (and the commune profile's impact
-section): member figures per commune, breakdowns by operator category or stream, public regional /
-organisation-wide figures kept beside (never summed with) the member figures, operator points and the
-searchable directory. DataFrames in, DataFrames / plotly figures out; no Streamlit here.
+"""Frames of the Jobs, Re-use & waste and Operators pages (``views/jobs.py``, ``views/reuse.py``,
+``views/operators.py``) and of the commune profile's impact section: member figures per commune,
+breakdowns by operator category or stream, public regional / organisation-wide figures kept beside
+(never summed with) the member figures, operator points and the searchable directory.
+DataFrames in, DataFrames and dicts out; the charts of these frames are in ``charts/impact.py``.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from dashboard.maps import _finish, BRUSSELS_CENTER
-from dashboard.meta import ChartMeta, chart_title
-from dashboard.model.indicators import REGION, source_label
+from dashboard.model.indicators import REGION, has_example, source_label
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
@@ -55,11 +53,7 @@ CATEGORY_GROUPS = {
     "enterprise": N_("Social enterprises"),
     "other": N_("Other operators"),
 }
-GROUP_COLOURS = {"reuse": "#0072B2", "sorting": "#56B4E9", "recypark": "#999999", "repair": "#E69F00",
-                 "food": "#D55E00", "green": "#009E73", "enterprise": "#CC79A7", "other": "#000000"}
-STREAM_COLOURS = {"textiles": "#CC79A7", "furniture": "#E69F00", "weee": "#0072B2", "books_media": "#009E73",
-                  "other": "#999999"}
-FLOW_COLOURS = {"collected_t": "#bdbdbd", "reused_t": "#1b7837", "recycled_t": "#5aae61"}
+
 
 
 def category_group(category: str) -> str:
@@ -83,10 +77,6 @@ def category_group(category: str) -> str:
 
 def quality_text(q: str, lang: str) -> str:
     return translator(lang)(str(q)) if isinstance(q, str) and q else ""
-
-
-def has_example(*frames: pd.DataFrame) -> bool:
-    return any(f is not None and "quality" in f.columns and (f["quality"] == "example").any() for f in frames)
 
 
 # ----------------------------------------------------------------------------- member figures
@@ -164,44 +154,6 @@ def breakdown_streams(flows: pd.DataFrame, year: int, nis_code: str | None = Non
     return g.reindex(list(STREAMS)).reset_index()
 
 
-def _bar_finish(fig: go.Figure, meta: ChartMeta, lang: str, what: str, legend_title: str = "") -> go.Figure:
-    fig.update_layout(height=420, bargap=0.3, barmode="group")
-    fig.update_yaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", separatethousands=True)
-    fig = _finish(fig, meta, lang, chart_title(meta, lang, what=what), [], legend_title,
-                  margin={"b": 110}, footer_shift=-60)
-    fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
-    return fig
-
-
-def jobs_breakdown_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta) -> go.Figure:
-    """Grouped bars per operator category group: workers in integration, art. 60§7, exits to work."""
-    _ = translator(lang)
-    fig = go.Figure()
-    x = [_(CATEGORY_GROUPS[g]) for g in bd["group"]]
-    for col, colour in (("integration_workers", "#0072B2"), ("art60_placements", "#E69F00"),
-                        ("exits_to_work", "#009E73")):
-        vals = bd[col] if col in bd else []
-        fig.add_trace(go.Bar(x=x, y=vals, name=_(JOB_MSGIDS[col]), marker_color=colour,
-                             text=[fmt_number(v, lang, 0) if not is_missing(v) else "" for v in vals],
-                             textposition="outside", cliponaxis=False,
-                             hovertemplate="%{x}<br>" + _(JOB_MSGIDS[col]) + ": %{y}<extra></extra>"))
-    return _bar_finish(fig, meta, lang, _("Integration jobs by operator category"))
-
-
-def streams_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta) -> go.Figure:
-    """Grouped bars per stream: collected, re-used, recycled tonnes."""
-    _ = translator(lang)
-    fig = go.Figure()
-    x = [_(STREAM_MSGIDS[s]) for s in bd["stream"]]
-    for col in ("collected_t", "reused_t", "recycled_t"):
-        vals = bd[col]
-        fig.add_trace(go.Bar(x=x, y=vals, name=_(FLOW_MSGIDS[col]), marker_color=FLOW_COLOURS[col],
-                             text=[fmt_number(v, lang, 0) if not is_missing(v) else _("No data") for v in vals],
-                             textposition="outside", cliponaxis=False,
-                             hovertemplate="%{x}<br>" + _(FLOW_MSGIDS[col]) + ": %{y:,.1f} t<extra></extra>"))
-    return _bar_finish(fig, meta, lang, _("Tonnes by stream"))
-
-
 def trend_frame(obs: pd.DataFrame, communes: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     d = obs[obs["nis_code"].isin(list(codes) + [REGION])]
     return d.merge(communes[["nis_code", "name_fr", "name_nl", "name_en"]], on="nis_code", how="left")
@@ -259,40 +211,6 @@ def operator_points(ops: pd.DataFrame) -> pd.DataFrame:
         d.loc[centre, "plot_lon"] = d.loc[centre, "plot_lon"] + r * np.cos(ang) * 1.6
         d.loc[centre, "plot_lat"] = d.loc[centre, "plot_lat"] + r * np.sin(ang)
     return d
-
-
-def operators_map(points: pd.DataFrame, geojson_url: str | None, *, lang: str, meta: ChartMeta) -> go.Figure:
-    """Points coloured by category group over the commune outlines (blank style: no tiles, no network)."""
-    _ = translator(lang)
-    fig = go.Figure()
-    if geojson_url:
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson_url, featureidkey="id", locations=[f"210{i:02d}" for i in range(1, 20)],
-            z=[0] * 19, colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-            marker={"line": {"color": "#666", "width": 0.8}, "opacity": 1}, hoverinfo="skip", showlegend=False,
-            name=_("Communes")))
-    for g, label in CATEGORY_GROUPS.items():
-        d = points[points["group"] == g]
-        if d.empty:
-            continue
-        pos = [_("position: site address") if p == "site" else _("position: commune centre (address not geocoded)")
-               for p in d["position"]]
-        names = [both_names(r, lang) if isinstance(r.get("name_fr"), str) else "—" for r in d.to_dict("records")]
-        custom = np.stack([d["name"].astype(str), d["organisation"].fillna("—").astype(str),
-                           d["category"].astype(str), d["address"].fillna("—").astype(str), names, pos,
-                           [quality_text(q, lang) for q in d["quality"]], d["operator_id"].astype(str)], axis=1)
-        fig.add_trace(go.Scattermap(
-            lon=d["plot_lon"], lat=d["plot_lat"], mode="markers", name=_(label),
-            marker={"size": np.where(d["position"] == "site", 11, 8), "color": GROUP_COLOURS[g], "opacity": 0.9},
-            customdata=custom,
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<br>"
-                          "%{customdata[4]}<br><i>%{customdata[5]}</i><br>" + _("Quality")
-                          + ": %{customdata[6]}<extra></extra>"))
-    fig.update_layout(map={"style": "white-bg", "center": BRUSSELS_CENTER, "zoom": 10.1}, height=600)
-    n_centre = int((points["position"] == "commune_centre").sum()) if len(points) else 0
-    extra = [_("{n} sites without coordinates are drawn at their commune's centre (address not geocoded)", n=n_centre)] \
-        if n_centre else []
-    return _finish(fig, meta, lang, chart_title(meta, lang), extra, _("Category"))
 
 
 def directory_frame(ops: pd.DataFrame, sources: pd.DataFrame, lang: str, *, text: str = "",

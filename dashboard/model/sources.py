@@ -1,32 +1,18 @@
-"""Data & sources page: pure frames for the indicator catalogue, the last ETL run and the scoped figures,
-plus the cached download builders (bytes keyed by database version, indicator and language)."""
+"""Frames of the Data & sources page (``views/sources.py``): the indicator catalogue and its search,
+an indicator's sources, the last ETL run and the scoped figures. Pure: DataFrames in and out."""
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
-from dashboard import export
-from dashboard.data import queries
+from dashboard.model.indicators import ALL_TOPICS, split_ids, topic_label
 from dashboard.text.format import MISSING, fmt_datetime, fmt_number
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
 
-TOPICS = ("tip1", "tip2", "tip3", "tip4", "tip5", "context")
-ALL = "all"
-
-
-def topic_label(topic: str, lang: str) -> str:
-    _ = translator(lang)
-    if topic == ALL:
-        return _("All topics")
-    if topic.startswith("tip") and topic[3:].isdigit():
-        return _("Tip {n}", n=int(topic[3:]))
-    return _("Context")
-
 
 def _sources_text(sources: pd.DataFrame, ids: str, field_sep: str = " — ") -> str:
     out = []
-    for sid in export._split_ids(ids):
+    for sid in split_ids(ids):
         if sid in sources.index:
             s = sources.loc[sid]
             out.append(f"{s['publisher']}{field_sep}{s['title']}")
@@ -36,7 +22,7 @@ def _sources_text(sources: pd.DataFrame, ids: str, field_sep: str = " — ") -> 
 
 
 def _join_field(sources: pd.DataFrame, ids: str, field: str) -> str:
-    vals = [str(sources.loc[i, field]) for i in export._split_ids(ids)
+    vals = [str(sources.loc[i, field]) for i in split_ids(ids)
             if i in sources.index and isinstance(sources.loc[i, field], str) and sources.loc[i, field]]
     return "; ".join(dict.fromkeys(vals))
 
@@ -74,9 +60,9 @@ def catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, all_obs: pd.DataF
     return pd.DataFrame(rows)
 
 
-def filter_catalogue(cat: pd.DataFrame, text: str | None = None, topic: str = ALL) -> pd.DataFrame:
+def filter_catalogue(cat: pd.DataFrame, text: str | None = None, topic: str = ALL_TOPICS) -> pd.DataFrame:
     """Rows of ``topic`` (or all) whose id, label, description, unit or sources contain every word of ``text``."""
-    d = cat if topic in (None, "", ALL) else cat[cat["topic"] == topic]
+    d = cat if topic in (None, "", ALL_TOPICS) else cat[cat["topic"] == topic]
     words = [w for w in (text or "").casefold().split() if w]
     if words:
         hay = (d["indicator_id"] + " " + d["label"] + " " + d["description"] + " " + d["unit"] + " "
@@ -90,7 +76,7 @@ def filter_catalogue(cat: pd.DataFrame, text: str | None = None, topic: str = AL
 
 def indicator_sources(indicator: pd.Series, sources: pd.DataFrame) -> pd.DataFrame:
     """Every source of one indicator, in catalogue order."""
-    ids = [i for i in export._split_ids(indicator["source_ids"]) if i in sources.index]
+    ids = [i for i in split_ids(indicator["source_ids"]) if i in sources.index]
     cols = ["source_id", "publisher", "title", "url", "reference_date", "licence", "quality", "notes", "retrieved"]
     if not ids:
         return pd.DataFrame(columns=cols)
@@ -178,66 +164,3 @@ def scoped_table(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
 def file_name(what: str, lang: str, ext: str) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in what)
     return f"bsim_{safe}_{lang}.{ext}"
-
-
-# ------------------------------------------------------------------ cached downloads (Streamlit)
-
-def _data_date(ver: str, lang: str) -> str:
-    run, _inputs = queries.last_run(ver)
-    return fmt_datetime(run["finished_at"].iloc[0], lang) if len(run) else MISSING
-
-
-def _indicator_frame(ver: str, indicator_id: str, lang: str) -> pd.DataFrame:
-    ind = queries.indicators(ver)
-    return export.observations_frame(queries.observations(ver, indicator_id), ind.loc[[indicator_id]],
-                                     queries.communes(ver), queries.sources(ver), lang)
-
-
-def _everything_frames(ver: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ind, src = queries.indicators(ver), queries.sources(ver)
-    obs = export.observations_frame(queries.all_observations(ver), ind, queries.communes(ver), src, lang)
-    sc = export.scoped_frame(queries.scoped(ver), ind, src, lang)
-    return obs, sc
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def indicator_csv(ver: str, indicator_id: str, lang: str) -> bytes:
-    return export.to_csv(_indicator_frame(ver, indicator_id, lang))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
-    d = _indicator_frame(ver, indicator_id, lang)
-    ind = queries.indicators(ver).loc[indicator_id]
-    about = export.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
-                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
-                              source_ids=export.used_source_ids(d) or export._split_ids(ind["source_ids"]),
-                              example=export.has_example(d) or ind["quality"] == "example",
-                              extra=[[translator(lang)("Definition"), ind[f"description_{lang}"]]])
-    return export.to_xlsx({"Data": d}, about)
-
-
-@st.cache_data(max_entries=6, show_spinner=False)
-def everything_csv(ver: str, lang: str) -> bytes:
-    obs, sc = _everything_frames(ver, lang)
-    return export.to_csv(export.everything_frame(obs, sc))
-
-
-@st.cache_data(max_entries=6, show_spinner=False)
-def everything_xlsx(ver: str, lang: str) -> bytes:
-    _ = translator(lang)
-    obs, sc = _everything_frames(ver, lang)
-    about = export.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
-                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
-                              source_ids=export.used_source_ids(obs, sc), example=export.has_example(obs, sc))
-    return export.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
-
-
-@st.cache_data(max_entries=6, show_spinner=False)
-def cached_catalogue(ver: str, lang: str) -> pd.DataFrame:
-    return catalogue(queries.indicators(ver), queries.sources(ver), queries.all_observations(ver), lang)
-
-
-@st.cache_data(max_entries=6, show_spinner=False)
-def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
-    return scoped_table(queries.scoped(ver), queries.indicators(ver), queries.sources(ver), queries.communes(ver), lang)

@@ -1,4 +1,4 @@
-"""Commune profile: pure helpers (DataFrames in, DataFrames/strings out) for ``views/commune.py``.
+"""Frames of the Commune profile (``views/commune.py``): DataFrames in, DataFrames/strings out.
 
 Key figures of one commune (latest value, region value, honest rank, change since the previous
 year, source and quality), its series against the region, and the scoped figures and operators
@@ -11,8 +11,8 @@ from typing import Sequence
 import pandas as pd
 
 from dashboard.model.indicators import REGION, change_since_previous, source_label, unit_label
-from dashboard.ranking import rank_with_ties, tied_mask
-from dashboard.text.format import MISSING, fmt_change, fmt_value, is_missing
+from dashboard.model.ranking import rank_with_ties, tied_mask
+from dashboard.text.format import MISSING, fmt_change, fmt_rank, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import PUBLISHED_ORDER, both_names, english_name
 
@@ -93,7 +93,7 @@ def rank_text(rank, n: int, tied: bool) -> str:
     """'=3 / 19' (tied), '5 / 19', '—' when missing."""
     if is_missing(rank) or not n:
         return MISSING
-    return f"{'=' if tied else ''}{int(rank)} / {int(n)}"
+    return fmt_rank(rank, int(n), tied)
 
 
 def publisher_label(sources: pd.DataFrame, source_id: str | None) -> str:
