@@ -140,7 +140,7 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None) 
 
 def tip_chart(bundle: dict, tip_id: int, lang: str):
     """Ranking of the 19 communes on the tip's action score (%), the commune highlighted."""
-    from dashboard.figures import ranking_bar
+    from dashboard.charts.figures import ranking_bar
     from dashboard.model.meta import ChartMeta
 
     _ = translator(lang)

@@ -105,7 +105,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
     from dashboard.model.indicators import (POPULATION, commune_values, default_denominator, denominators_for,
                                             indicator_meta)
     from dashboard.data import queries
-    from dashboard import figures, maps
+    from dashboard.charts import figures, maps
     from dashboard.model.commune import series_frame
     from dashboard.text.names import both_names
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, export, figures, maps, state
+from dashboard import chart, export, state
+from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label

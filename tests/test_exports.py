@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import cite, deck, embed, export, fiche, figures, images
+from dashboard import cite, deck, embed, export, fiche, images
+from dashboard.charts import figures
 from dashboard.model.meta import ChartMeta
 
 NAMES = {"21001": ("Anderlecht", "Anderlecht"), "21009": ("Ixelles", "Elsene"), "21004": ("Bruxelles", "Brussel")}

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.figures import ranking_bar, scatter, time_series
+from dashboard.charts.figures import ranking_bar, scatter, time_series
 from dashboard.model.compare import similar_communes
 from dashboard.model.meta import ChartMeta
 from dashboard.model.ranking import rank_labels, rank_with_ties

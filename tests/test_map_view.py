@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.maps import legend_outside
+from dashboard.charts.maps import legend_outside
 from dashboard.model import map as mv
 from tests.dash_helpers import CODES, communes, frame
 

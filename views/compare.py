@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, figures, state
+from dashboard import chart, state
+from dashboard.charts import figures
 from dashboard.model import commune as cv, compare as cmp
 from dashboard.context import page_context
 from dashboard.data import queries

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.model import map as map_view, memo
-from dashboard import chart, cite, embed, figures, maps, state
+from dashboard import chart, cite, embed, state
+from dashboard.charts import figures, maps
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.model.meta import METHODS, mappable

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, maps
+from dashboard import chart
+from dashboard.charts import maps
 from dashboard.model import map as map_view
 from dashboard.context import page_context
 from dashboard.data import queries

@@ -7,23 +7,21 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.maps import BRUSSELS_CENTER, _finish
+from dashboard.charts.maps import BRUSSELS_CENTER
+from dashboard.charts.style import FLOW_COLOURS, GROUP_COLOURS, finish
 from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS, STREAM_MSGIDS, quality_text
 from dashboard.model.meta import ChartMeta, chart_title
 from dashboard.text.format import fmt_number, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
 
-GROUP_COLOURS = {"reuse": "#0072B2", "sorting": "#56B4E9", "recypark": "#999999", "repair": "#E69F00",
-                 "food": "#D55E00", "green": "#009E73", "enterprise": "#CC79A7", "other": "#000000"}
-FLOW_COLOURS = {"collected_t": "#bdbdbd", "reused_t": "#1b7837", "recycled_t": "#5aae61"}
 
 
 def _bar_finish(fig: go.Figure, meta: ChartMeta, lang: str, what: str, legend_title: str = "") -> go.Figure:
     fig.update_layout(height=420, bargap=0.3, barmode="group")
     fig.update_yaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", separatethousands=True)
-    fig = _finish(fig, meta, lang, chart_title(meta, lang, what=what), [], legend_title,
-                  margin={"b": 110}, footer_shift=-60)
+    fig = finish(fig, meta, lang, chart_title(meta, lang, what=what), [], legend_title,
+                 margin={"b": 110}, footer_shift=-60)
     fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
     return fig
 
@@ -88,4 +86,4 @@ def operators_map(points: pd.DataFrame, geojson_url: str | None, *, lang: str, m
     n_centre = int((points["position"] == "commune_centre").sum()) if len(points) else 0
     extra = [_("{n} sites without coordinates are drawn at their commune's centre (address not geocoded)", n=n_centre)] \
         if n_centre else []
-    return _finish(fig, meta, lang, chart_title(meta, lang), extra, _("Category"))
+    return finish(fig, meta, lang, chart_title(meta, lang), extra, _("Category"))

@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts.style import BIN_COLOURS
 from dashboard.model.tips import score_bin
 from dashboard.text.names import short_name
-
-BIN_COLOURS = {-1: "#d9d9d9", 0: "#ffffcc", 1: "#a1dab4", 2: "#41b6c4", 3: "#2c7fb8", 4: "#253494"}
 
 
 def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, title: str, footer: str,

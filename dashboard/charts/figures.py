@@ -8,18 +8,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.maps import _finish
+from dashboard.charts.style import BAR, BAR_HIGHLIGHT, LINE_COLOURS, REGION_COLOUR, finish
 from dashboard.model.meta import ChartMeta, as_meta, chart_title
 from dashboard.model.ranking import rank_labels, rank_with_ties, tied_mask
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, local_name, short_name
-
-BAR = "#2c7fb8"
-BAR_HIGHLIGHT = "#f46d43"
-REGION = "#222222"
-# Okabe–Ito (colour-blind safe) for up to 7 commune lines; the region is black, dashed
-LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 
 
 def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = None,
@@ -54,7 +48,7 @@ def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = No
     extra = []
     if not is_missing(meta.region_value):
         rtext = fmt_value(meta.region_value, lang, meta.decimals, meta.unit_label)
-        fig.add_vline(x=float(meta.region_value), line_dash="dash", line_color=REGION, line_width=1.5,
+        fig.add_vline(x=float(meta.region_value), line_dash="dash", line_color=REGION_COLOUR, line_width=1.5,
                       annotation_text=_("Region") + ": " + rtext, annotation_position="bottom right",
                       annotation_font_size=11)
         extra.append(_("Dashed line: Brussels-Capital Region"))
@@ -64,8 +58,8 @@ def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = No
     fig.update_xaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", zeroline=True,
                      separatethousands=True)
     fig.update_layout(height=max(360, 26 * len(d) + 120), bargap=0.25)
-    fig = _finish(fig, meta, lang, chart_title(meta, lang, what=_("Ranking") + ": " + meta.title), extra, "",
-                  margin={"l": 10, "r": 60, "t": 60, "b": 100}, footer_shift=-50)
+    fig = finish(fig, meta, lang, chart_title(meta, lang, what=_("Ranking") + ": " + meta.title), extra, "",
+                 margin={"l": 10, "r": 60, "t": 60, "b": 100}, footer_shift=-50)
     return fig
 
 
@@ -100,7 +94,7 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
     if region is not None:
         fig.add_trace(go.Scatter(
             x=[region[0]], y=[region[1]], mode="markers+text", text=[_("Region")], textposition="bottom center",
-            marker={"symbol": "diamond", "size": 12, "color": REGION}, name=_("Region"), showlegend=False,
+            marker={"symbol": "diamond", "size": 12, "color": REGION_COLOUR}, name=_("Region"), showlegend=False,
             hovertemplate=_("Brussels-Capital Region") + "<extra></extra>",
         ))
     ax = lambda m: m.title + (f" ({m.unit_label})" if m.unit_label else "")
@@ -115,7 +109,7 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
                                   where=xm.where), lang)
     is_example = xm.is_example or ym.is_example
     fmeta = ChartMeta(title=title, quality="", is_example=is_example)
-    fig = _finish(fig, fmeta, lang, title, footer, "", margin={"b": 100}, footer_shift=-50)
+    fig = finish(fig, fmeta, lang, title, footer, "", margin={"b": 100}, footer_shift=-50)
     fig.update_layout(height=520)
     return fig
 
@@ -148,7 +142,7 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
         s = s.set_index("year").reindex(years).reset_index()  # gaps for missing years
         fig.add_trace(go.Scatter(
             x=s["year"], y=s["value"], mode="lines+markers", name=name,
-            line={"color": REGION if is_region else LINE_COLOURS[i % len(LINE_COLOURS)],
+            line={"color": REGION_COLOUR if is_region else LINE_COLOURS[i % len(LINE_COLOURS)],
                   "dash": "dash" if is_region else "solid", "width": 2.5 if is_region else 2},
             customdata=[fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")) for v in s["value"]],
             hovertemplate=hover(name), connectgaps=False,
@@ -159,6 +153,6 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
     if years:
         meta = meta.replace(year_from=int(min(years)), year=int(max(years))) if len(years) > 1 else meta.replace(year=int(years[0]))
     fig.update_layout(hovermode="x unified", height=420)
-    fig = _finish(fig, meta, lang, chart_title(meta, lang), [], "", margin={"b": 100}, footer_shift=-50)
+    fig = finish(fig, meta, lang, chart_title(meta, lang), [], "", margin={"b": 100}, footer_shift=-50)
     fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
     return fig

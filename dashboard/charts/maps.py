@@ -12,23 +12,21 @@ event gives the commune through ``location`` (geographic map) or ``customdata[0]
 from __future__ import annotations
 
 import json
-import textwrap
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.classify import (NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours,
-                                legend_labels, sequential_colours, text_colour)
-from dashboard.model.meta import ChartMeta, as_meta, chart_footer, chart_title, example_mark, mappable
+from dashboard.charts.classify import (NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours,
+                                       legend_labels, sequential_colours, text_colour)
+from dashboard.charts.style import finish
+from dashboard.model.meta import ChartMeta, as_meta, chart_title, mappable
 from dashboard.model.ranking import rank_labels, rank_with_ties
 from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, short_name
 
-TITLE_WIDTH = 70      # characters per title line
-FOOTER_WIDTH = 120    # characters per footer line
 BRUSSELS_CENTER = {"lat": 50.8375, "lon": 4.3700}
 BRUSSELS_ZOOM = 9.6
 GEO_ZOOM = 10.1  # on a page: the 19 communes fill a ~550 px high map
@@ -144,40 +142,6 @@ def _subset(geojson, codes: list[str], featureidkey: str):
 
 # ----------------------------------------------------------------------------- layout
 
-def _finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer: list[str],
-            legend_title: str, margin: dict | None = None, footer_shift: int = -8) -> go.Figure:
-    """Title (what — where, when), footer (unit, source, quality, extras), example mark, number
-    separators of the language; ``footer_shift`` (px below the plot area) clears axis titles."""
-    footer = chart_footer(meta, lang, extra_footer)
-    if meta.is_example:
-        title = f"[{translator(lang)('EXAMPLE DATA')}] {title}"
-    # wrap so a long title or source stays inside a screenshot or exported image
-    title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
-    footer_lines = textwrap.wrap(footer, FOOTER_WIDTH, break_on_hyphens=False) or [""]
-    title, footer = "<br>".join(title_lines), "<br>".join(footer_lines)
-    margin = dict({"l": 10, "r": 10, "t": 30 + 20 * len(title_lines), "b": 40 + 14 * len(footer_lines)},
-                  **(margin or {}))
-    if meta.is_example:
-        margin["t"] += 28
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
-        legend={"title": {"text": legend_title}, "itemclick": "toggle", "bgcolor": "rgba(255,255,255,0.8)",
-                "x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top"},
-        margin=margin,
-        paper_bgcolor="white",
-        separators=".," if lang == "en" else ",.",
-        plot_bgcolor="white",
-    )
-    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=footer_shift, showarrow=False, align="left", font={"size": 11, "color": "#444"})
-    if meta.is_example:
-        fig.add_annotation(text=example_mark(lang), xref="paper", yref="paper", x=0, y=1,
-                           xanchor="left", yanchor="bottom", yshift=4, showarrow=False,
-                           font={"size": 13, "color": "#b2182b"}, bgcolor="rgba(255,255,255,0.85)",
-                           bordercolor="#b2182b", borderwidth=1)
-    return fig
-
-
 def _region_footer(meta: ChartMeta, lang: str) -> list[str]:
     _ = translator(lang)
     if is_missing(meta.region_value):
@@ -285,8 +249,8 @@ def choropleth(df: pd.DataFrame, geojson, *, lang: str, value_col: str = "value"
         raise NotMappable(f"{meta.title!r} is a total ({meta.kind}) without a denominator")
     d = _prepare(df, meta, lang, value_col)
     fig = _geo_figure(_layers(d, meta, lang), geojson, featureidkey, lang)
-    return _finish(fig, meta, lang, chart_title(meta, lang), _region_footer(meta, lang),
-                   meta.unit_label)
+    return finish(fig, meta, lang, chart_title(meta, lang), _region_footer(meta, lang),
+                  meta.unit_label)
 
 
 def tile_map(df: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, meta, value_col: str = "value") -> go.Figure:
@@ -298,8 +262,8 @@ def tile_map(df: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, meta, value_co
     d = _prepare(_with_tiles_universe(df, tiles), meta, lang, value_col)
     fig = _tile_figure(_layers(d, meta, lang), tiles, lang)
     fig.update_layout(height=460)
-    return _finish(fig, meta, lang, chart_title(meta, lang), _region_footer(meta, lang),
-                   meta.unit_label)
+    return finish(fig, meta, lang, chart_title(meta, lang), _region_footer(meta, lang),
+                  meta.unit_label)
 
 
 def commune_map(df: pd.DataFrame, geojson=None, tiles: pd.DataFrame | None = None, *, lang: str,
@@ -347,8 +311,8 @@ def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: 
         fig.update_layout(height=460)
     what = _("{indicator}: change", indicator=meta.title)
     extra = [_("Relative change, % of the first year's value") if relative else _("Absolute change")]
-    return _finish(fig, cmeta, lang, chart_title(cmeta, lang, what=what), extra,
-                   _("Change") + (f" ({cmeta.unit_label})" if cmeta.unit_label else ""))
+    return finish(fig, cmeta, lang, chart_title(cmeta, lang, what=what), extra,
+                  _("Change") + (f" ({cmeta.unit_label})" if cmeta.unit_label else ""))
 
 
 def legend_outside(fig):
