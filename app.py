@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.data import connection
 from dashboard.auth import editor_page_visible
-from dashboard.embed import is_embed_request
+from dashboard.exports.embed import is_embed_request
 from dashboard.text.i18n import LANGS, N_, pick_language, translator
 
 st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="assets/favicon.png", layout="wide")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, export, state
+from dashboard import chart, state
 from dashboard.charts import figures, maps
 from dashboard.data import queries
+from dashboard.exports import tables as export
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label
 from dashboard.model.meta import ChartMeta, example_mark

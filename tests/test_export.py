@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import export
+from dashboard.exports import tables as export
 from dashboard.model import sources as sources_view
 from dashboard.model.indicators import has_example
 from dashboard.text.i18n import translator

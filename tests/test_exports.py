@@ -12,8 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import cite, deck, embed, export, fiche, images
 from dashboard.charts import figures
+from dashboard.exports import cite, deck, embed, fiche, images, tables as export
+from dashboard.exports.bundle import collect_commune_bundle
 from dashboard.model.meta import ChartMeta
 
 NAMES = {"21001": ("Anderlecht", "Anderlecht"), "21009": ("Ixelles", "Elsene"), "21004": ("Bruxelles", "Brussel")}
@@ -144,7 +145,7 @@ def test_fiche_from_the_database_fr_nl():
     except connection.DatabaseMissing:
         pytest.skip("no database")
     for lang, word in (("fr", "Région"), ("nl", "Gewest")):
-        bundle = fiche.collect_commune_bundle(ver, "21009", lang, "https://x/commune")
+        bundle = collect_commune_bundle(ver, "21009", lang, "https://x/commune")
         text = _pdf_text(fiche.build_fiche(bundle, lang))
         assert "Ixelles" in text and "Elsene" in text and word in text
         assert bundle["key_figures"] and bundle["key_figures"][0]["value_raw"] is not None

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, cite, fiche, impact_ui, state
+from dashboard import chart, impact_ui, state
+from dashboard.exports import cite
 from dashboard.charts import figures
 from dashboard.model import commune as cv
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
+from dashboard.ui.cite import cite_popover
+from dashboard.ui.downloads import commune_export_buttons
 
 ctx = page_context()
 _ = ctx._
@@ -23,7 +26,7 @@ title, english = cv.header_names(ctx.communes, nis)
 st.title(title)
 st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
 view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
-fiche.commune_export_buttons(ctx.ver, nis, lang, url=view_link)
+commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 
 # ------------------------------------------------------------------ key figures
 st.subheader(_("Key figures"))
@@ -40,7 +43,7 @@ for start in range(0, len(cards), 4):
                       label_visibility="collapsed")
             st.caption(card["caption"])
             if card["year"] is not None:
-                cite.cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
+                cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
                                                 year=card["year"], where=ctx.both_names(nis), source=card["source"],
                                                 quality=_(card["quality"]), url=view_link),
                                   key=f"cite_{card['indicator_id']}", lang=lang)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cite, embed as em, images
+from dashboard.chart import image_download_buttons
+from dashboard.exports import cite, embed as em
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import years_with_data
@@ -34,7 +35,7 @@ else:
         st.info(_("No data"))
     else:
         st.plotly_chart(fig, key="embed_chart", config={"displaylogo": False})
-        images.image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
+        image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
 
 open_label = _("Open in the monitor")
 st.caption(_("Brussels Social Impact Monitor") + " · " + f"[{open_label}]({em.full_view_url(base, spec)})")

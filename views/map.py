@@ -6,13 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.model import map as map_view, memo
-from dashboard import chart, cite, embed, state
+from dashboard import chart, state
+from dashboard.exports import cite, embed
 from dashboard.charts import figures, maps
 from dashboard.context import page_context
 from dashboard.data import queries
 from dashboard.model.meta import METHODS, mappable
 from dashboard.model.indicators import DENOMINATOR_INFO, default_denominator, denominators_for, indicator_meta, years_with_data
 from dashboard.text.format import fmt_value
+from dashboard.ui.cite import cite_popover
 
 ctx = page_context()
 _ = ctx._
@@ -84,7 +86,7 @@ with side:
     if region_value is None:
         st.caption(_("No regional figure published for this year"))
     else:
-        cite.cite_popover(cite.citation(
+        cite_popover(cite.citation(
             lang=lang, figure=meta.title, value=fmt_value(region_value, lang, meta.decimals, meta.unit_label),
             year=year, where=_("Brussels-Capital Region"), source=meta.source_label, quality=_(meta.quality),
             url=cite.view_url(cite.base_url(st.context.url), "map", dict(st.query_params))), key="cite_region", lang=lang)

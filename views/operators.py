@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, export, impact_ui, state
+from dashboard import chart, impact_ui, state
+from dashboard.exports import tables as export
 from dashboard.charts.impact import operators_map
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example

@@ -1,12 +1,17 @@
-"""Download buttons and the bytes behind them: the Data & sources page's CSV / XLSX files, built once
-per database version, indicator and language (``st.cache_data``)."""
+"""Download buttons and the bytes behind them: a commune's fiche (PDF) and deck (PPTX), computed only when
+clicked, and the Data & sources page's CSV / XLSX files, built once per database version, indicator and
+language (``st.cache_data``)."""
 from __future__ import annotations
+
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import export
 from dashboard.data import queries
+from dashboard.exports import tables as export
+from dashboard.exports.deck import commune_deck_pptx
+from dashboard.exports.fiche import commune_fiche_pdf, fiche_file_name
 from dashboard.model.indicators import has_example, split_ids
 from dashboard.text.format import MISSING, fmt_datetime
 from dashboard.text.i18n import translator
@@ -61,3 +66,16 @@ def everything_xlsx(ver: str, lang: str) -> bytes:
                               data_date=_data_date(ver, lang), sources=queries.sources(ver),
                               source_ids=export.used_source_ids(obs, sc), example=has_example(obs, sc))
     return export.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
+
+
+def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", key: str = "commune_export") -> None:
+    """Two download buttons (fiche PDF, PowerPoint deck), computed only when clicked."""
+    _ = translator(lang)
+    c1, c2 = st.columns(2)
+    c1.download_button(_("Commune fiche (PDF)"), data=partial(commune_fiche_pdf, ver, nis_code, lang, url),
+                       file_name=fiche_file_name(None, nis_code, lang, "pdf"), mime="application/pdf",
+                       on_click="ignore", key=f"{key}_pdf", icon=":material/picture_as_pdf:")
+    c2.download_button(_("Slides (PowerPoint)"), data=partial(commune_deck_pptx, ver, nis_code, lang, url),
+                       file_name=fiche_file_name(None, nis_code, lang, "pptx"),
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click="ignore", key=f"{key}_pptx", icon=":material/slideshow:")

@@ -10,8 +10,8 @@ network: a map whose geometry is a URL served from ``static/`` gets the geometry
 (or from the ``geojson`` argument), and the map is zoomed to fit the image. One kaleido server (one
 Chromium) is kept per process after the first image (~5 s cold, ~0.5 s after). Results are cached in
 memory by (figure JSON, format, size). Pure functions here take and return plain values, so they can
-run inside ``st.download_button(data=callable)`` (no script context there); ``image_download_buttons``
-is the only Streamlit helper.
+run inside ``st.download_button(data=callable)`` (no script context there): the 'Download image'
+popover that offers them is ``ui.chart.image_download_buttons``.
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ import textwrap
 import threading
 import warnings
 from collections import OrderedDict
-from functools import partial
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -278,30 +277,3 @@ def file_name(name: str, fmt: str, size: str, is_example: bool = False) -> str:
 def figure_is_example(fig: go.Figure) -> bool:
     title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
     return title.startswith("[") and any(w in title for w in ("EXAMPLE", "EXEMPLE", "VOORBEELD"))
-
-
-# ----------------------------------------------------------------------------- Streamlit helper
-
-def image_download_buttons(fig: go.Figure, name: str, key: str, lang: str | None = None) -> None:
-    """A 'Download image' popover under a chart: PNG and SVG, on-screen and 16:9 slide sizes. Images are
-    computed only when a button is clicked (``data=callable``; the callable gets everything it needs)."""
-    import streamlit as st
-
-    from dashboard.text.i18n import translator
-
-    _ = translator(lang or st.session_state.get("lang") or "fr")
-    if not available():
-        st.caption(_("Image export is not available on this server (kaleido or Chromium missing)."))
-        return
-    spec = fig   # serialised only when a button is clicked, never on a rerun
-    example = figure_is_example(fig)
-    sw, sh = pixel_size(fig, "screen")
-    labels = {("png", "screen"): _("PNG, on-screen size ({w}×{h})", w=sw, h=sh),
-              ("png", "slide"): _("PNG, slide 16:9 ({w}×{h})", w=1920, h=1080),
-              ("svg", "screen"): _("SVG, on-screen size"),
-              ("svg", "slide"): _("SVG, slide 16:9")}
-    with st.popover(_("Download image"), icon=":material/download:", key=f"{key}_img"):
-        for (fmt, size), label in labels.items():
-            st.download_button(label, data=partial(figure_image, spec, fmt, size), on_click="ignore",
-                               file_name=file_name(name, fmt, size, example), mime=MIME[fmt],
-                               key=f"{key}_img_{fmt}_{size}", width="stretch")

@@ -1,8 +1,7 @@
 """'Cite this figure': a citation in the interface language for a headline number (figure, commune,
 year, value, source, quality, link to the view), and the shareable URL of a view.
 
-Pure functions; ``cite_popover`` is the only Streamlit helper (a popover with the text in a code
-block, which has a copy button).
+Pure functions; the popover that shows a citation is ``ui.cite.cite_popover``.
 """
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from urllib.parse import urlencode, urlsplit
 
 from dashboard.text.format import fmt_date
 from dashboard.text.i18n import translator
-
 
 
 def base_url(current_url: str | None) -> str:
@@ -53,12 +51,3 @@ def citation(*, lang: str, figure: str, value: str, year, where: str, source: st
     tail += " (" + _("accessed {date}", date=fmt_date(accessed, lang)) + ")."
     parts.append(tail)
     return " ".join(parts)
-
-
-def cite_popover(text: str, key: str | None = None, lang: str | None = None) -> None:
-    """A small 'Cite' popover next to a headline number: the citation in a copyable code block."""
-    import streamlit as st
-
-    _ = translator(lang or st.session_state.get("lang") or "fr")
-    with st.popover(_("Cite this figure"), icon=":material/format_quote:", key=key):
-        st.code(text, language=None, wrap_lines=True)

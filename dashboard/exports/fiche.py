@@ -1,7 +1,7 @@
 """One-page commune fiche as PDF (fpdf2), in fr, nl or en.
 
-``collect_commune_bundle(ver, nis_code, lang)`` gathers everything from the database into plain
-values (texts already formatted in the language); ``build_fiche(bundle, lang)`` is a pure builder:
+``build_fiche(bundle, lang)`` is a pure builder of a ``bundle.collect_commune_bundle`` (plain values,
+texts already formatted in the language):
 both names, key figures against the region, a locator map drawn from the boundaries (vector polygons,
 no browser needed; the tile grid when no boundaries were loaded), jobs and re-use, the five-tips
 scorecard, sources with licences and the date of the data. Example data is said on the page's face.
@@ -17,155 +17,18 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from dashboard.config import FONT_DIRS
-from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
+from dashboard.exports.bundle import collect_commune_bundle
+from dashboard.text.format import MISSING, fmt_date
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, english_name
 
-KEY_IDS = ("population_1jan", "onem_unemployment_rate_annual_avg",
-           "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
 RED = (178, 24, 43)
 GREY = (90, 90, 90)
 HIGHLIGHT = (244, 109, 67)
 OTHER = (210, 214, 220)
 _build_lock = threading.Lock()
 
-
-# ============================================================================ bundle (database -> plain values)
-
-def _safe(fn, default=None):
-    try:
-        return fn()
-    except Exception:  # a module or table not there yet: the fiche says "no figure"
-        return default
-
-
-def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, nis_code: str,
-                    lang: str, ids=KEY_IDS) -> list[dict]:
-    """Latest year of each key figure for the commune and the region, formatted in ``lang``."""
-    from dashboard.model.commune import key_figures, rank_text
-    from dashboard.model.indicators import source_label, unit_label
-
-    _ = translator(lang)
-    ids = [i for i in ids if i in indicators.index]
-    kf = key_figures(obs, indicators, nis_code, ids)
-    rows = []
-    for r in kf.to_dict("records"):
-        ind = indicators.loc[r["indicator_id"]]
-        unit, dec = unit_label(ind, lang), int(ind["decimals"])
-        missing = is_missing(r["value"])
-        rows.append({
-            "indicator_id": r["indicator_id"], "label": ind[f"label_{lang}"], "unit": unit,
-            "value": _("No data") if missing else fmt_value(r["value"], lang, dec, unit),
-            "value_raw": None if missing else float(r["value"]),
-            "region": fmt_value(r["region_value"], lang, dec, unit),
-            "value_short": _("No data") if missing else fmt_value(r["value"], lang, dec, unit if len(unit) <= 3 else None),
-            "region_short": fmt_value(r["region_value"], lang, dec, unit if len(unit) <= 3 else None),
-            "year": MISSING if missing else str(int(r["year"])),
-            "rank": rank_text(r["rank"], r["n_ranked"], r["tied"]),
-            "source": MISSING if missing else source_label(sources, r["source_id"] or ""),
-            "source_id": r["source_id"], "quality": None if missing else r["quality"],
-        })
-    return rows
-
-
-def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, tips: pd.DataFrame,
-             nis_code: str, lang: str) -> list[dict]:
-    """Per tip for one commune: title, action / commitment scores (text), coverage, example flag, criteria."""
-    from dashboard.model.tips import status_text
-
-    _ = translator(lang)
-    mine = scores[scores["nis_code"] == nis_code].set_index("tip_id")
-    titles = tips.set_index("tip_id")[f"title_{lang}"] if len(tips) else pd.Series(dtype=object)
-    crit = grid[grid["nis_code"] == nis_code].merge(criteria[["criterion_id", f"label_{lang}"]], on="criterion_id")
-    out = []
-    for tip_id in sorted(set(criteria["tip_id"])):
-        s = mine.loc[tip_id] if tip_id in mine.index else None
-        c = crit[crit["tip_id"] == tip_id].sort_values("criterion_id")
-        out.append({
-            "tip_id": int(tip_id), "title": str(titles.get(tip_id, f"{tip_id}")),
-            "action": fmt_percent(None if s is None else s["action"] * 100, lang, 0),
-            "commitment": fmt_percent(None if s is None else s["commitment"] * 100, lang, 0),
-            "coverage": MISSING if s is None else f"{int(s['n_known'])}/{int(s['n_criteria'])}",
-            "example": bool(s is not None and s["example"]),
-            "criteria": [{"label": r[f"label_{lang}"], "status": status_text(r["status"], _).strip(),
-                          "quality": r.get("quality") if isinstance(r.get("quality"), str) else None}
-                         for r in c.to_dict("records")],
-        })
-    return out
-
-
-def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") -> dict:
-    """Everything the fiche and the deck show for one commune, as plain values in ``lang``."""
-    from dashboard.data import queries
-    from dashboard.model.indicators import source_label
-
-    _ = translator(lang)
-    communes = queries.communes(ver)
-    row = communes.set_index("nis_code").loc[nis_code]
-    indicators, sources = queries.indicators(ver), queries.sources(ver)
-    ids = [i for i in KEY_IDS if i in indicators.index]
-    obs = queries.observations_of(ver, ids)
-    bundle: dict = {
-        "nis_code": nis_code, "name_fr": row["name_fr"], "name_nl": row["name_nl"], "name_en": row.get("name_en"),
-        "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang),
-        "impact": None, "n_operators": None, "tips": None, "tip_scores": None,
-        "geometry": _safe(lambda: queries.geometry(ver)),
-        "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
-        "communes": communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]],
-        "url": url, "data_date": MISSING, "source_ids": [], "is_example": False,
-    }
-    run = _safe(lambda: queries.last_run(ver)[0])
-    if run is not None and len(run):
-        bundle["data_date"] = fmt_date(run["finished_at"].iloc[0], lang)
-    source_ids = [k["source_id"] for k in bundle["key_figures"] if k["source_id"]]
-
-    def impact():
-        from dashboard.data import queries
-        from dashboard.model import impact as impact_view
-        allobs = queries.all_observations(ver)
-        member = allobs[allobs["indicator_id"].str.startswith("member_")]
-        summary = impact_view.commune_summary(member, queries.operator_sites(ver), indicators, sources,
-                                              nis_code, lang)
-        ids = member.loc[member["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
-        return summary, ids
-
-    got = _safe(impact)
-    if got is not None:
-        summary, ids = got
-        bundle["impact"] = summary["figures"].to_dict("records")
-        bundle["n_operators"] = summary["n_operators"]
-        bundle["is_example"] |= bool(summary["is_example"])
-        source_ids += ids
-
-    def tips():
-        from dashboard.data import queries
-        from dashboard.model import tips as tips_view
-        crit, hist = queries.criteria(ver), queries.history(ver)
-        codes = bundle["communes"]["nis_code"].tolist()
-        g = tips_view.grid(tips_view.latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
-        scores = tips_view.tip_scores(g)
-        return tip_rows(scores, g, crit, queries.tips(ver), nis_code, lang), scores, \
-            hist.loc[hist["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
-
-    got = _safe(tips)
-    if got is not None:
-        bundle["tips"], scores, ids = got
-        bundle["tip_scores"] = scores.merge(bundle["communes"], on="nis_code", how="left")
-        bundle["is_example"] |= any(t["example"] for t in bundle["tips"])
-        source_ids += ids
-    bundle["is_example"] |= any(k["quality"] == "example" for k in bundle["key_figures"])
-    bundle["source_ids"] = list(dict.fromkeys(source_ids))
-    bundle["sources"] = [
-        {"source_id": s, "label": source_label(sources, s), "licence": sources.loc[s].get("licence") or _("not stated"),
-         "url": sources.loc[s].get("url") or "", "quality": sources.loc[s].get("quality")}
-        for s in bundle["source_ids"] if s in sources.index]
-    return bundle
-
-
-# ============================================================================ PDF
 
 def font_path(bold: bool = False) -> Path | None:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
@@ -417,22 +280,3 @@ def commune_fiche_pdf(ver: str, nis_code: str, lang: str, url: str = "") -> byte
 
 def fiche_file_name(bundle_or_names, nis_code: str, lang: str, ext: str = "pdf", example: bool = False) -> str:
     return f"fiche-{nis_code}-{lang}{'-EXAMPLE' if example else ''}.{ext}"
-
-
-def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", key: str = "commune_export") -> None:
-    """Two download buttons (fiche PDF, PowerPoint deck), computed only when clicked."""
-    from functools import partial
-
-    import streamlit as st
-
-    from dashboard.deck import commune_deck_pptx
-
-    _ = translator(lang)
-    c1, c2 = st.columns(2)
-    c1.download_button(_("Commune fiche (PDF)"), data=partial(commune_fiche_pdf, ver, nis_code, lang, url),
-                       file_name=fiche_file_name(None, nis_code, lang, "pdf"), mime="application/pdf",
-                       on_click="ignore", key=f"{key}_pdf", icon=":material/picture_as_pdf:")
-    c2.download_button(_("Slides (PowerPoint)"), data=partial(commune_deck_pptx, ver, nis_code, lang, url),
-                       file_name=fiche_file_name(None, nis_code, lang, "pptx"),
-                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       on_click="ignore", key=f"{key}_pptx", icon=":material/slideshow:")

@@ -3,7 +3,7 @@
 sources slide. Every text is a real text frame or table cell (editable), never a picture of text; the
 EXAMPLE mark is a red text box on every slide that shows example data.
 
-``build_deck(bundle, lang, charts)`` is pure (``bundle`` from ``fiche.collect_commune_bundle``,
+``build_deck(bundle, lang, charts)`` is pure (``bundle`` from ``bundle.collect_commune_bundle``,
 ``charts``: tip_id -> PNG bytes); ``tip_chart(bundle, tip_id, lang)`` draws the tip's ranking chart and
 ``commune_deck_pptx`` ties them together with a cache.
 """
@@ -12,7 +12,10 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-
+from dashboard.charts.figures import ranking_bar
+from dashboard.exports import images
+from dashboard.exports.bundle import collect_commune_bundle
+from dashboard.model.meta import ChartMeta
 from dashboard.text.format import MISSING
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
@@ -140,9 +143,6 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None) 
 
 def tip_chart(bundle: dict, tip_id: int, lang: str):
     """Ranking of the 19 communes on the tip's action score (%), the commune highlighted."""
-    from dashboard.charts.figures import ranking_bar
-    from dashboard.model.meta import ChartMeta
-
     _ = translator(lang)
     scores = bundle.get("tip_scores")
     if scores is None or scores.empty:
@@ -158,8 +158,7 @@ def tip_chart(bundle: dict, tip_id: int, lang: str):
 
 
 def tip_charts(bundle: dict, lang: str) -> dict[int, bytes]:
-    from dashboard import images
-
+    """The tips' ranking charts as 16:9 PNG (none when images cannot be rendered here)."""
     if not images.available():
         return {}
     out = {}
@@ -176,7 +175,5 @@ def tip_charts(bundle: dict, lang: str) -> dict[int, bytes]:
 @lru_cache(maxsize=16)
 def commune_deck_pptx(ver: str, nis_code: str, lang: str, url: str = "") -> bytes:
     """Cached by (database version, commune, language, view URL); safe inside a download callable."""
-    from dashboard.fiche import collect_commune_bundle
-
     bundle = collect_commune_bundle(ver, nis_code, lang, url)
     return build_deck(bundle, lang, tip_charts(bundle, lang))

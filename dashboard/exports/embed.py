@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from dashboard.charts import figures, maps
+from dashboard.data import queries
+from dashboard.exports.cite import view_url
+from dashboard.model import commune as cv
+from dashboard.model.indicators import (DENOMINATORS, POPULATION, commune_values, default_denominator,
+                                        denominators_for, indicator_meta, year_source_ids)
 from dashboard.text.i18n import normalise_lang
+from dashboard.text.names import both_names
 
 CHARTS = ("map", "ranking", "timeseries", "card")
 DEFAULT_INDICATOR = "onem_unemployment_rate_annual_avg"
@@ -67,14 +74,12 @@ def parse_embed(params: Mapping, indicators: pd.DataFrame, communes: pd.DataFram
             year = years[0] if years else None
     lang = normalise_lang(params.get("lang")) or default_lang
     den = str(params.get("denominator") or "none")
-    den = den if den in ("none", "population", "area", "share") else "none"
+    den = den if den in DENOMINATORS else "none"
     view = "tile" if params.get("view") == "tile" else "geo"
     return EmbedSpec(chart, indicator, year, commune, lang, den, view)
 
 
 def embed_url(base: str, spec: EmbedSpec) -> str:
-    from dashboard.cite import view_url
-
     params = {"lang": spec.lang, "embed": "1", "chart": spec.chart, "indicator": spec.indicator,
               "year": spec.year, "commune": spec.commune if spec.chart in ("timeseries", "card") else None,
               "denominator": None if spec.denominator == "none" else spec.denominator,
@@ -84,8 +89,6 @@ def embed_url(base: str, spec: EmbedSpec) -> str:
 
 def full_view_url(base: str, spec: EmbedSpec) -> str:
     """The same view in the full monitor (map explorer or commune profile)."""
-    from dashboard.cite import view_url
-
     if spec.chart in ("timeseries", "card"):
         return view_url(base, "commune", {"lang": spec.lang, "commune": spec.commune, "indicator": spec.indicator})
     return view_url(base, "map", {"lang": spec.lang, "indicator": spec.indicator, "year": spec.year,
@@ -102,13 +105,6 @@ def iframe_snippet(url: str, title: str, height: int = 560) -> str:
 
 def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd.DataFrame):
     """The plotly figure of a map / ranking / timeseries spec (None when there is no data)."""
-    from dashboard.model.indicators import (POPULATION, commune_values, default_denominator, denominators_for,
-                                            indicator_meta)
-    from dashboard.data import queries
-    from dashboard.charts import figures, maps
-    from dashboard.model.commune import series_frame
-    from dashboard.text.names import both_names
-
     indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
     ind = indicators.loc[spec.indicator]
     obs = queries.observations(ver, spec.indicator)
@@ -116,24 +112,24 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
         return None
     lang = spec.lang
     if spec.chart == "timeseries":
-        series = series_frame(obs, communes, spec.commune)
+        series = cv.series_frame(obs, communes, spec.commune)
         if series.empty:
             return None
         row = communes.set_index("nis_code").loc[spec.commune]
         latest = obs.sort_values("year").iloc[-1]
         meta = indicator_meta(ind, lang, sources=sources, source_ids=latest["source_ids"] or None,
-                                   quality=latest["quality"], where=both_names(row.to_dict(), lang))
+                              quality=latest["quality"], where=both_names(row.to_dict(), lang))
         return figures.time_series(series, lang=lang, meta=meta, communes=[spec.commune])
     den = spec.denominator if spec.denominator in denominators_for(ind) else "none"
     if spec.chart == "map" and den == "none":
         den = default_denominator(ind)
     population = queries.observations(ver, POPULATION) if den == "population" else None
     df, region = commune_values(obs, communes, spec.year, denominator=den, population=population,
-                                     direction=ind["direction"])
-    ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == spec.year, "source_id"])) or None
+                                direction=ind["direction"])
+    ids = year_source_ids(obs, spec.year)
     quality = "example" if (obs.loc[obs["year"] == spec.year, "quality"] == "example").any() else None
     meta = indicator_meta(ind, lang, year=spec.year, denominator=den, sources=sources, source_ids=ids,
-                               region_value=region, quality=quality, is_example=quality == "example")
+                          region_value=region, quality=quality, is_example=quality == "example")
     if spec.chart == "ranking":
         return figures.ranking_bar(df, lang=lang, meta=meta, highlight=spec.commune or None)
     style = "geo" if spec.view == "geo" and geojson_url else "tile"
@@ -144,10 +140,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
 
 
 def build_card(spec: EmbedSpec, ver: str) -> dict:
-    """The commune card: both names and the key figure cards (commune_view texts)."""
-    from dashboard.data import queries
-    from dashboard.model import commune as cv
-
+    """The commune card: both names and the key figure cards (``model.commune`` texts)."""
     indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
     ids = cv.key_indicator_ids(indicators)[:4]
     obs = queries.observations_of(ver, ids)
