@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import connection
-from dashboard.auth import editor_page_visible
+from dashboard.ui.auth import editor_page_visible
 from dashboard.exports.embed import is_embed_request
 from dashboard.text.i18n import LANGS, N_, pick_language, translator
 

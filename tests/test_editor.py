@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard.ui import auth
 from dashboard.model import editor as ev
 from etl.__main__ import main as etl_main
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_ui, state
+from dashboard.ui import chart, impact as impact_ui, state
 from dashboard.exports import cite
 from dashboard.charts import figures
 from dashboard.model import commune as cv
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
 from dashboard.ui.cite import cite_popover

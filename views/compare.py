@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, state
+from dashboard.ui import chart, state
 from dashboard.charts import figures
 from dashboard.model import commune as cv, compare as cmp
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, REGION, default_denominator,
                                         denominators_for, indicator_meta, years_with_data)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, config
+from dashboard.ui import auth
+from dashboard import config
 from dashboard.model import editor as ev
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data.snapshot import snapshot
 
 ctx = page_context()

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.chart import image_download_buttons
+from dashboard.ui.chart import image_download_buttons
 from dashboard.exports import cite, embed as em
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import years_with_data
 

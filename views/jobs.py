@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_ui
+from dashboard.ui import chart, impact as impact_ui
 from dashboard.charts.impact import jobs_breakdown_figure
 from dashboard.model import impact as iv
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 
 ctx = page_context()

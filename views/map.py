@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.model import map as map_view, memo
-from dashboard import chart, state
+from dashboard.ui import chart, state
 from dashboard.exports import cite, embed
 from dashboard.charts import figures, maps
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 from dashboard.model.meta import METHODS, mappable
 from dashboard.model.indicators import DENOMINATOR_INFO, default_denominator, denominators_for, indicator_meta, years_with_data

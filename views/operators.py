@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_ui, state
+from dashboard.ui import chart, impact as impact_ui, state
 from dashboard.exports import tables as export
 from dashboard.charts.impact import operators_map
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 from dashboard.model.meta import ChartMeta
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart
+from dashboard.ui import chart
 from dashboard.charts import maps
 from dashboard.model import map as map_view
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 from dashboard.model.indicators import commune_values, indicator_meta, years_with_data
 

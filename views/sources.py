@@ -5,11 +5,11 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import state
+from dashboard.ui import state
 from dashboard.model import memo, sources as sv
 from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
 from dashboard.ui import downloads
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import connection, queries
 
 ctx = page_context()

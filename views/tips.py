@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, state
+from dashboard.ui import chart, state
 from dashboard.charts.scorecard import score_tile_map
 from dashboard.model import tips as tv
-from dashboard.context import page_context
+from dashboard.ui.context import page_context
 from dashboard.data import queries
 from dashboard.text.format import fmt_date
 

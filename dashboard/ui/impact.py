@@ -1,11 +1,10 @@
 """Streamlit blocks shared by the Jobs, Re-use & waste and Operators pages and the commune profile
-(rendering only: the data work is in ``impact_view``, the queries in ``impact_db``)."""
+(rendering only: the frames are in ``model/impact.py``, the queries in ``data/queries.py``)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart, state
 from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.exports import tables as export
@@ -13,6 +12,7 @@ from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label
 from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.text.format import fmt_value
+from dashboard.ui import chart, state
 
 CHART_CONFIG = {"displaylogo": False}
 
