@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import chart, impact as impact_ui, state
-from dashboard.exports import cite
 from dashboard.charts import figures
-from dashboard.model import commune as cv
-from dashboard.ui.context import page_context
 from dashboard.data import queries
+from dashboard.exports import cite
+from dashboard.model import commune as cv
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
+from dashboard.ui import chart, impact as impact_ui, state
 from dashboard.ui.cite import cite_popover
+from dashboard.ui.context import page_context
 from dashboard.ui.downloads import commune_export_buttons
 
 ctx = page_context()
@@ -44,9 +44,9 @@ for start in range(0, len(cards), 4):
             st.caption(card["caption"])
             if card["year"] is not None:
                 cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
-                                                year=card["year"], where=ctx.both_names(nis), source=card["source"],
-                                                quality=_(card["quality"]), url=view_link),
-                                  key=f"cite_{card['indicator_id']}", lang=lang)
+                                           year=card["year"], where=ctx.both_names(nis), source=card["source"],
+                                           quality=_(card["quality"]), url=view_link),
+                             key=f"cite_{card['indicator_id']}", lang=lang)
 with st.expander(_("Key figures as a table")):
     st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
                  width="stretch")
@@ -67,12 +67,12 @@ else:
     mine = series[series["nis_code"] == nis]
     latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
     meta = indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
-                               quality=latest["quality"], where=ctx.both_names(nis))
+                          quality=latest["quality"], where=ctx.both_names(nis))
     total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
     if len(mine["year"].unique()) > 1:
         drawn = series[series["nis_code"] == nis] if total else series
         chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series",
-                        config={"displaylogo": False})
+                   config={"displaylogo": False})
         if total:
             st.caption(_("A total: the regional total is in the table below, not on the chart."))
     else:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import chart, state
 from dashboard.charts import figures
-from dashboard.model import commune as cv, compare as cmp
-from dashboard.ui.context import page_context
 from dashboard.data import queries
-from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, REGION, default_denominator,
-                                        denominators_for, indicator_meta, years_with_data)
+from dashboard.model import commune as cv, compare as cmp
+from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, default_denominator, denominators_for,
+                                        indicator_meta, years_with_data)
+from dashboard.ui import chart, state
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -49,10 +49,8 @@ if year is None:
     st.info(_("No data"))
 else:
     vals, region = cmp.values(obs, ctx.communes, ind, year, den, population)
-    year_rows = obs[(obs["year"] == year) & (obs["nis_code"] != REGION)]
     meta = indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
-                               source_ids=";".join(dict.fromkeys(";".join(year_rows["source_ids"]).split(";")))
-                               or None, region_value=region)
+                          source_ids=cmp.ranking_source_ids(obs, year), region_value=region)
     chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking", config=config)
 
 # ------------------------------------------------------------------ (b) scatter
@@ -76,7 +74,7 @@ else:
     short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
     short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
     chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter",
-                    config=config)
+               config=config)
     st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
                            f"y: {_('Source: {source}', source=my.source_label)}"]))
     if yx == yy:
@@ -93,9 +91,9 @@ if series.empty or not chosen:
     st.info(_("No data"))
 else:
     smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
-                                where=cmp.names_list(ctx.communes, chosen, lang))
+                           where=cmp.names_list(ctx.communes, chosen, lang))
     chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series",
-                    config=config)
+               config=config)
 
 # ------------------------------------------------------------------ (d) communes like this one
 st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))

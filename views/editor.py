@@ -12,11 +12,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.ui import auth
 from dashboard import config
-from dashboard.model import editor as ev
-from dashboard.ui.context import page_context
 from dashboard.data.snapshot import snapshot
+from dashboard.model import editor as ev
+from dashboard.ui import auth
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._

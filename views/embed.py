@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui.chart import image_download_buttons
-from dashboard.exports import cite, embed as em
-from dashboard.ui.context import page_context
 from dashboard.data import queries
+from dashboard.exports import cite, embed as em
 from dashboard.model.indicators import years_with_data
+from dashboard.ui.chart import image_download_buttons
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.model import map as map_view, memo
-from dashboard.ui import chart, state
-from dashboard.exports import cite, embed
 from dashboard.charts import figures, maps
-from dashboard.ui.context import page_context
 from dashboard.data import queries
+from dashboard.exports import cite, embed
+from dashboard.model import map as map_view, memo
+from dashboard.model.indicators import (DENOMINATOR_INFO, default_denominator, denominators_for, indicator_meta,
+                                        year_source_ids, years_with_data)
 from dashboard.model.meta import METHODS, mappable
-from dashboard.model.indicators import DENOMINATOR_INFO, default_denominator, denominators_for, indicator_meta, years_with_data
 from dashboard.text.format import fmt_value
+from dashboard.ui import chart, state
 from dashboard.ui.cite import cite_popover
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -50,14 +51,14 @@ view = state.select(_("Map style"), views, "view", views[0], format_func=lambda 
 if not ctx.geojson_url:
     st.caption(_("Boundaries not loaded: showing the tile map"))
 
+
 def values_for(y: int):
     return memo.commune_values(ctx.ver, ind_id, y, den)
 
 
 def meta_for(y: int, region_value):
-    ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == y, "source_id"])) or None
-    return indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources, source_ids=ids,
-                               region_value=region_value, method=method)
+    return indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources,
+                          source_ids=year_source_ids(obs, y), region_value=region_value, method=method)
 
 
 def open_commune_on_click(event, codes) -> None:
@@ -104,18 +105,15 @@ with main:
         st.info(_("This indicator is a total: choose a denominator to map it"))
         # the region of a total is the sum of the communes: no reference line, it would flatten the bars
         chart.show(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking",
-                        config=CHART_CONFIG)
+                   config=CHART_CONFIG)
         show_table(df, meta, "table_main")
     elif view == "table":
         show_table(df, meta, "table_main")
     else:
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view)
-        if view == "geo":
-            fig.update_layout(height=580, map_zoom=maps.GEO_ZOOM)
-        else:
-            maps.legend_outside(fig)
+        maps.fit_to_page(fig, geo=view == "geo", height=580 if view == "geo" else None)
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
-                                selection_mode="points", config=CHART_CONFIG)
+                           selection_mode="points", config=CHART_CONFIG)
         st.caption(_("Click a commune on the map to open its profile"))
         with st.expander(_("Embed this map on another website")):
             spec = embed.EmbedSpec("map", ind_id, year, "", lang, den, view)
@@ -147,12 +145,9 @@ else:
     else:
         cfig = maps.change_map(frame, ctx.geojson_url if view == "geo" else None, lang=lang, meta=cmeta,
                                tiles=ctx.tiles)
-        if view == "geo":
-            cfig.update_layout(height=580, map_zoom=maps.GEO_ZOOM)
-        else:
-            maps.legend_outside(cfig)
+        maps.fit_to_page(cfig, geo=view == "geo", height=580 if view == "geo" else None)
         cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
-                                 selection_mode="points", config=CHART_CONFIG)
+                            selection_mode="points", config=CHART_CONFIG)
         open_commune_on_click(cevent, codes)
         with st.expander(_("Table")):
             st.dataframe(cstyled, hide_index=True, key="change_table_alt")

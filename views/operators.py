@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import chart, impact as impact_ui, state
-from dashboard.exports import tables as export
 from dashboard.charts.impact import operators_map
+from dashboard.data import queries
+from dashboard.exports import tables
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example
-from dashboard.ui.context import page_context
-from dashboard.data import queries
 from dashboard.model.meta import ChartMeta
+from dashboard.ui import chart, impact as impact_ui, state
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -46,12 +46,12 @@ meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quali
                  source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
                  is_example=quality == "example", year=None)
 chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map",
-                config=impact_ui.CHART_CONFIG)
+           config=impact_ui.CHART_CONFIG)
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 
 st.subheader(_("Directory"))
 st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
-st.download_button(_("Download CSV"), export.to_csv(table),
+st.download_button(_("Download CSV"), tables.to_csv(table),
                    file_name="operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", mime="text/csv",
                    key="ops_csv", on_click="ignore")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import chart
 from dashboard.charts import maps
-from dashboard.model import map as map_view
-from dashboard.ui.context import page_context
 from dashboard.data import queries
-from dashboard.model.indicators import commune_values, indicator_meta, years_with_data
+from dashboard.model import map as map_view, memo
+from dashboard.model.indicators import indicator_meta, year_source_ids, years_with_data
+from dashboard.ui import chart
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -42,18 +42,13 @@ if ind_id in ctx.indicators.index:
     years = years_with_data(obs)
     if years:
         year = years[0]
-        df, region_value = commune_values(obs, ctx.communes, year, direction=row["direction"])
-        ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == year, "source_id"]))
-        meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=ids or None,
-                                   region_value=region_value)
+        df, region_value = memo.commune_values(ctx.ver, ind_id, year)
+        meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=year_source_ids(obs, year),
+                              region_value=region_value)
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta)
-        fig.update_layout(height=540)
-        if ctx.geojson_url:
-            fig.update_layout(map_zoom=maps.GEO_ZOOM)
-        else:
-            maps.legend_outside(fig)
+        maps.fit_to_page(fig, geo=bool(ctx.geojson_url), height=540)
         event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points",
-                                config={"displaylogo": False})
+                           config={"displaylogo": False})
         st.caption(_("Click a commune on the map to open its profile"))
         nis = maps.selected_commune(event)
         if nis in set(df["nis_code"]):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import chart, impact as impact_ui
 from dashboard.charts.impact import streams_figure
-from dashboard.model import impact as iv
-from dashboard.ui.context import page_context
 from dashboard.data import queries
+from dashboard.model import impact as iv
+from dashboard.ui import chart, impact as impact_ui
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._

@@ -5,12 +5,11 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard.ui import state
+from dashboard.data import connection, queries
 from dashboard.model import memo, sources as sv
 from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
-from dashboard.ui import downloads
+from dashboard.ui import downloads, state
 from dashboard.ui.context import page_context
-from dashboard.data import connection, queries
 
 ctx = page_context()
 _ = ctx._
@@ -70,16 +69,7 @@ with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expa
     if len(srcs) <= 3:
         for src in srcs.itertuples():
             st.markdown(f"**{src.publisher} — {src.title}**")
-            facts = []
-            if isinstance(src.url, str) and src.url.startswith(("http://", "https://")):
-                facts.append(("URL", f"[{src.url}]({src.url})"))
-            facts.append((_("Reference date"), src.reference_date or "—"))
-            facts.append((_("Licence"), src.licence or _("not stated")))
-            facts.append((_("Quality"), _(src.quality)))
-            if isinstance(src.notes, str) and src.notes:
-                facts.append((_("Notes"), src.notes))
-            facts.append((_("Source id"), f"`{src.source_id}`"))
-            st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in facts))
+            st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in sv.source_facts(src, lang)))
     else:
         st.markdown("**" + _("{n} sources", n=len(srcs)) + "**")
         st.dataframe(sv.sources_table(srcs, lang), hide_index=True, key="indicator_sources", column_config={

@@ -321,6 +321,18 @@ def legend_outside(fig):
     return fig
 
 
+def fit_to_page(fig, *, geo: bool, height: int | None = None):
+    """A map on a page: ``height`` px (unchanged when None); a geographic map zoomed so the 19 communes
+    fill it, a tile map with its legend beside the tiles."""
+    if height:
+        fig.update_layout(height=height)
+    if geo:
+        fig.update_layout(map_zoom=GEO_ZOOM)
+    else:
+        legend_outside(fig)
+    return fig
+
+
 def selected_commune(event) -> str | None:
     """NIS code from a ``st.plotly_chart(..., on_select="rerun")`` event, else None.
 

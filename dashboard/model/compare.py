@@ -38,6 +38,12 @@ def values(obs: pd.DataFrame, communes: pd.DataFrame, indicator: pd.Series, year
                           direction=indicator["direction"])
 
 
+def ranking_source_ids(obs: pd.DataFrame, year: int) -> str | None:
+    """The sources of the communes' figures of ``year`` (the region's left out), ';'-joined; None if none."""
+    rows = obs[(obs["year"] == year) & (obs["nis_code"] != REGION)]
+    return ";".join(dict.fromkeys(";".join(rows["source_ids"]).split(";"))) or None
+
+
 def scatter_years(obs_x: pd.DataFrame, obs_y: pd.DataFrame) -> tuple[int | None, int | None]:
     """The latest year both indicators have commune data; with no common year, each one's latest."""
     yx, yy = years_with_data(obs_x), years_with_data(obs_y)

@@ -92,6 +92,22 @@ def sources_table(srcs: pd.DataFrame, lang: str) -> pd.DataFrame:
     return d[["publisher", "title", "url", "reference_date", "licence", "quality", "notes", "source_id"]]
 
 
+def source_facts(src, lang: str) -> list[tuple[str, str]]:
+    """(label, markdown) lines describing one source (a row of ``indicator_sources``): its link, reference
+    date, licence, quality, notes and id."""
+    _ = translator(lang)
+    facts = []
+    if isinstance(src.url, str) and src.url.startswith(("http://", "https://")):
+        facts.append(("URL", f"[{src.url}]({src.url})"))
+    facts.append((_("Reference date"), src.reference_date or "—"))
+    facts.append((_("Licence"), src.licence or _("not stated")))
+    facts.append((_("Quality"), _(src.quality)))
+    if isinstance(src.notes, str) and src.notes:
+        facts.append((_("Notes"), src.notes))
+    facts.append((_("Source id"), f"`{src.source_id}`"))
+    return facts
+
+
 def scoped_count(scoped: pd.DataFrame, indicator_id: str) -> int:
     return int((scoped["indicator_id"] == indicator_id).sum()) if not scoped.empty else 0
 

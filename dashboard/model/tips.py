@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.text.names import both_names
+
 STATUSES = ("unknown", "none", "committed", "in_progress", "done")
 ACTION_VALUE = {"none": 0.0, "committed": 0.0, "in_progress": 0.5, "done": 1.0}
 COMMITTED = {"committed", "in_progress", "done"}
@@ -185,3 +187,39 @@ def grid_display(table: pd.DataFrame, score_columns: list[str], unknown: str = "
     for c in score_columns:
         out[c] = [unknown if pd.isna(v) else f"{v:3.0f} %" for v in table[c]]
     return out
+
+
+def tip_values(scores: pd.DataFrame, communes: pd.DataFrame, tip_id: int, score: str) -> tuple[pd.DataFrame, bool]:
+    """(one tip's ``score`` per commune as ``value`` with both names, whether any of it is example data)."""
+    mine = scores[scores["tip_id"] == tip_id]
+    values = mine[["nis_code", score]].rename(columns={score: "value"})
+    values = values.merge(communes[["nis_code", "name_fr", "name_nl"]], on="nis_code")
+    return values, bool(mine["example"].any())
+
+
+def tip_detail(detail: pd.DataFrame, tip_id: int) -> pd.DataFrame:
+    """One tip's rows of ``commune_criteria``; text columns empty instead of the grid's 'None' for what is
+    not known."""
+    part = detail[detail["tip_id"] == tip_id].drop(columns="tip_id")
+    text_cols = [c for c in part.columns if pd.api.types.is_string_dtype(part[c]) or part[c].dtype == object]
+    return part.fillna({c: "" for c in text_cols})
+
+
+def changes_table(changes: pd.DataFrame, criteria: pd.DataFrame, communes: pd.DataFrame, tip_short: dict,
+                  lang: str, _) -> pd.DataFrame:
+    """``changes_since`` for display: date, commune (both names), tip, criterion, before, now, change,
+    evidence, quality, in the interface language."""
+    labels = criteria.set_index("criterion_id")[f"label_{lang}"]
+    names = communes.set_index("nis_code")
+    change_names = {"new": _("first assessment"), "better": _("moved forward"), "worse": _("moved back")}
+    return pd.DataFrame({
+        _("Date"): changes["assessed_on"].dt.strftime("%Y-%m-%d"),
+        _("Commune"): [both_names(names.loc[c], lang) for c in changes["nis_code"]],
+        _("Tip"): [tip_short[int(t)] for t in changes["tip_id"]],
+        _("Criterion"): changes["criterion_id"].map(labels),
+        _("Before"): [status_text(s, _) for s in changes["previous_status"]],
+        _("Now"): [status_text(s, _) for s in changes["status"]],
+        _("Change"): changes["change"].map(change_names),
+        _("Evidence"): changes["evidence_url"],
+        _("Quality"): [_(q) for q in changes["quality"]],
+    })

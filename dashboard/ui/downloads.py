@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data import queries
-from dashboard.exports import tables as export
+from dashboard.exports import tables
 from dashboard.exports.deck import commune_deck_pptx
 from dashboard.exports.fiche import commune_fiche_pdf, fiche_file_name
 from dashboard.model.indicators import has_example, split_ids
@@ -24,48 +24,48 @@ def _data_date(ver: str, lang: str) -> str:
 
 def _indicator_frame(ver: str, indicator_id: str, lang: str) -> pd.DataFrame:
     ind = queries.indicators(ver)
-    return export.observations_frame(queries.observations(ver, indicator_id), ind.loc[[indicator_id]],
+    return tables.observations_frame(queries.observations(ver, indicator_id), ind.loc[[indicator_id]],
                                      queries.communes(ver), queries.sources(ver), lang)
 
 
 def _everything_frames(ver: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     ind, src = queries.indicators(ver), queries.sources(ver)
-    obs = export.observations_frame(queries.all_observations(ver), ind, queries.communes(ver), src, lang)
-    sc = export.scoped_frame(queries.scoped(ver), ind, src, lang)
+    obs = tables.observations_frame(queries.all_observations(ver), ind, queries.communes(ver), src, lang)
+    sc = tables.scoped_frame(queries.scoped(ver), ind, src, lang)
     return obs, sc
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def indicator_csv(ver: str, indicator_id: str, lang: str) -> bytes:
-    return export.to_csv(_indicator_frame(ver, indicator_id, lang))
+    return tables.to_csv(_indicator_frame(ver, indicator_id, lang))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
     d = _indicator_frame(ver, indicator_id, lang)
     ind = queries.indicators(ver).loc[indicator_id]
-    about = export.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
+    about = tables.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
                               data_date=_data_date(ver, lang), sources=queries.sources(ver),
-                              source_ids=export.used_source_ids(d) or split_ids(ind["source_ids"]),
+                              source_ids=tables.used_source_ids(d) or split_ids(ind["source_ids"]),
                               example=has_example(d) or ind["quality"] == "example",
                               extra=[[translator(lang)("Definition"), ind[f"description_{lang}"]]])
-    return export.to_xlsx({"Data": d}, about)
+    return tables.to_xlsx({"Data": d}, about)
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
 def everything_csv(ver: str, lang: str) -> bytes:
     obs, sc = _everything_frames(ver, lang)
-    return export.to_csv(export.everything_frame(obs, sc))
+    return tables.to_csv(tables.everything_frame(obs, sc))
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
 def everything_xlsx(ver: str, lang: str) -> bytes:
     _ = translator(lang)
     obs, sc = _everything_frames(ver, lang)
-    about = export.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
+    about = tables.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
                               data_date=_data_date(ver, lang), sources=queries.sources(ver),
-                              source_ids=export.used_source_ids(obs, sc), example=has_example(obs, sc))
-    return export.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
+                              source_ids=tables.used_source_ids(obs, sc), example=has_example(obs, sc))
+    return tables.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
 
 
 def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", key: str = "commune_export") -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.charts import figures, maps
 from dashboard.data import queries
-from dashboard.exports import tables as export
+from dashboard.exports import tables
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label
 from dashboard.model.meta import ChartMeta, example_mark
@@ -48,12 +48,12 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     reg, q, sids = iv.region_value(obs, year)
     quality = iv.quality_of(obs[obs["year"] == year]) or row["quality"]
     meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=sids or row["source_ids"],
-                               region_value=reg, quality=quality, is_example=quality == "example")
+                          region_value=reg, quality=quality, is_example=quality == "example")
     fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
                            style="geo" if ctx.geojson_url else "tile")
     fig.update_layout(height=540)
     event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points",
-                            config=CHART_CONFIG)
+                       config=CHART_CONFIG)
     nis = maps.selected_commune(event)
     if nis and nis in set(df["nis_code"]):
         st.switch_page("views/commune.py", query_params={"commune": nis, "lang": lang})
@@ -61,7 +61,7 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     table = iv.table_frame(df, lang, value_label=_("Value"), unit=meta.unit_label, sources=ctx.sources)
     with st.expander(_("Table")):
         st.dataframe(table.drop(columns="quality"), hide_index=True, key=f"{key}_table")
-    st.download_button(_("Download CSV"), export.to_csv(
+    st.download_button(_("Download CSV"), tables.to_csv(
         df.assign(indicator_id=ind_id, unit=meta.unit_label)[
             ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]]),
         file_name=f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", mime="text/csv",
@@ -75,7 +75,7 @@ def region_metric(ctx, ind_id: str, year: int) -> None:
     obs = member_obs(ctx, ind_id)
     value, q, sids = iv.region_value(obs, year)
     st.metric(row[f"label_{lang}"], fmt_value(value, lang, int(row["decimals"]), row[f"unit_{lang}"],
-                                               missing=_("No data")), border=True)
+                                              missing=_("No data")), border=True)
     st.caption(" · ".join(p for p in (_("Brussels-Capital Region"), str(year),
                                       source_label(ctx.sources, sids) if sids else "",
                                       _(q) if q else "") if p))
