@@ -1,4 +1,4 @@
-"""Pure tests of the commune profile and compare helpers (dashboard/commune_view.py, compare_view.py)."""
+"""Pure tests of the commune profile and compare helpers (dashboard/model/commune.py, model/compare.py)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""dashboard.export: CSV/XLSX bytes read back with pandas/openpyxl, formula neutralisation, the About sheet."""
+"""dashboard.exports.tables: CSV/XLSX bytes read back with pandas/openpyxl, formula neutralisation, the About sheet."""
 from __future__ import annotations
 
 import io

@@ -1,6 +1,6 @@
 """Editor: upload a filled template, read the validation report and the preview, publish.
 
-Listed by app.py only for a signed-in user on the allow-list (dashboard.auth); checked again here.
+Listed by app.py only for a signed-in user on the allow-list (dashboard.ui.auth); checked again here.
 Nothing from an uploaded file is rendered as HTML: names, problems and values go to st.dataframe,
 st.text or st.code only.
 """

@@ -76,7 +76,7 @@ def pixel_size(fig: go.Figure, size: str = "screen") -> tuple[int, int]:
 # ----------------------------------------------------------------------------- geometry for maps
 
 def geojson_from_url(url: str) -> dict | None:
-    """The FeatureCollection behind a ``app/static/<file>`` URL written by ``geo_static`` (None if absent)."""
+    """The FeatureCollection behind a ``app/static/<file>`` URL written by ``data.static_geometry`` (None if absent)."""
     if not isinstance(url, str):
         return None
     name = url.rsplit("/", 1)[-1]

@@ -1,4 +1,4 @@
-"""Files for download (pure: DataFrames in, bytes out).
+"""CSV and XLSX files for download (pure: DataFrames in, bytes out).
 
 Every export carries its sources and licences: CSV files in columns (``source_id``, ``source``,
 ``licence``, ``quality`` …) so they stay machine-readable (no comment lines), XLSX files in the data

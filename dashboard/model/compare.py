@@ -33,7 +33,7 @@ def denominator_for(indicator: pd.Series, chosen: str | None) -> str:
 
 def values(obs: pd.DataFrame, communes: pd.DataFrame, indicator: pd.Series, year: int, denominator: str,
            population: pd.DataFrame | None) -> tuple[pd.DataFrame, float | None]:
-    """``data.commune_values`` for one indicator row (direction from the catalogue)."""
+    """``indicators.commune_values`` for one indicator row (direction from the catalogue)."""
     return commune_values(obs, communes, year, denominator=denominator, population=population,
                           direction=indicator["direction"])
 

@@ -259,7 +259,7 @@ def commune_summary(obs: pd.DataFrame, ops: pd.DataFrame, indicators: pd.DataFra
     """What the commune profile shows about jobs, re-use and operators for one commune.
 
     ``obs``: observation rows of the member indicators (all communes, the ``member_*`` ids);
-    ``ops``: ``impact_db.operator_sites``. Returns ``{"figures": DataFrame(what, year, value, unit, quality,
+    ``ops``: ``queries.operator_sites``. Returns ``{"figures": DataFrame(what, year, value, unit, quality,
     source, indicator_id), "operators": DataFrame (directory_frame of the commune), "is_example": bool,
     "n_operators": int}``; figures are the latest year with member data, missing ones are absent.
     """

@@ -1,7 +1,9 @@
-"""Ranks of the 19 communes with ties shown honestly (shared by maps and figures)."""
+"""Ranks of the 19 communes with ties shown honestly (shared by the pages' frames and the charts)."""
 from __future__ import annotations
 
 import pandas as pd
+
+from dashboard.text.format import fmt_rank
 
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
 
@@ -23,8 +25,6 @@ def tied_mask(ranks: pd.Series) -> pd.Series:
 
 def rank_labels(ranks: pd.Series, n: int | None = None) -> pd.Series:
     """'=3 / 19' for tied ranks, '5 / 19' otherwise, '—' for missing (n defaults to len)."""
-    from dashboard.text.format import fmt_rank
-
     ranks = pd.Series(ranks)
     n = len(ranks) if n is None else n
     tied = tied_mask(ranks)
