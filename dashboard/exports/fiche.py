@@ -124,6 +124,13 @@ def draw_locator(p: _Pdf, bundle: dict, x: float, y: float, w: float, h: float) 
         pdf.rect(x + t.tile_col * side, y + t.tile_row * side, side * 0.94, side * 0.94, style="DF")
 
 
+def _heading(p: _Pdf, x: float, y: float, width: float, text: str) -> None:
+    """A section heading (11 pt bold) at (x, y)."""
+    p.font(11, bold=True)
+    p.pdf.set_xy(x, y)
+    p.pdf.cell(width, 6, p.t(text))
+
+
 def _no_figure(p: "_Pdf", y: float, text: str, width: float) -> float:
     """A grey 'No figure' line under a section heading; returns the next y."""
     p.font(8, colour=GREY)
@@ -190,9 +197,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
         y = pdf.get_y() + 2
     # ---------------------------------------------------------------- locator + key figures
     draw_locator(p, bundle, 12, y + 2, 48, 44)
-    p.font(11, bold=True)
-    pdf.set_xy(64, y)
-    pdf.cell(W - 52, 6, p.t(_("Key figures against the region")))
+    _heading(p, 64, y, W - 52, _("Key figures against the region"))
     rows = [[k["label"] if len(k["unit"]) <= 3 else f"{k['label']} ({k['unit']})", k["value_short"], k["region_short"],
              k["year"], k["rank"],
              f"{k['source']} ({_(k['quality'])})" if k["quality"] else MISSING] for k in bundle["key_figures"]]
@@ -202,9 +207,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
                   [_("Indicator"), _("Commune"), _("Region"), _("Year"), _("Rank"), _("Source")], rows, line=5)
     y = max(y + 50, y_kf + 4)
     # ---------------------------------------------------------------- jobs and re-use
-    p.font(11, bold=True)
-    pdf.set_xy(12, y)
-    pdf.cell(W, 6, p.t(_("Jobs and re-use (members' figures)")))
+    _heading(p, 12, y, W, _("Jobs and re-use (members' figures)"))
     impact = bundle.get("impact")
     if impact:
         rows = [[r["what"], str(r["year"]), r["value"], _(r["quality"]), r["source"]] for r in impact]
@@ -219,9 +222,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
         y = _no_figure(p, y, _("No figure"), W)
     y += 3
     # ---------------------------------------------------------------- five tips
-    p.font(11, bold=True)
-    pdf.set_xy(12, y)
-    pdf.cell(W, 6, p.t(_("Five tips scorecard")))
+    _heading(p, 12, y, W, _("Five tips scorecard"))
     tips = bundle.get("tips")
     if tips:
         rows = [[f"{t['tip_id']}. {t['title']}", t["action"], t["commitment"], t["coverage"],
@@ -237,9 +238,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
         y = _no_figure(p, y, _("No figure"), W)
     y += 3
     # ---------------------------------------------------------------- sources
-    p.font(11, bold=True)
-    pdf.set_xy(12, y)
-    pdf.cell(W, 6, p.t(_("Sources and licences")))
+    _heading(p, 12, y, W, _("Sources and licences"))
     y += 6.5
     p.font(6.5)
     srcs = bundle.get("sources") or []

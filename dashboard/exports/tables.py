@@ -83,6 +83,15 @@ def _indicator_text(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
                          "unit": ind[f"unit_{lang}"]})
 
 
+def _columns(d: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``d`` with exactly ``columns`` in that order (missing ones empty) and the year as a nullable integer."""
+    for col in columns:
+        if col not in d.columns:
+            d[col] = None
+    d["year"] = d["year"].astype("Int64")
+    return d[columns].reset_index(drop=True)
+
+
 def observations_frame(obs: pd.DataFrame, indicators: pd.DataFrame, communes: pd.DataFrame,
                        sources: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Observations (one indicator or all) with commune names fr/nl, label and unit in ``lang``, sources."""
@@ -96,12 +105,7 @@ def observations_frame(obs: pd.DataFrame, indicators: pd.DataFrame, communes: pd
     d["source_ids"] = d["source_ids"].fillna(d.get("source_id"))
     d = d.merge(communes[["nis_code", "name_fr", "name_nl"]], on="nis_code", how="left")
     d = d.merge(_indicator_text(indicators, lang), on="indicator_id", how="left")
-    d = _attach_sources(d, sources)
-    for col in OBS_COLUMNS:
-        if col not in d.columns:
-            d[col] = None
-    d["year"] = d["year"].astype("Int64")
-    return d[OBS_COLUMNS].reset_index(drop=True)
+    return _columns(_attach_sources(d, sources), OBS_COLUMNS)
 
 
 def scoped_frame(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -111,12 +115,7 @@ def scoped_frame(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
         return pd.DataFrame(columns=SCOPED_COLUMNS)
     d["source_ids"] = d["source_ids"].fillna(d["source_id"])
     d = d.merge(_indicator_text(indicators, lang), on="indicator_id", how="left")
-    d = _attach_sources(d, sources)
-    for col in SCOPED_COLUMNS:
-        if col not in d.columns:
-            d[col] = None
-    d["year"] = d["year"].astype("Int64")
-    return d[SCOPED_COLUMNS].reset_index(drop=True)
+    return _columns(_attach_sources(d, sources), SCOPED_COLUMNS)
 
 
 def everything_frame(obs: pd.DataFrame, scoped: pd.DataFrame) -> pd.DataFrame:
