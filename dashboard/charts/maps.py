@@ -110,7 +110,8 @@ def _customdata(rows: pd.DataFrame) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- geometry helpers
 
-def _feature_id(feature: Mapping, key: str) -> str | None:
+def feature_id(feature: Mapping, key: str) -> str | None:
+    """The id of a GeoJSON feature at ``key`` ('id', 'properties.nis_code' …), as text; None if absent."""
     node: Any = feature
     for part in key.split("."):
         if not isinstance(node, Mapping) or part not in node:
@@ -137,7 +138,7 @@ def _subset(geojson, codes: list[str], featureidkey: str):
         return geojson  # a URL: plotly fetches it once, every trace points at it
     wanted = set(codes)
     return {"type": "FeatureCollection",
-            "features": [f for f in geojson.get("features", []) if _feature_id(f, featureidkey) in wanted]}
+            "features": [f for f in geojson.get("features", []) if feature_id(f, featureidkey) in wanted]}
 
 
 # ----------------------------------------------------------------------------- layout

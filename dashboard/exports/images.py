@@ -27,6 +27,7 @@ from collections import OrderedDict
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.charts.maps import feature_id
 from dashboard.config import STATIC_DIR, browser_path, export_browser_path
 
 SCREEN_WIDTH, SCREEN_HEIGHT = 1100, 650
@@ -86,15 +87,6 @@ def geojson_from_url(url: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _feature_id(feature: dict, key: str):
-    node = feature
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return None if node is None else str(node)
-
-
 def _bounds(features) -> tuple[float, float, float, float] | None:
     lons, lats = [], []
 
@@ -139,7 +131,7 @@ def inline_geometry(fig: go.Figure, geojson: dict | None = None) -> go.Figure:
             key = tr.featureidkey or "id"
             wanted = {str(x) for x in (tr.locations or ())}
             tr.geojson = {"type": "FeatureCollection",
-                          "features": [f for f in geo.get("features", []) if _feature_id(f, key) in wanted]}
+                          "features": [f for f in geo.get("features", []) if feature_id(f, key) in wanted]}
     return fig
 
 
