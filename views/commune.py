@@ -71,8 +71,7 @@ else:
     total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
     if len(mine["year"].unique()) > 1:
         drawn = series[series["nis_code"] == nis] if total else series
-        chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series",
-                   config={"displaylogo": False})
+        chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series")
         if total:
             st.caption(_("A total: the regional total is in the table below, not on the chart."))
     else:

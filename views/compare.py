@@ -20,7 +20,6 @@ codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist(
 ids = cmp.comparable_ids(ctx.indicators)
 population = queries.observations(ctx.ver, POPULATION)
 den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
-config = {"displaylogo": False}
 
 with st.sidebar:
     nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
@@ -51,7 +50,7 @@ else:
     vals, region = cmp.values(obs, ctx.communes, ind, year, den, population)
     meta = indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
                           source_ids=cmp.ranking_source_ids(obs, year), region_value=region)
-    chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking", config=config)
+    chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking")
 
 # ------------------------------------------------------------------ (b) scatter
 st.subheader(_("Two indicators"))
@@ -73,8 +72,7 @@ else:
     my = indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
     short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
     short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
-    chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter",
-               config=config)
+    chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter")
     st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
                            f"y: {_('Source: {source}', source=my.source_label)}"]))
     if yx == yy:
@@ -92,8 +90,7 @@ if series.empty or not chosen:
 else:
     smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
                            where=cmp.names_list(ctx.communes, chosen, lang))
-    chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series",
-               config=config)
+    chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series")
 
 # ------------------------------------------------------------------ (d) communes like this one
 st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))

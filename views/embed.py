@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard.data import queries
 from dashboard.exports import cite, embed as em
 from dashboard.model.indicators import years_with_data
-from dashboard.ui.chart import image_download_buttons
+from dashboard.ui.chart import CHART_CONFIG, image_download_buttons
 from dashboard.ui.context import page_context
 
 ctx = page_context()
@@ -34,7 +34,7 @@ else:
     if fig is None:
         st.info(_("No data"))
     else:
-        st.plotly_chart(fig, key="embed_chart", config={"displaylogo": False})
+        st.plotly_chart(fig, key="embed_chart", config=CHART_CONFIG)
         image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
 
 open_label = _("Open in the monitor")

@@ -34,7 +34,6 @@ if bd.empty:
     st.info(_("No data"))
 else:
     meta = impact_ui.breakdown_meta(ctx, bd, jobs, "member_integration_workers", year, nis)
-    chart.show(jobs_breakdown_figure(bd, lang=ctx.lang, meta=meta), key="jobs_breakdown",
-               config=impact_ui.CHART_CONFIG)
+    chart.show(jobs_breakdown_figure(bd, lang=ctx.lang, meta=meta), key="jobs_breakdown")
 
 impact_ui.public_block(ctx, iv.JOBS_PUBLIC, key="jobs_public")

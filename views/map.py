@@ -21,8 +21,6 @@ ctx = page_context()
 _ = ctx._
 lang = ctx.lang
 
-CHART_CONFIG = {"displaylogo": False}
-
 st.title(_("Map explorer"))
 
 inds = memo.mappable_for_version(ctx.ver)
@@ -104,8 +102,7 @@ with main:
     if not is_mappable:
         st.info(_("This indicator is a total: choose a denominator to map it"))
         # the region of a total is the sum of the communes: no reference line, it would flatten the bars
-        chart.show(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking",
-                   config=CHART_CONFIG)
+        chart.show(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking")
         show_table(df, meta, "table_main")
     elif view == "table":
         show_table(df, meta, "table_main")
@@ -113,7 +110,7 @@ with main:
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view)
         maps.fit_to_page(fig, geo=view == "geo", height=580 if view == "geo" else None)
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
-                           selection_mode="points", config=CHART_CONFIG)
+                           selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
         with st.expander(_("Embed this map on another website")):
             spec = embed.EmbedSpec("map", ind_id, year, "", lang, den, view)
@@ -147,7 +144,7 @@ else:
                                tiles=ctx.tiles)
         maps.fit_to_page(cfig, geo=view == "geo", height=580 if view == "geo" else None)
         cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
-                            selection_mode="points", config=CHART_CONFIG)
+                            selection_mode="points")
         open_commune_on_click(cevent, codes)
         with st.expander(_("Table")):
             st.dataframe(cstyled, hide_index=True, key="change_table_alt")

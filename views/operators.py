@@ -45,8 +45,7 @@ quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
                  source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
                  is_example=quality == "example", year=None)
-chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map",
-           config=impact_ui.CHART_CONFIG)
+chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 

@@ -47,8 +47,7 @@ if ind_id in ctx.indicators.index:
                               region_value=region_value)
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta)
         maps.fit_to_page(fig, geo=bool(ctx.geojson_url), height=540)
-        event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points",
-                           config={"displaylogo": False})
+        event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
         nis = maps.selected_commune(event)
         if nis in set(df["nis_code"]):

@@ -34,6 +34,6 @@ st.subheader(_("By stream"))
 flows = queries.flows_by_site(ctx.ver)
 bd = iv.breakdown_streams(flows, year, nis)
 meta = impact_ui.breakdown_meta(ctx, bd, flows, "member_reused_t", year, nis)
-chart.show(streams_figure(bd, lang=ctx.lang, meta=meta), key="reuse_streams", config=impact_ui.CHART_CONFIG)
+chart.show(streams_figure(bd, lang=ctx.lang, meta=meta), key="reuse_streams")
 
 impact_ui.public_block(ctx, iv.REUSE_PUBLIC, key="reuse_public")

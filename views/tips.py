@@ -78,7 +78,7 @@ for i, t in enumerate(sorted(tip_title)):
                          footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
                          example=example)
     with cols[i % 3]:
-        chart.show(fig, key=f"map_tip{t}", config={"displaylogo": False})
+        chart.show(fig, key=f"map_tip{t}")
 st.caption(sources_line)
 
 # ------------------------------------------------------------------ commune detail

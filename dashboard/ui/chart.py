@@ -11,10 +11,13 @@ from dashboard.exports import images
 from dashboard.text.i18n import translator
 
 
+CHART_CONFIG = {"displaylogo": False}   # plotly's mode bar without the plotly logo
+
+
 def show(fig, *, key: str, name: str | None = None, lang: str | None = None, **plotly_kwargs):
     """``st.plotly_chart`` plus a 'Download image' popover (PNG/SVG, screen and 16:9 sizes); returns the
     selection event when ``on_select`` is given."""
-    plotly_kwargs.setdefault("config", {"displaylogo": False})
+    plotly_kwargs.setdefault("config", CHART_CONFIG)
     event = st.plotly_chart(fig, key=key, **plotly_kwargs)
     image_download_buttons(fig, name or key, f"img_{key}", lang)
     return event

@@ -14,8 +14,6 @@ from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.text.format import fmt_value
 from dashboard.ui import chart, state
 
-CHART_CONFIG = {"displaylogo": False}
-
 
 def example_banner(ctx) -> None:
     _ = ctx._
@@ -52,8 +50,7 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
                            style="geo" if ctx.geojson_url else "tile")
     fig.update_layout(height=540)
-    event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points",
-                       config=CHART_CONFIG)
+    event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points")
     nis = maps.selected_commune(event)
     if nis and nis in set(df["nis_code"]):
         st.switch_page("views/commune.py", query_params={"commune": nis, "lang": lang})
@@ -91,7 +88,7 @@ def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
     meta = indicator_meta(row, lang, sources=ctx.sources, source_ids=";".join(
         dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"],
         quality=quality, is_example=quality == "example")
-    chart.show(figures.time_series(frame, lang=lang, meta=meta, communes=codes), key=key, config=CHART_CONFIG)
+    chart.show(figures.time_series(frame, lang=lang, meta=meta, communes=codes), key=key)
 
 
 def public_block(ctx, ids, *, key: str) -> None:
