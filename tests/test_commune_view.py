@@ -7,9 +7,8 @@ import os
 import pandas as pd
 import pytest
 
-from dashboard.model import commune as cv
-from dashboard.model import compare as cmp
 from dashboard.data.connection import connect_read_only
+from dashboard.model import commune as cv, compare as cmp
 from dashboard.model.compare import similar_communes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,11 +10,11 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest_helpers import page_texts, run_page
 
 from dashboard import config
-from dashboard.data import connection
 from dashboard.charts.impact import streams_figure
+from dashboard.data import connection
 from dashboard.model import impact as iv
-from dashboard.text.i18n import translator
 from dashboard.model.meta import ChartMeta, example_mark
+from dashboard.text.i18n import translator
 
 
 ROOT = Path(__file__).resolve().parents[1]
