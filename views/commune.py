@@ -17,7 +17,7 @@ ctx = page_context()
 _ = ctx._
 lang = ctx.lang
 
-codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+codes = ctx.commune_codes
 with st.sidebar:
     nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
                        format_func=lambda c: cv.picker_label(ctx.communes, c))

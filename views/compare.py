@@ -16,7 +16,7 @@ _ = ctx._
 lang = ctx.lang
 
 st.title(_("Compare"))
-codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+codes = ctx.commune_codes
 ids = cmp.comparable_ids(ctx.indicators)
 population = queries.observations(ctx.ver, POPULATION)
 den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)

@@ -32,7 +32,7 @@ text = c_q.text_input(_("Search"), value=state.get_param("q", ""), key="ops_q",
 state.set_param("q", text, "")
 groups = state.multiselect(_("Category"), list(iv.CATEGORY_GROUPS), "categories",
                            format_func=lambda g: _(iv.CATEGORY_GROUPS[g]), container=c_cat)
-codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+codes = ctx.commune_codes
 communes = state.multiselect(_("Commune"), codes, "communes", format_func=ctx.both_names, container=c_com)
 
 table = iv.directory_frame(ops, ctx.sources, lang, text=text, groups=groups, communes=communes)

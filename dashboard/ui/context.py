@@ -1,4 +1,4 @@
-"""What every page needs: language, translator, database version and the cached reference tables."""
+"""What every page needs: language, translator, database version, the reference tables, the boundaries' URL."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,6 +25,11 @@ class PageContext:
 
     def label(self, indicator_id: str) -> str:
         return self.indicators.loc[indicator_id, f"label_{self.lang}"]
+
+    @property
+    def commune_codes(self) -> list[str]:
+        """The 19 communes' NIS codes (the region left out), in code order."""
+        return self.communes.loc[self.communes["level"] == "commune", "nis_code"].tolist()
 
     def both_names(self, nis_code: str) -> str:
         return both_names(self.communes.set_index("nis_code").loc[nis_code], self.lang)

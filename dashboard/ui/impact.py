@@ -32,7 +32,7 @@ def indicator_picker(ctx, options, default: str):
 
 def commune_picker(ctx, container=None):
     _ = ctx._
-    codes = [iv.REGION] + ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+    codes = [iv.REGION] + ctx.commune_codes
     return state.select(_("Commune"), codes, "commune", iv.REGION, container=container,
                         format_func=lambda c: _("Brussels-Capital Region") if c == iv.REGION else ctx.both_names(c))
 
