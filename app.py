@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db
-from dashboard.auth import editor_page_visible
-from dashboard.embed import is_embed_request
-from dashboard.i18n import LANGS, N_, pick_language, translator
+from dashboard.data import connection
+from dashboard.exports.embed import is_embed_request
+from dashboard.text.i18n import LANGS, LANGUAGE_NAMES, N_, pick_language, translator
+from dashboard.ui.auth import editor_page_visible
 
 st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="assets/favicon.png", layout="wide")
-
-LANG_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 # language: URL first, then this session's choice, then the browser's language
 lang = pick_language(st.query_params.get("lang") or st.session_state.get("lang"), st.context.locale)
@@ -30,7 +28,7 @@ _ = translator(lang)
 EMBED = is_embed_request(st.query_params, st.context.url)
 if not EMBED:
     with st.sidebar:
-        st.segmented_control(_("Language"), LANGS, key="lang_widget", format_func=LANG_NAMES.get,
+        st.segmented_control(_("Language"), LANGS, key="lang_widget", format_func=LANGUAGE_NAMES.get,
                              on_change=_set_lang, selection_mode="single")
 
 # (file, title msgid, icon, url path): the URLs are part of the product (people paste them in articles)
@@ -59,8 +57,8 @@ else:
     page = st.navigation(pages)
 
 try:
-    db.version()
-except db.DatabaseMissing:
+    connection.version()
+except connection.DatabaseMissing:
     st.error(_("No database yet: run `python -m etl build` first."))
     st.stop()
 

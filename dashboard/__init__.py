@@ -1,6 +1,13 @@
-"""Code shared by the Streamlit pages: i18n, number formats, classification, maps and figures.
+"""The code the Streamlit pages (``views/``, ``app.py``) share, in layers; each imports only its own and
+the ones below it (``tests/test_layers.py`` checks it):
 
-Everything here is pure (DataFrame in, plotly Figure / text out): no SQL, no Streamlit calls.
+``config`` (paths and environment) < ``text`` (i18n, formats, commune names) < ``data`` (the one query
+layer) < ``model`` (pure frames per page) < ``charts`` (plotly builders, classification, styling) <
+``exports`` (commune bundle, fiche, deck, images, tables, citations, embed) < ``ui`` (Streamlit
+widgets shared by pages).
+
+Only ``data`` opens the database; Streamlit is used by ``data`` (caches), ``model/memo.py`` (per-version
+memos) and ``ui``; ``config``, ``text``, the rest of ``model``, ``charts`` and ``exports`` are plain Python.
 """
 import pandas as _pd
 

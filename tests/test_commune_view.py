@@ -1,4 +1,4 @@
-"""Pure tests of the commune profile and compare helpers (dashboard/commune_view.py, compare_view.py)."""
+"""Pure tests of the commune profile and compare helpers (dashboard/model/commune.py, model/compare.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,10 +7,9 @@ import os
 import pandas as pd
 import pytest
 
-from dashboard import commune_view as cv
-from dashboard import compare_view as cmp
-from dashboard.db import connect_read_only
-from dashboard.figures import similar_communes
+from dashboard.data.connection import connect_read_only
+from dashboard.model import commune as cv, compare as cmp
+from dashboard.model.compare import similar_communes
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py

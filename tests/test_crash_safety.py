@@ -25,7 +25,7 @@ import duckdb
 import pytest
 
 from bench.ws_client import Session
-from dashboard.db import connect_read_only
+from dashboard.data.connection import connect_read_only
 from etl.build import build
 from tests.browser_server import streamlit_server
 from tests.conftest import ROOT

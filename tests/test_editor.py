@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
-from dashboard import editor_view as ev
+from dashboard.model import editor as ev
+from dashboard.ui import auth
 from etl.__main__ import main as etl_main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import cite, deck, embed, export, fiche, figures, images
-from dashboard.meta import ChartMeta
+from dashboard.charts import figures
+from dashboard.exports import cite, deck, embed, fiche, images, tables as export
+from dashboard.exports.bundle import collect_commune_bundle
+from dashboard.model.meta import ChartMeta
 
 NAMES = {"21001": ("Anderlecht", "Anderlecht"), "21009": ("Ixelles", "Elsene"), "21004": ("Bruxelles", "Brussel")}
 
@@ -136,14 +138,14 @@ def test_fiche_without_unicode_font(monkeypatch):
 
 
 def test_fiche_from_the_database_fr_nl():
-    from dashboard import db
+    from dashboard.data import connection
 
     try:
-        ver = db.version()
-    except db.DatabaseMissing:
+        ver = connection.version()
+    except connection.DatabaseMissing:
         pytest.skip("no database")
     for lang, word in (("fr", "Région"), ("nl", "Gewest")):
-        bundle = fiche.collect_commune_bundle(ver, "21009", lang, "https://x/commune")
+        bundle = collect_commune_bundle(ver, "21009", lang, "https://x/commune")
         text = _pdf_text(fiche.build_fiche(bundle, lang))
         assert "Ixelles" in text and "Elsene" in text and word in text
         assert bundle["key_figures"] and bundle["key_figures"][0]["value_raw"] is not None
@@ -230,11 +232,11 @@ def test_embed_request_and_params():
 def test_embed_page(lang):
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import db
+    from dashboard.data import connection
 
     try:
-        db.version()
-    except db.DatabaseMissing:
+        connection.version()
+    except connection.DatabaseMissing:
         pytest.skip("no database")
     at = AppTest.from_file("../views/embed.py", default_timeout=300)
     at.query_params.update({"lang": lang, "embed": "1", "chart": "card", "commune": "21009"})

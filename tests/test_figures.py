@@ -2,9 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.figures import rank_with_ties, ranking_bar, scatter, similar_communes, time_series
-from dashboard.meta import ChartMeta
-from dashboard.ranking import rank_labels
+from dashboard.charts.figures import ranking_bar, scatter, time_series
+from dashboard.model.compare import similar_communes
+from dashboard.model.meta import ChartMeta
+from dashboard.model.ranking import rank_labels, rank_with_ties
 from tests.dash_helpers import CODES, communes, frame
 
 META = ChartMeta(title="Median income", unit_label="€", source_label="Statbel", year=2022,

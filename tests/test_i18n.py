@@ -4,7 +4,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from dashboard.i18n import LANGS, _read, catalog, pick_language, po_path, translator
+from dashboard.text.i18n import LANGS, _read, catalog, pick_language, po_path, translator
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.db import connect_read_only
+from dashboard.data.connection import connect_read_only
 from tests.conftest import ROOT
 
 
@@ -44,7 +44,7 @@ def test_viewer_connection_still_reads(viewer):
     assert con.execute("SELECT a FROM t").fetchall() == [(1,)]
 
 
-APP_CODE = [p for p in [ROOT / "app.py", *ROOT.glob("dashboard/*.py"), *ROOT.glob("views/*.py")]]
+APP_CODE = [p for p in [ROOT / "app.py", *ROOT.glob("dashboard/**/*.py"), *ROOT.glob("views/*.py")]]
 
 
 def _sql_calls_with_formatting(path: Path):

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import map_view as mv
+from dashboard.charts.maps import legend_outside
+from dashboard.model import map as mv
 from tests.dash_helpers import CODES, communes, frame
 
 SOURCES = pd.DataFrame({"source_id": ["S1"], "publisher": ["Statbel"], "title": ["Population"]}).set_index(
@@ -141,7 +142,7 @@ def test_styled_formats_per_language():
 def test_change_table():
     a = frame(year=2020)
     b = frame(np.arange(1, 20, dtype=float) * 2, year=2023)
-    from dashboard.maps import change_frame
+    from dashboard.model.map import change_frame
     t = mv.change_table(change_frame(a, b), "en", year_from=2020, year_to=2023, unit="%")
     assert list(t.columns) == ["Commune", "2020 (%)", "2023 (%)", "Change (%)"]
     assert t["Change (%)"].iloc[0] == pytest.approx(19 * 2 - 19 * 1.5)  # biggest change first
@@ -150,7 +151,7 @@ def test_change_table():
 
 def test_legend_outside_and_label_not_repeated():
     import plotly.graph_objects as go
-    fig = mv.legend_outside(go.Figure())
+    fig = legend_outside(go.Figure())
     assert fig.layout.legend.x > 1 and fig.layout.legend.xanchor == "left"
     ind = _ind(decimals=0, unit_nl="vestigingseenheden", label_nl="Vestigingseenheden")
     obs = pd.DataFrame({"nis_code": ["04000"], "year": [2023], "value": [169522.0], "source_id": ["S1"],

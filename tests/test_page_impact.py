@@ -9,10 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import page_texts, run_page
 
-from dashboard import db
-from dashboard import impact_view as iv
-from dashboard.i18n import translator
-from dashboard.meta import example_mark
+from dashboard import config
+from dashboard.charts.impact import streams_figure
+from dashboard.data import connection
+from dashboard.model import impact as iv
+from dashboard.model.meta import ChartMeta, example_mark
+from dashboard.text.i18n import translator
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +22,7 @@ LANGS = ["fr", "nl", "en"]
 
 
 def _has_example() -> bool:
-    con = db.connect_read_only(db.db_path())
+    con = connection.connect_read_only(config.db_path())
     try:
         return con.execute("SELECT count(*) FROM operator WHERE quality = 'example'").fetchall()[0][0] > 0
     finally:
@@ -94,7 +96,7 @@ def test_breakdowns_and_example_marks():
     assert bd.loc["textiles", "collected_t"] == 15 and bd.loc["textiles", "recycled_t"] == 2
     assert pd.isna(bd.loc["weee", "collected_t"])  # no data, not 0
     assert bd.loc["textiles", "quality"] == "example"
-    fig = iv.streams_figure(bd.reset_index(), lang="nl", meta=iv.ChartMeta(title="", year=2024, is_example=True))
+    fig = streams_figure(bd.reset_index(), lang="nl", meta=ChartMeta(title="", year=2024, is_example=True))
     assert "VOORBEELD" in fig.layout.title.text.upper()
 
 

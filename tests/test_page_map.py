@@ -7,9 +7,10 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import page_texts, run_page
 
-from dashboard import db
-from dashboard.format import fmt_number
-from dashboard.i18n import translator
+from dashboard import config
+from dashboard.data import connection
+from dashboard.text.format import fmt_number
+from dashboard.text.i18n import translator
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +18,7 @@ LANGS = ["fr", "nl", "en"]
 
 
 def _sql(sql: str, params=()):
-    con = db.connect_read_only(db.db_path())
+    con = connection.connect_read_only(config.db_path())
     try:
         return con.execute(sql, list(params)).fetchall()
     finally:

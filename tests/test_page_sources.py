@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import translator
+from dashboard.text.i18n import translator
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
@@ -69,8 +69,9 @@ def test_filters_and_indicator_from_url():
 
 
 def test_download_bytes_from_the_database():
-    from dashboard import db, sources_view as sv
-    ver = db.version()
+    from dashboard.data import connection
+    from dashboard.ui import downloads as sv
+    ver = connection.version()
     csv = pd.read_csv(io.BytesIO(sv.indicator_csv(ver, "population_1jan", "fr")), dtype={"nis_code": str})
     assert set(csv["nis_code"]) >= {"21001", "21019", "04000"}
     assert (csv["indicator_id"] == "population_1jan").all() and csv["licence"].notna().all()

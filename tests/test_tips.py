@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import tips_view as tv
-from dashboard.i18n import translator
+from dashboard.charts.scorecard import score_tile_map
+from dashboard.model import tips as tv
+from dashboard.text.i18n import translator
 from etl.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,8 +83,8 @@ def test_score_table_and_map():
     assert t.set_index("nis_code").loc["21001", "Tip 1"] == 100 and np.isnan(t.set_index("nis_code").loc["21002", "Tip 1"])
     assert [tv.score_bin(v) for v in (np.nan, 0, 0.2, 0.5, 0.8, 1)] == [-1, 0, 1, 2, 3, 4]
     tiles = pd.DataFrame({"nis_code": ["21001", "21002"], "tile_row": [0, 0], "tile_col": [0, 1]})
-    fig = tv.score_tile_map(t.rename(columns={"Tip 1": "value"}).assign(value=lambda d: d["value"] / 100),
-                            tiles, lang="en", _=translator("en"), title="T", footer="F", example=True)
+    fig = score_tile_map(t.rename(columns={"Tip 1": "value"}).assign(value=lambda d: d["value"] / 100),
+                         tiles, lang="en", _=translator("en"), title="T", footer="F", example=True)
     assert "EXAMPLE" in fig.layout.title.text
 
 
@@ -175,7 +176,7 @@ def test_tips_page(lang):
 
 
 def test_grid_display_sorts_like_numbers_and_shows_unknown_as_dash():
-    from dashboard.tips_view import grid_display
+    from dashboard.model.tips import grid_display
     table = pd.DataFrame({"Commune": list("abcde"), "Tip 1": [100.0, 5.0, np.nan, 33.0, 0.0]})
     shown = grid_display(table, ["Tip 1"])["Tip 1"].tolist()
     assert sorted(shown) == ["  0 %", "  5 %", " 33 %", "100 %", "—"]

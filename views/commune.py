@@ -1,19 +1,23 @@
 """Commune profile: key figures against the region, time series, organisations and operators located there."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import chart
-from dashboard import commune_view as cv
-from dashboard import cite, data, db, figures, fiche, impact_ui, state
-from dashboard.context import page_context
+from dashboard.charts import figures
+from dashboard.data import queries
+from dashboard.exports import cite
+from dashboard.model import commune as cv
+from dashboard.model.indicators import indicator_meta, source_label, unit_label
+from dashboard.ui import chart, impact as impact_ui, state
+from dashboard.ui.cite import cite_popover
+from dashboard.ui.context import page_context
+from dashboard.ui.downloads import commune_export_buttons
 
 ctx = page_context()
 _ = ctx._
 lang = ctx.lang
 
-codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+codes = ctx.commune_codes
 with st.sidebar:
     nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
                        format_func=lambda c: cv.picker_label(ctx.communes, c))
@@ -22,13 +26,12 @@ title, english = cv.header_names(ctx.communes, nis)
 st.title(title)
 st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
 view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
-fiche.commune_export_buttons(ctx.ver, nis, lang, url=view_link)
+commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 
 # ------------------------------------------------------------------ key figures
 st.subheader(_("Key figures"))
 ids = cv.key_indicator_ids(ctx.indicators)
-obs_keys = pd.concat([db.observations(ctx.ver, i).assign(indicator_id=i) for i in ids], ignore_index=True) \
-    if ids else pd.DataFrame(columns=["indicator_id", "nis_code", "year", "value", "source_id", "quality"])
+obs_keys = queries.observations_of(ctx.ver, ids)
 kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
 cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)
 for start in range(0, len(cards), 4):
@@ -40,10 +43,10 @@ for start in range(0, len(cards), 4):
                       label_visibility="collapsed")
             st.caption(card["caption"])
             if card["year"] is not None:
-                cite.cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
-                                                year=card["year"], where=ctx.both_names(nis), source=card["source"],
-                                                quality=_(card["quality"]), url=view_link),
-                                  key=f"cite_{card['indicator_id']}", lang=lang)
+                cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
+                                           year=card["year"], where=ctx.both_names(nis), source=card["source"],
+                                           quality=_(card["quality"]), url=view_link),
+                             key=f"cite_{card['indicator_id']}", lang=lang)
 with st.expander(_("Key figures as a table")):
     st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
                  width="stretch")
@@ -52,39 +55,38 @@ if st.button(_("Compare this commune with the others")):
 
 # ------------------------------------------------------------------ time series
 st.subheader(_("Over time: the commune and the region"))
-obs_commune = db.observations_for_commune(ctx.ver, nis)
+obs_commune = queries.observations_for_commune(ctx.ver, nis)
 series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis)
 if not series_ids:
     st.info(_("No data"))
 else:
     ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
     ind = ctx.indicators.loc[ind_id]
-    obs = db.observations(ctx.ver, ind_id)
+    obs = queries.observations(ctx.ver, ind_id)
     series = cv.series_frame(obs, ctx.communes, nis)
     mine = series[series["nis_code"] == nis]
     latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
-    meta = data.indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
-                               quality=latest["quality"], where=ctx.both_names(nis))
+    meta = indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
+                          quality=latest["quality"], where=ctx.both_names(nis))
     total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
     if len(mine["year"].unique()) > 1:
         drawn = series[series["nis_code"] == nis] if total else series
-        chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series",
-                        config={"displaylogo": False})
+        chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series")
         if total:
             st.caption(_("A total: the regional total is in the table below, not on the chart."))
     else:
         st.caption(_("Only one year of data: no time series to draw."))
     st.caption(ind[f"description_{lang}"])
-    st.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), data.unit_label(ind, lang)),
+    st.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)),
                  hide_index=True)
-    st.caption(" · ".join([_("Unit: {unit}", unit=data.unit_label(ind, lang) or "—"),
-                           _("Source: {source}", source=data.source_label(ctx.sources, latest["source_ids"]))
+    st.caption(" · ".join([_("Unit: {unit}", unit=unit_label(ind, lang) or "—"),
+                           _("Source: {source}", source=source_label(ctx.sources, latest["source_ids"]))
                            + f" ({_(latest['quality'])})"]))
 
 # ------------------------------------------------------------------ organisations and operators located here
 st.subheader(_("Figures of organisations located in the commune"))
 st.caption(_("Figures whose scope is an organisation, a site or part of the commune: context, not commune statistics."))
-scoped = cv.scoped_for_commune(db.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
+scoped = cv.scoped_for_commune(queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
 if scoped.empty:
     st.info(_("No figure"))
 else:

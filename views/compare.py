@@ -3,22 +3,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart
-from dashboard import compare_view as cmp
-from dashboard import commune_view as cv
-from dashboard import data, db, figures, state
-from dashboard.context import page_context
+from dashboard.charts import figures
+from dashboard.data import queries
+from dashboard.model import commune as cv, compare as cmp
+from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, default_denominator, denominators_for,
+                                        indicator_meta, years_with_data)
+from dashboard.ui import chart, state
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
 lang = ctx.lang
 
 st.title(_("Compare"))
-codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+codes = ctx.commune_codes
 ids = cmp.comparable_ids(ctx.indicators)
-population = db.observations(ctx.ver, data.POPULATION)
-den_label = lambda d: _(data.DENOMINATOR_INFO[d].label_msgid)
-config = {"displaylogo": False}
+population = queries.observations(ctx.ver, POPULATION)
+den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
 
 with st.sidebar:
     nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
@@ -30,14 +31,14 @@ c1, c2, c3 = st.columns([3, 1, 2])
 with c1:
     ind_id = state.select(_("Indicator"), ids, "indicator", cmp.DEFAULT_Y, format_func=ctx.label)
 ind = ctx.indicators.loc[ind_id]
-obs = db.observations(ctx.ver, ind_id)
-years = data.years_with_data(obs)
+obs = queries.observations(ctx.ver, ind_id)
+years = years_with_data(obs)
 with c2:
     year = state.select(_("Year"), years, "year", years[0] if years else None, cast=int)
 with c3:
-    dens = data.denominators_for(ind)
+    dens = denominators_for(ind)
     if len(dens) > 1:
-        den = state.select(_("Denominator"), dens, "denominator", data.default_denominator(ind),
+        den = state.select(_("Denominator"), dens, "denominator", default_denominator(ind),
                            format_func=den_label)
     else:
         den = "none"
@@ -47,11 +48,9 @@ if year is None:
     st.info(_("No data"))
 else:
     vals, region = cmp.values(obs, ctx.communes, ind, year, den, population)
-    year_rows = obs[(obs["year"] == year) & (obs["nis_code"] != data.REGION)]
-    meta = data.indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
-                               source_ids=";".join(dict.fromkeys(";".join(year_rows["source_ids"]).split(";")))
-                               or None, region_value=region)
-    chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking", config=config)
+    meta = indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
+                          source_ids=cmp.ranking_source_ids(obs, year), region_value=region)
+    chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking")
 
 # ------------------------------------------------------------------ (b) scatter
 st.subheader(_("Two indicators"))
@@ -61,7 +60,7 @@ with c1:
 with c2:
     y_id = state.select(_("Y axis"), ids, "y", cmp.DEFAULT_Y, format_func=ctx.label)
 ind_x, ind_y = ctx.indicators.loc[x_id], ctx.indicators.loc[y_id]
-obs_x, obs_y = db.observations(ctx.ver, x_id), db.observations(ctx.ver, y_id)
+obs_x, obs_y = queries.observations(ctx.ver, x_id), queries.observations(ctx.ver, y_id)
 yx, yy = cmp.scatter_years(obs_x, obs_y)
 if yx is None or yy is None:
     st.info(_("No data"))
@@ -69,12 +68,11 @@ else:
     den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
     sdf, sregion = cmp.scatter_frame(obs_x, obs_y, ctx.communes, ind_x, ind_y, yx, yy, den_x=den_x, den_y=den_y,
                                      population=population)
-    mx = data.indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
-    my = data.indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
+    mx = indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
+    my = indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
     short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
     short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
-    chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter",
-                    config=config)
+    chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter")
     st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
                            f"y: {_('Source: {source}', source=my.source_label)}"]))
     if yx == yy:
@@ -90,15 +88,14 @@ series = cmp.series_frame(obs, ctx.communes, ind, chosen, den, population)
 if series.empty or not chosen:
     st.info(_("No data"))
 else:
-    smeta = data.indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
-                                where=cmp.names_list(ctx.communes, chosen, lang))
-    chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series",
-                    config=config)
+    smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
+                           where=cmp.names_list(ctx.communes, chosen, lang))
+    chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series")
 
 # ------------------------------------------------------------------ (d) communes like this one
 st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))
-frame, labels, syears = cmp.similarity_frame(db.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
-similar = figures.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
+frame, labels, syears = cmp.similarity_frame(queries.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
+similar = cmp.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
 if similar.empty:
     st.info(_("None found"))
 else:

@@ -1,21 +1,22 @@
 """Editor: upload a filled template, read the validation report and the preview, publish.
 
-Listed by app.py only for a signed-in user on the allow-list (dashboard.auth); checked again here.
+Listed by app.py only for a signed-in user on the allow-list (dashboard.ui.auth); checked again here.
 Nothing from an uploaded file is rendered as HTML: names, problems and values go to st.dataframe,
 st.text or st.code only.
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, db
-from dashboard import editor_view as ev
-from dashboard.context import page_context
+from dashboard import config
+from dashboard.data.snapshot import snapshot
+from dashboard.model import editor as ev
+from dashboard.ui import auth
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -28,7 +29,7 @@ if not auth.can_edit():
 from etl.build import BuildError  # noqa: E402  (the editor is the one page that runs the ETL)
 from etl.load_upload import MAX_UPLOAD_BYTES, archive, check_upload, load_file, preview_build, safe_name  # noqa: E402
 
-DATA_DIR = Path(os.environ.get("BSIM_DATA", db.ROOT / "data"))
+DATA_DIR = config.data_dir()
 _logged_in, email = auth.current_user()
 st.title(_("Editor"))
 st.text(_("Signed in as {email}", email=email))
@@ -71,7 +72,7 @@ if "preview" not in state:
         try:
             kind = preview_build(tmp_file, original_name=name, data_dir=DATA_DIR, out_db=out_db,
                                  log=lambda *a: None)
-            diff = ev.diff_databases(ev.snapshot(db.db_path()), ev.snapshot(out_db))
+            diff = ev.diff_databases(snapshot(config.db_path()), snapshot(out_db))
             state["preview"] = {"ok": True, "kind": kind, "diff": diff}
         except BuildError as exc:
             state["preview"] = {"ok": False, "problems": ev.problem_table(exc.problems, name, str(tmp_file), safe_name(name)),
@@ -105,7 +106,7 @@ if st.button(_("Publish"), type="primary", key="publish"):
     with st.spinner(_("Publishing…")):
         try:
             out = load_file(tmp_file, uploader=email or "unknown", original_name=name, data_dir=DATA_DIR,
-                            db_path=db.db_path(), archived=state.get("entry"), log=lambda *a: None)
+                            db_path=config.db_path(), archived=state.get("entry"), log=lambda *a: None)
         except BuildError as exc:
             st.error(_("Publishing failed; the published database was not changed."))
             st.dataframe(ev.problem_table(exc.problems, name, str(tmp_file), safe_name(name)), hide_index=True, key="publish_problems")

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cite, data, db, images
-from dashboard import embed as em
-from dashboard.context import page_context
+from dashboard.data import queries
+from dashboard.exports import cite, embed as em
+from dashboard.model.indicators import years_with_data
+from dashboard.ui.chart import CHART_CONFIG, image_download_buttons
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
 lang = ctx.lang
 
 spec = em.parse_embed(st.query_params, ctx.indicators, ctx.communes,
-                      years_for=lambda i: data.years_with_data(db.observations(ctx.ver, i)), default_lang=lang)
+                      years_for=lambda i: years_with_data(queries.observations(ctx.ver, i)), default_lang=lang)
 base = cite.base_url(st.context.url)
 
 if spec.chart == "card":
@@ -32,8 +34,8 @@ else:
     if fig is None:
         st.info(_("No data"))
     else:
-        st.plotly_chart(fig, key="embed_chart", config={"displaylogo": False})
-        images.image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
+        st.plotly_chart(fig, key="embed_chart", config=CHART_CONFIG)
+        image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
 
 open_label = _("Open in the monitor")
 st.caption(_("Brussels Social Impact Monitor") + " · " + f"[{open_label}]({em.full_view_url(base, spec)})")

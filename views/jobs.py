@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_db, impact_ui
-from dashboard import impact_view as iv
-from dashboard.context import page_context
+from dashboard.charts.impact import jobs_breakdown_figure
+from dashboard.data import queries
+from dashboard.model import impact as iv
+from dashboard.ui import chart, impact as impact_ui
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -26,13 +28,12 @@ impact_ui.map_block(ctx, ind_id, year, key="jobs_map")
 impact_ui.trend_section(ctx, iv.JOBS_TREND_INDICATORS, "member_jobs", nis, key="jobs_trend")
 
 st.subheader(_("By operator category"))
-jobs = impact_db.jobs_by_site(ctx.ver)
+jobs = queries.jobs_by_site(ctx.ver)
 bd = iv.breakdown_jobs(jobs, year, nis)
 if bd.empty:
     st.info(_("No data"))
 else:
     meta = impact_ui.breakdown_meta(ctx, bd, jobs, "member_integration_workers", year, nis)
-    chart.show(iv.jobs_breakdown_figure(bd, lang=ctx.lang, meta=meta), key="jobs_breakdown",
-               config=impact_ui.CHART_CONFIG)
+    chart.show(jobs_breakdown_figure(bd, lang=ctx.lang, meta=meta), key="jobs_breakdown")
 
 impact_ui.public_block(ctx, iv.JOBS_PUBLIC, key="jobs_public")

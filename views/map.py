@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, chart, cite, embed
-from dashboard.format import fmt_value
-from dashboard import data, db, figures, map_view, maps, state
-from dashboard.context import page_context
-from dashboard.meta import mappable
+from dashboard.charts import figures, maps
+from dashboard.data import queries
+from dashboard.exports import cite, embed
+from dashboard.model import map as map_view, memo
+from dashboard.model.indicators import (DENOMINATOR_INFO, default_denominator, denominators_for, indicator_meta,
+                                        year_source_ids, years_with_data)
+from dashboard.model.meta import METHODS, mappable
+from dashboard.text.format import fmt_value
+from dashboard.ui import chart, state
+from dashboard.ui.cite import cite_popover
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
 lang = ctx.lang
 
-CHART_CONFIG = {"displaylogo": False}
-
 st.title(_("Map explorer"))
 
-inds = map_view.mappable_for_version(ctx.ver)
+inds = memo.mappable_for_version(ctx.ver)
 if inds.empty:
     st.info(_("No data"))
     st.stop()
@@ -28,16 +32,16 @@ default_ind = map_view.OVERVIEW_MAP_INDICATOR if map_view.OVERVIEW_MAP_INDICATOR
 ind_id = state.select(_("Indicator"), options, "indicator", default_ind,
                       format_func=lambda i: map_view.indicator_option_label(inds.loc[i], lang))
 row = ctx.indicators.loc[ind_id]
-obs = db.observations(ctx.ver, ind_id)
-years = data.years_with_data(obs)
+obs = queries.observations(ctx.ver, ind_id)
+years = years_with_data(obs)
 
 c_year, c_den, c_method, c_view = st.columns([1, 1.3, 1.3, 2.6])
 year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
-dens = data.denominators_for(row)
-den = state.select(_("Denominator"), dens, "denominator", data.default_denominator(row),
-                   format_func=lambda d: _(map_view.DENOMINATOR_MSGIDS[d]), container=c_den,
+dens = denominators_for(row)
+den = state.select(_("Denominator"), dens, "denominator", default_denominator(row),
+                   format_func=lambda d: _(DENOMINATOR_INFO[d].label_msgid), container=c_den,
                    disabled=len(dens) == 1)
-method = state.select(_("Classification"), map_view.METHODS, "method", "quantiles",
+method = state.select(_("Classification"), METHODS, "method", "quantiles",
                       format_func=lambda m: _(map_view.METHOD_MSGIDS[m]), container=c_method)
 views = map_view.view_options(bool(ctx.geojson_url))
 view = state.select(_("Map style"), views, "view", views[0], format_func=lambda v: _(map_view.VIEW_MSGIDS[v]),
@@ -45,14 +49,14 @@ view = state.select(_("Map style"), views, "view", views[0], format_func=lambda 
 if not ctx.geojson_url:
     st.caption(_("Boundaries not loaded: showing the tile map"))
 
+
 def values_for(y: int):
-    return cached.commune_values(ctx.ver, ind_id, y, den)
+    return memo.commune_values(ctx.ver, ind_id, y, den)
 
 
 def meta_for(y: int, region_value):
-    ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == y, "source_id"])) or None
-    return data.indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources, source_ids=ids,
-                               region_value=region_value, method=method)
+    return indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources,
+                          source_ids=year_source_ids(obs, y), region_value=region_value, method=method)
 
 
 def open_commune_on_click(event, codes) -> None:
@@ -81,7 +85,7 @@ with side:
     if region_value is None:
         st.caption(_("No regional figure published for this year"))
     else:
-        cite.cite_popover(cite.citation(
+        cite_popover(cite.citation(
             lang=lang, figure=meta.title, value=fmt_value(region_value, lang, meta.decimals, meta.unit_label),
             year=year, where=_("Brussels-Capital Region"), source=meta.source_label, quality=_(meta.quality),
             url=cite.view_url(cite.base_url(st.context.url), "map", dict(st.query_params))), key="cite_region", lang=lang)
@@ -98,19 +102,15 @@ with main:
     if not is_mappable:
         st.info(_("This indicator is a total: choose a denominator to map it"))
         # the region of a total is the sum of the communes: no reference line, it would flatten the bars
-        chart.show(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking",
-                        config=CHART_CONFIG)
+        chart.show(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking")
         show_table(df, meta, "table_main")
     elif view == "table":
         show_table(df, meta, "table_main")
     else:
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view)
-        if view == "geo":
-            fig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
-        else:
-            map_view.legend_outside(fig)
+        maps.fit_to_page(fig, geo=view == "geo", height=580 if view == "geo" else None)
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
-                                selection_mode="points", config=CHART_CONFIG)
+                           selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
         with st.expander(_("Embed this map on another website")):
             spec = embed.EmbedSpec("map", ind_id, year, "", lang, den, view)
@@ -133,7 +133,7 @@ else:
     year_from = state.select(_("From"), earlier, "from", map_view.from_year_default(earlier), cast=int,
                              container=st.columns([1, 4])[0])
     df_from, region_from = values_for(year_from)
-    frame = maps.change_frame(df_from, df)
+    frame = map_view.change_frame(df_from, df)
     cmeta = meta.replace(year_from=year_from)
     ctable = map_view.change_table(frame, lang, year_from=year_from, year_to=year, unit=meta.unit_label)
     cstyled = map_view.styled(ctable, lang, meta.decimals, signed=(ctable.columns[-1],))
@@ -142,12 +142,9 @@ else:
     else:
         cfig = maps.change_map(frame, ctx.geojson_url if view == "geo" else None, lang=lang, meta=cmeta,
                                tiles=ctx.tiles)
-        if view == "geo":
-            cfig.update_layout(height=580, map_zoom=map_view.GEO_ZOOM)
-        else:
-            map_view.legend_outside(cfig)
+        maps.fit_to_page(cfig, geo=view == "geo", height=580 if view == "geo" else None)
         cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
-                                 selection_mode="points", config=CHART_CONFIG)
+                            selection_mode="points")
         open_commune_on_click(cevent, codes)
         with st.expander(_("Table")):
             st.dataframe(cstyled, hide_index=True, key="change_table_alt")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart
-from dashboard import export, impact_db, impact_ui, state
-from dashboard import impact_view as iv
-from dashboard.context import page_context
-from dashboard.meta import ChartMeta
+from dashboard.charts.impact import operators_map
+from dashboard.data import queries
+from dashboard.exports import tables
+from dashboard.model import impact as iv
+from dashboard.model.indicators import has_example
+from dashboard.model.meta import ChartMeta
+from dashboard.ui import chart, impact as impact_ui, state
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -18,7 +21,7 @@ st.title(_("Operators"))
 st.caption(_("Re-use shops, sorting centres, recycling parks, repair workshops, social and insertion restaurants, "
              "social groceries, urban agriculture: the directory from public sources and the sites of members."))
 
-ops = impact_db.operator_sites(ctx.ver)
+ops = queries.operator_sites(ctx.ver)
 if ops.empty:
     st.info(_("No data"))
     st.stop()
@@ -29,12 +32,12 @@ text = c_q.text_input(_("Search"), value=state.get_param("q", ""), key="ops_q",
 state.set_param("q", text, "")
 groups = state.multiselect(_("Category"), list(iv.CATEGORY_GROUPS), "categories",
                            format_func=lambda g: _(iv.CATEGORY_GROUPS[g]), container=c_cat)
-codes = ctx.communes.loc[ctx.communes["level"] == "commune", "nis_code"].tolist()
+codes = ctx.commune_codes
 communes = state.multiselect(_("Commune"), codes, "communes", format_func=ctx.both_names, container=c_com)
 
 table = iv.directory_frame(ops, ctx.sources, lang, text=text, groups=groups, communes=communes)
 shown = ops[ops["operator_id"].isin(table["operator_id"])]
-if iv.has_example(table):
+if has_example(table):
     impact_ui.example_banner(ctx)
 
 points = iv.operator_points(shown)
@@ -42,13 +45,12 @@ quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
                  source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
                  is_example=quality == "example", year=None)
-chart.show(iv.operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map",
-                config=impact_ui.CHART_CONFIG)
+chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 
 st.subheader(_("Directory"))
 st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
-st.download_button(_("Download CSV"), export.to_csv(table),
-                   file_name="operators" + ("_EXAMPLE" if iv.has_example(table) else "") + ".csv", mime="text/csv",
+st.download_button(_("Download CSV"), tables.to_csv(table),
+                   file_name="operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", mime="text/csv",
                    key="ops_csv", on_click="ignore")

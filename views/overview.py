@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart
-from dashboard import data, db, map_view, maps
-from dashboard.context import page_context
+from dashboard.charts import maps
+from dashboard.data import queries
+from dashboard.model import map as map_view, memo
+from dashboard.model.indicators import indicator_meta, year_source_ids, years_with_data
+from dashboard.ui import chart
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -25,7 +28,7 @@ present = [i for i in map_view.HEADLINES if i in ctx.indicators.index]
 cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
 for col, ind_id in zip(cols, present):
     row = ctx.indicators.loc[ind_id]
-    t = map_view.headline_texts(map_view.headline(db.observations(ctx.ver, ind_id)), row, lang, ctx.sources)
+    t = map_view.headline_texts(map_view.headline(queries.observations(ctx.ver, ind_id)), row, lang, ctx.sources)
     with col:
         st.metric(t["label"], t["value"], delta=t["delta"], delta_color=t["delta_color"], border=True,
                   help=t["label"])
@@ -35,22 +38,16 @@ for col, ind_id in zip(cols, present):
 ind_id = map_view.OVERVIEW_MAP_INDICATOR
 if ind_id in ctx.indicators.index:
     row = ctx.indicators.loc[ind_id]
-    obs = db.observations(ctx.ver, ind_id)
-    years = data.years_with_data(obs)
+    obs = queries.observations(ctx.ver, ind_id)
+    years = years_with_data(obs)
     if years:
         year = years[0]
-        df, region_value = data.commune_values(obs, ctx.communes, year, direction=row["direction"])
-        ids = ";".join(dict.fromkeys(obs.loc[obs["year"] == year, "source_id"]))
-        meta = data.indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=ids or None,
-                                   region_value=region_value)
+        df, region_value = memo.commune_values(ctx.ver, ind_id, year)
+        meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=year_source_ids(obs, year),
+                              region_value=region_value)
         fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta)
-        fig.update_layout(height=540)
-        if ctx.geojson_url:
-            fig.update_layout(map_zoom=map_view.GEO_ZOOM)
-        else:
-            map_view.legend_outside(fig)
-        event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points",
-                                config={"displaylogo": False})
+        maps.fit_to_page(fig, geo=bool(ctx.geojson_url), height=540)
+        event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
         nis = maps.selected_commune(event)
         if nis in set(df["nis_code"]):
@@ -60,7 +57,7 @@ if ind_id in ctx.indicators.index:
 
 # ----------------------------------------------------------------------------- five tips
 st.subheader(_("Five tips for the communes"))
-tips = db.tips(ctx.ver)
+tips = queries.tips(ctx.ver)
 for tip in tips.itertuples():
     page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)
     with st.container(border=True):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import chart, impact_db, impact_ui
-from dashboard import impact_view as iv
-from dashboard.context import page_context
+from dashboard.charts.impact import streams_figure
+from dashboard.data import queries
+from dashboard.model import impact as iv
+from dashboard.ui import chart, impact as impact_ui
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -29,9 +31,9 @@ impact_ui.map_block(ctx, ind_id, year, key="reuse_map")
 impact_ui.trend_section(ctx, iv.REUSE_TREND_INDICATORS, "member_reused_t", nis, key="reuse_trend")
 
 st.subheader(_("By stream"))
-flows = impact_db.flows_by_site(ctx.ver)
+flows = queries.flows_by_site(ctx.ver)
 bd = iv.breakdown_streams(flows, year, nis)
 meta = impact_ui.breakdown_meta(ctx, bd, flows, "member_reused_t", year, nis)
-chart.show(iv.streams_figure(bd, lang=ctx.lang, meta=meta), key="reuse_streams", config=impact_ui.CHART_CONFIG)
+chart.show(streams_figure(bd, lang=ctx.lang, meta=meta), key="reuse_streams")
 
 impact_ui.public_block(ctx, iv.REUSE_PUBLIC, key="reuse_public")

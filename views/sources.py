@@ -5,9 +5,11 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import db, state
-from dashboard import sources_view as sv
-from dashboard.context import page_context
+from dashboard.data import connection, queries
+from dashboard.model import memo, sources as sv
+from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
+from dashboard.ui import downloads, state
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -20,13 +22,13 @@ st.markdown(_("Every figure in this dashboard comes from the sources below. Each
 
 # ------------------------------------------------------------------ catalogue
 st.header(_("Indicator catalogue"))
-catalogue = sv.cached_catalogue(ctx.ver, lang)
+catalogue = memo.cached_catalogue(ctx.ver, lang)
 c1, c2 = st.columns([2, 1])
 with c1:
     text = st.text_input(_("Search"), key="q", bind="query-params", placeholder=_("Word in a label, definition or source"))
 with c2:
-    topic = state.select(_("Topic"), (sv.ALL,) + sv.TOPICS, "topic", sv.ALL,
-                         format_func=lambda t: sv.topic_label(t, lang))
+    topic = state.select(_("Topic"), (ALL_TOPICS,) + TOPICS, "topic", ALL_TOPICS,
+                         format_func=lambda t: topic_label(t, lang))
 shown = sv.filter_catalogue(catalogue, text, topic)
 st.caption(_("{n} of {total} indicators", n=len(shown), total=len(catalogue)))
 st.dataframe(
@@ -59,7 +61,7 @@ with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expa
     facts = [(_("Topic"), row["topic_label"]), (_("Unit"), row["unit"]), (_("Years"), row["years"]),
              (_("Quality"), row["quality"]), (_("Communes with data"), f"{row['n_communes']} / 19")]
     st.markdown(" · ".join(f"**{k}**{colon}{v}" for k, v in facts))
-    n_scoped = sv.scoped_count(db.scoped(ctx.ver), indicator_id)
+    n_scoped = sv.scoped_count(queries.scoped(ctx.ver), indicator_id)
     if n_scoped:
         st.caption(_("{n} more figures of this indicator are not mapped: see the table of figures not mapped "
                      "below.", n=n_scoped))
@@ -67,16 +69,7 @@ with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expa
     if len(srcs) <= 3:
         for src in srcs.itertuples():
             st.markdown(f"**{src.publisher} — {src.title}**")
-            facts = []
-            if isinstance(src.url, str) and src.url.startswith(("http://", "https://")):
-                facts.append(("URL", f"[{src.url}]({src.url})"))
-            facts.append((_("Reference date"), src.reference_date or "—"))
-            facts.append((_("Licence"), src.licence or _("not stated")))
-            facts.append((_("Quality"), _(src.quality)))
-            if isinstance(src.notes, str) and src.notes:
-                facts.append((_("Notes"), src.notes))
-            facts.append((_("Source id"), f"`{src.source_id}`"))
-            st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in facts))
+            st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in sv.source_facts(src, lang)))
     else:
         st.markdown("**" + _("{n} sources", n=len(srcs)) + "**")
         st.dataframe(sv.sources_table(srcs, lang), hide_index=True, key="indicator_sources", column_config={
@@ -100,27 +93,27 @@ d1, d2, d3 = st.columns(3)
 with d1:
     st.markdown("**" + _("This indicator, all communes and years") + "**")
     st.caption(ind[f"label_{lang}"])
-    st.download_button(_("Download CSV"), data=sv.indicator_csv(ctx.ver, indicator_id, lang),
+    st.download_button(_("Download CSV"), data=downloads.indicator_csv(ctx.ver, indicator_id, lang),
                        file_name=sv.file_name(indicator_id, lang, "csv"), mime="text/csv", key="dl_ind_csv",
                        on_click="ignore", icon=":material/download:", width="stretch")
-    st.download_button(_("Download XLSX"), data=sv.indicator_xlsx(ctx.ver, indicator_id, lang),
+    st.download_button(_("Download XLSX"), data=downloads.indicator_xlsx(ctx.ver, indicator_id, lang),
                        file_name=sv.file_name(indicator_id, lang, "xlsx"), key="dl_ind_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", width="stretch")
 with d2:
     st.markdown("**" + _("All indicators and scoped figures") + "**")
     st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum())))
-    st.download_button(_("Download CSV"), data=partial(sv.everything_csv, ctx.ver, lang),
+    st.download_button(_("Download CSV"), data=partial(downloads.everything_csv, ctx.ver, lang),
                        file_name=sv.file_name("all", lang, "csv"), mime="text/csv", key="dl_all_csv",
                        on_click="ignore", icon=":material/download:", width="stretch")
-    st.download_button(_("Download XLSX"), data=partial(sv.everything_xlsx, ctx.ver, lang),
+    st.download_button(_("Download XLSX"), data=partial(downloads.everything_xlsx, ctx.ver, lang),
                        file_name=sv.file_name("all", lang, "xlsx"), key="dl_all_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", width="stretch")
 with d3:
     st.markdown("**" + _("The database") + "**")
     st.caption(_("The DuckDB file the dashboard reads (every table, including the ETL log)."))
-    st.download_button(_("Download the database"), data=db.database_bytes, file_name="bsim_impact.duckdb",
+    st.download_button(_("Download the database"), data=connection.database_bytes, file_name="bsim_impact.duckdb",
                        mime="application/octet-stream", key="dl_db", on_click="ignore",
                        icon=":material/database:", width="stretch")
 
@@ -129,7 +122,7 @@ st.header(_("Templates for members and communes"))
 st.caption(_("Jobs and re-use per site come from the federation's members, and scorecard assessments from the "
              "communes: fill a template (headers in French, Dutch or English) and send it to the editors, who load "
              "it on the editor page."))
-tpl_files, tpl_doc = db.templates(ctx.ver)
+tpl_files, tpl_doc = queries.templates(ctx.ver)
 if tpl_files.empty:
     st.info(_("No data"))
 else:
@@ -146,7 +139,7 @@ st.header(_("Figures not mapped"))
 st.markdown(_("These figures cover an organisation as a whole, Wallonia and Brussels together, Belgium, part of "
               "a commune, or carry no year. They are not comparable between the 19 communes, so they are shown "
               "here as context and never drawn on a map or ranked."))
-scoped = sv.cached_scoped_table(ctx.ver, lang)
+scoped = memo.cached_scoped_table(ctx.ver, lang)
 st.dataframe(scoped, hide_index=True, key="scoped", column_config={
     "scope": st.column_config.TextColumn(_("Scope"), width="medium"),
     "indicator": st.column_config.TextColumn(_("Indicator"), width="medium"),
@@ -161,7 +154,7 @@ st.dataframe(scoped, hide_index=True, key="scoped", column_config={
 
 # ------------------------------------------------------------------ last ETL run
 st.header(_("Last ETL run"))
-run, inputs = db.last_run(ctx.ver)
+run, inputs = queries.last_run(ctx.ver)
 summary = sv.run_summary(run, lang)
 if summary is None:
     st.info(_("No ETL run yet"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart
-from dashboard import db, state, tips_db
-from dashboard import tips_view as tv
-from dashboard.context import page_context
-from dashboard.format import fmt_date
-from dashboard.maps import SHORT_NAMES
+from dashboard.charts.scorecard import score_tile_map
+from dashboard.data import queries
+from dashboard.model import tips as tv
+from dashboard.text.format import fmt_date
+from dashboard.ui import chart, state
+from dashboard.ui.context import page_context
 
 ctx = page_context()
 _ = ctx._
@@ -20,9 +20,9 @@ st.markdown(_("The action plan asks each commune and its CPAS/OCMW five things. 
               "concrete criteria, each with a dated status — none, committed, in progress or done — and the "
               "evidence behind it. Where no public evidence exists the status is **unknown**: never guessed."))
 
-criteria = tips_db.criteria(ctx.ver)
-history = tips_db.history(ctx.ver)
-tips = db.tips(ctx.ver)
+criteria = queries.criteria(ctx.ver)
+history = queries.history(ctx.ver)
+tips = queries.tips(ctx.ver)
 communes = ctx.communes[ctx.communes["level"] == "commune"]
 codes = communes["nis_code"].tolist()
 latest = tv.latest(history.drop(columns="tip_id"))
@@ -73,14 +73,12 @@ st.header(_("Maps per tip"))
 sources_line = _("Sources: public evidence per criterion (see the commune detail)")
 cols = st.columns(3)
 for i, t in enumerate(sorted(tip_title)):
-    vals = scores[scores["tip_id"] == t][["nis_code", score]].rename(columns={score: "value"})
-    vals = vals.merge(communes[["nis_code", "name_fr", "name_nl"]], on="nis_code")
-    example = bool(scores.loc[scores["tip_id"] == t, "example"].any())
-    fig = tv.score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
-                            footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
-                            example=example, short_names=SHORT_NAMES.get(lang, SHORT_NAMES["fr"]))
+    vals, example = tv.tip_values(scores, communes, t, score)
+    fig = score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
+                         footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
+                         example=example)
     with cols[i % 3]:
-        chart.show(fig, key=f"map_tip{t}", config={"displaylogo": False})
+        chart.show(fig, key=f"map_tip{t}")
 st.caption(sources_line)
 
 # ------------------------------------------------------------------ commune detail
@@ -97,12 +95,9 @@ for t in sorted(tip_title):
     m2.metric(_("Commitment score"), pct(s["commitment"]))
     m3.metric(_("Coverage"), pct(s["coverage"]),
               help=_("{k} of {n} criteria with a known status", k=int(s["n_known"]), n=int(s["n_criteria"])))
-    part = detail[detail["tip_id"] == t].drop(columns="tip_id")
     order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality", "Before",
              "Responsible level", "Note", "How it is judged"]
-    # text columns: empty instead of the grid's 'None' for what is not known
-    text_cols = [c for c in part.columns if pd.api.types.is_string_dtype(part[c]) or part[c].dtype == object]
-    st.dataframe(part.fillna({c: "" for c in text_cols}), hide_index=True, key=f"detail_{t}",
+    st.dataframe(tv.tip_detail(detail, t), hide_index=True, key=f"detail_{t}",
                  column_order=[_(c) for c in order], column_config={
         _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),
         _("Committed"): st.column_config.CheckboxColumn(_("Committed"), help=_("committed, in progress or done")),
@@ -121,21 +116,9 @@ else:
                          tv.default_since(dates), format_func=lambda d: fmt_date(d, lang),
                          cast=lambda s: pd.Timestamp(s).date())
     ch = tv.changes_since(history, since)
-    labels = criteria.set_index("criterion_id")[f"label_{lang}"]
-    change_names = {"new": _("first assessment"), "better": _("moved forward"), "worse": _("moved back")}
     if ch.empty:
         st.info(_("No change since then."))
     else:
-        st.dataframe(pd.DataFrame({
-            _("Date"): ch["assessed_on"].dt.strftime("%Y-%m-%d"),
-            _("Commune"): [ctx.both_names(c) for c in ch["nis_code"]],
-            _("Tip"): [tip_short[int(t)] for t in ch["tip_id"]],
-            _("Criterion"): ch["criterion_id"].map(labels),
-            _("Before"): [tv.status_text(s, _) for s in ch["previous_status"]],
-            _("Now"): [tv.status_text(s, _) for s in ch["status"]],
-            _("Change"): ch["change"].map(change_names),
-            _("Evidence"): ch["evidence_url"],
-            _("Quality"): [_(q) for q in ch["quality"]],
-        }), hide_index=True, key="changes",
-            column_config={_("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open"))})
+        st.dataframe(tv.changes_table(ch, criteria, ctx.communes, tip_short, lang, _), hide_index=True, key="changes",
+                     column_config={_("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open"))})
         st.caption(_("{n} assessments after {date}.", n=len(ch), date=fmt_date(since, lang)))

@@ -1,0 +1,89 @@
+"""Charts of the Jobs, Re-use & waste and Operators pages: jobs by operator category, tonnes by stream,
+and the operator sites on the commune outlines (blank map style: no tiles, no network). The frames they
+draw come from ``model/impact.py``."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.maps import BRUSSELS_CENTER
+from dashboard.charts.style import FLOW_COLOURS, GROUP_COLOURS, finish
+from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS, STREAM_MSGIDS, quality_text
+from dashboard.model.meta import ChartMeta, chart_title
+from dashboard.text.format import fmt_number, is_missing
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names
+
+
+
+def _bar_finish(fig: go.Figure, meta: ChartMeta, lang: str, what: str, legend_title: str = "") -> go.Figure:
+    fig.update_layout(height=420, bargap=0.3, barmode="group")
+    fig.update_yaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", separatethousands=True)
+    fig = finish(fig, meta, lang, chart_title(meta, lang, what=what), [], legend_title,
+                 margin={"b": 110}, footer_shift=-60)
+    fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
+    return fig
+
+
+def jobs_breakdown_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta) -> go.Figure:
+    """Grouped bars per operator category group: workers in integration, art. 60§7, exits to work."""
+    _ = translator(lang)
+    fig = go.Figure()
+    x = [_(CATEGORY_GROUPS[g]) for g in bd["group"]]
+    for col, colour in (("integration_workers", "#0072B2"), ("art60_placements", "#E69F00"),
+                        ("exits_to_work", "#009E73")):
+        vals = bd[col] if col in bd else []
+        fig.add_trace(go.Bar(x=x, y=vals, name=_(JOB_MSGIDS[col]), marker_color=colour,
+                             text=[fmt_number(v, lang, 0) if not is_missing(v) else "" for v in vals],
+                             textposition="outside", cliponaxis=False,
+                             hovertemplate="%{x}<br>" + _(JOB_MSGIDS[col]) + ": %{y}<extra></extra>"))
+    return _bar_finish(fig, meta, lang, _("Integration jobs by operator category"))
+
+
+def streams_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta) -> go.Figure:
+    """Grouped bars per stream: collected, re-used, recycled tonnes."""
+    _ = translator(lang)
+    fig = go.Figure()
+    x = [_(STREAM_MSGIDS[s]) for s in bd["stream"]]
+    for col in ("collected_t", "reused_t", "recycled_t"):
+        vals = bd[col]
+        fig.add_trace(go.Bar(x=x, y=vals, name=_(FLOW_MSGIDS[col]), marker_color=FLOW_COLOURS[col],
+                             text=[fmt_number(v, lang, 0) if not is_missing(v) else _("No data") for v in vals],
+                             textposition="outside", cliponaxis=False,
+                             hovertemplate="%{x}<br>" + _(FLOW_MSGIDS[col]) + ": %{y:,.1f} t<extra></extra>"))
+    return _bar_finish(fig, meta, lang, _("Tonnes by stream"))
+
+
+def operators_map(points: pd.DataFrame, geojson_url: str | None, *, lang: str, meta: ChartMeta) -> go.Figure:
+    """Points coloured by category group over the commune outlines (blank style: no tiles, no network)."""
+    _ = translator(lang)
+    fig = go.Figure()
+    if geojson_url:
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson_url, featureidkey="id", locations=[f"210{i:02d}" for i in range(1, 20)],
+            z=[0] * 19, colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+            marker={"line": {"color": "#666", "width": 0.8}, "opacity": 1}, hoverinfo="skip", showlegend=False,
+            name=_("Communes")))
+    for g, label in CATEGORY_GROUPS.items():
+        d = points[points["group"] == g]
+        if d.empty:
+            continue
+        pos = [_("position: site address") if p == "site" else _("position: commune centre (address not geocoded)")
+               for p in d["position"]]
+        names = [both_names(r, lang) if isinstance(r.get("name_fr"), str) else "—" for r in d.to_dict("records")]
+        custom = np.stack([d["name"].astype(str), d["organisation"].fillna("—").astype(str),
+                           d["category"].astype(str), d["address"].fillna("—").astype(str), names, pos,
+                           [quality_text(q, lang) for q in d["quality"]], d["operator_id"].astype(str)], axis=1)
+        fig.add_trace(go.Scattermap(
+            lon=d["plot_lon"], lat=d["plot_lat"], mode="markers", name=_(label),
+            marker={"size": np.where(d["position"] == "site", 11, 8), "color": GROUP_COLOURS[g], "opacity": 0.9},
+            customdata=custom,
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<br>"
+                          "%{customdata[4]}<br><i>%{customdata[5]}</i><br>" + _("Quality")
+                          + ": %{customdata[6]}<extra></extra>"))
+    fig.update_layout(map={"style": "white-bg", "center": BRUSSELS_CENTER, "zoom": 10.1}, height=600)
+    n_centre = int((points["position"] == "commune_centre").sum()) if len(points) else 0
+    extra = [_("{n} sites without coordinates are drawn at their commune's centre (address not geocoded)", n=n_centre)] \
+        if n_centre else []
+    return finish(fig, meta, lang, chart_title(meta, lang), extra, _("Category"))

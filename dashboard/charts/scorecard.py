@@ -1,0 +1,59 @@
+"""The scorecard's small maps: one equal-tile map per tip, its score in fixed classes (0, below a
+third, a third to two thirds, two thirds and more, 100 %), unknown in grey."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.style import BIN_COLOURS
+from dashboard.model.tips import score_bin
+from dashboard.text.names import short_name
+
+
+def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, title: str, footer: str,
+                   example: bool = False) -> go.Figure:
+    """Small equal-tile map of one tip's score (``values``: nis_code, value 0–1 or NaN, name_fr, name_nl),
+    fixed classes (0, below ⅓, ⅓–⅔, ⅔ and more, 100 %), unknown in grey."""
+    labels = {-1: _("unknown"), 0: "0 %", 1: "< 33 %", 2: "33–66 %", 3: "≥ 67 %", 4: "100 %"}
+    pos = tiles.set_index("nis_code")[["tile_row", "tile_col"]]
+    v = values.set_index("nis_code")
+    fig = go.Figure()
+    h = 0.46
+    for b in (4, 3, 2, 1, 0, -1):
+        codes = [c for c in pos.index if score_bin(v["value"].get(c, np.nan)) == b]
+        xs, ys, cx, cy, text, hover = [], [], [], [], [], []
+        for c in codes:
+            x, y = float(pos.loc[c, "tile_col"]), -float(pos.loc[c, "tile_row"])
+            xs += [x - h, x + h, x + h, x - h, x - h, None]
+            ys += [y - h, y - h, y + h, y + h, y - h, None]
+            cx.append(x)
+            cy.append(y)
+            val = v["value"].get(c, np.nan)
+            pct = "" if np.isnan(val) else f"{val * 100:.0f}"
+            text.append(pct)
+            name = short_name(c, v.loc[c] if c in v.index and "name_fr" in v else {"name_fr": c}, lang)
+            hover.append(f"{name}: {pct + ' %' if pct else _('unknown')}")
+        fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", fill="toself",
+                                 fillcolor=BIN_COLOURS[b], line={"color": "white", "width": 1}, name=labels[b],
+                                 legendgroup=str(b), showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=labels[b], legendgroup=str(b),
+                                 marker={"symbol": "square", "size": 11, "color": BIN_COLOURS[b],
+                                         "line": {"color": "#969696", "width": 1}}, showlegend=True))
+        fig.add_trace(go.Scatter(x=cx or [None], y=cy or [None], mode="text", text=text,
+                                 textfont={"size": 9, "color": "white" if b >= 3 else "#222"},
+                                 hovertext=hover, hoverinfo="text", showlegend=False, legendgroup=str(b),
+                                 customdata=codes))
+    max_row, max_col = int(pos["tile_row"].max()), int(pos["tile_col"].max())
+    fig.update_xaxes(visible=False, range=[-0.6, max_col + 0.6], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-max_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
+    if example:
+        title = f"{title}<br><span style='color:#b2182b'>[{_('EXAMPLE DATA')}]</span>"
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 13}}, height=300, dragmode=False,
+        margin={"l": 5, "r": 5, "t": 55 if example else 35, "b": 30}, paper_bgcolor="white", plot_bgcolor="white",
+        legend={"orientation": "v", "y": 0.5, "yanchor": "middle", "x": 1.0, "font": {"size": 10}},
+    )
+    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top",
+                       showarrow=False, font={"size": 9, "color": "#444"})
+    return fig

@@ -1,0 +1,73 @@
+"""Every path and environment variable the app uses, in one place (layer 1: imports nothing of the app).
+
+Environment variables are read when a function is called, never at import, so a test (or the
+editor's publish) that sets one sees it on the next call:
+
+- ``BSIM_DB``: the published database file (default ``data/impact.duckdb``);
+- ``BSIM_DATA``: the data folder the editor page loads uploads into (default ``data/``);
+- ``BSIM_EDITORS``: comma-separated e-mails allowed to edit (wins over ``data/editors.txt``);
+- ``BROWSER_PATH``: the Chromium kaleido renders images with (default Debian's ``/usr/bin/chromium``).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# the published database (read-only for the app; only the ETL writes it)
+DB_ENV = "BSIM_DB"
+DEFAULT_DB = ROOT / "data" / "impact.duckdb"
+
+# the data folder the editor page loads uploads into (the ETL's input folder)
+DATA_ENV = "BSIM_DATA"
+DEFAULT_DATA = ROOT / "data"
+
+# files Streamlit serves as they are (``server.enableStaticServing``): the commune boundaries
+STATIC_DIR = ROOT / "static"
+STATIC_URL = "app/static"
+
+# interface strings: locales/{fr,nl,en}/LC_MESSAGES/*.po
+LOCALES_DIR = ROOT / "locales"
+
+# who may edit: the allow-list
+EDITORS_ENV = "BSIM_EDITORS"
+EDITORS_FILE = ROOT / "data" / "editors.txt"
+
+# image export: kaleido drives a Chromium
+BROWSER_ENV = "BROWSER_PATH"
+DEFAULT_BROWSER = "/usr/bin/chromium"
+
+# the fiche PDF's Unicode font (Debian's fonts-dejavu-core); Helvetica without it
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+
+def db_path() -> Path:
+    """The published database file: ``$BSIM_DB`` or ``data/impact.duckdb``."""
+    return Path(os.environ.get(DB_ENV, DEFAULT_DB))
+
+
+def data_dir() -> Path:
+    """The data folder: ``$BSIM_DATA`` or ``data/``."""
+    return Path(os.environ.get(DATA_ENV, DEFAULT_DATA))
+
+
+def editors_setting() -> str | None:
+    """The raw ``$BSIM_EDITORS`` value (None when unset)."""
+    return os.environ.get(EDITORS_ENV)
+
+
+def browser_path() -> str | None:
+    """``$BROWSER_PATH`` when it is a file, else Debian's Chromium, else a Chromium on the PATH."""
+    path = os.environ.get(BROWSER_ENV)
+    if path and Path(path).is_file():
+        return path
+    if Path(DEFAULT_BROWSER).is_file():
+        return DEFAULT_BROWSER
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def export_browser_path() -> None:
+    """Tell kaleido which Chromium to start (it reads ``$BROWSER_PATH``), unless that is set already."""
+    os.environ.setdefault(BROWSER_ENV, browser_path() or DEFAULT_BROWSER)

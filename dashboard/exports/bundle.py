@@ -1,0 +1,138 @@
+"""A commune's bundle: everything the fiche (PDF) and the deck (PPTX) show for one commune, gathered
+once from the database into plain values (texts already formatted in the language): both names,
+key figures against the region, geometry or tile grid, jobs and re-use, the five tips scorecard,
+sources with licences and the date of the data. A part whose table is missing is left empty (the
+documents say "No figure"), never an error.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.data import queries
+from dashboard.model.commune import key_figures, rank_text
+from dashboard.model.impact import commune_summary
+from dashboard.model.indicators import source_label, unit_label
+from dashboard.model.tips import grid, latest, status_text, tip_scores
+from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
+from dashboard.text.i18n import translator
+
+KEY_IDS = ("population_1jan", "onem_unemployment_rate_annual_avg",
+           "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
+
+
+def _safe(fn, default=None):
+    try:
+        return fn()
+    except Exception:  # a module or table not there yet: the fiche says "no figure"
+        return default
+
+
+def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, nis_code: str,
+                    lang: str, ids=KEY_IDS) -> list[dict]:
+    """Latest year of each key figure for the commune and the region, formatted in ``lang``."""
+    _ = translator(lang)
+    ids = [i for i in ids if i in indicators.index]
+    kf = key_figures(obs, indicators, nis_code, ids)
+    rows = []
+    for r in kf.to_dict("records"):
+        ind = indicators.loc[r["indicator_id"]]
+        unit, dec = unit_label(ind, lang), int(ind["decimals"])
+        missing = is_missing(r["value"])
+        rows.append({
+            "indicator_id": r["indicator_id"], "label": ind[f"label_{lang}"], "unit": unit,
+            "value": _("No data") if missing else fmt_value(r["value"], lang, dec, unit),
+            "value_raw": None if missing else float(r["value"]),
+            "region": fmt_value(r["region_value"], lang, dec, unit),
+            "value_short": _("No data") if missing else fmt_value(r["value"], lang, dec, unit if len(unit) <= 3 else None),
+            "region_short": fmt_value(r["region_value"], lang, dec, unit if len(unit) <= 3 else None),
+            "year": MISSING if missing else str(int(r["year"])),
+            "rank": rank_text(r["rank"], r["n_ranked"], r["tied"]),
+            "source": MISSING if missing else source_label(sources, r["source_id"] or ""),
+            "source_id": r["source_id"], "quality": None if missing else r["quality"],
+        })
+    return rows
+
+
+def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, tips: pd.DataFrame,
+             nis_code: str, lang: str) -> list[dict]:
+    """Per tip for one commune: title, action / commitment scores (text), coverage, example flag, criteria."""
+    _ = translator(lang)
+    mine = scores[scores["nis_code"] == nis_code].set_index("tip_id")
+    titles = tips.set_index("tip_id")[f"title_{lang}"] if len(tips) else pd.Series(dtype=object)
+    crit = grid[grid["nis_code"] == nis_code].merge(criteria[["criterion_id", f"label_{lang}"]], on="criterion_id")
+    out = []
+    for tip_id in sorted(set(criteria["tip_id"])):
+        s = mine.loc[tip_id] if tip_id in mine.index else None
+        c = crit[crit["tip_id"] == tip_id].sort_values("criterion_id")
+        out.append({
+            "tip_id": int(tip_id), "title": str(titles.get(tip_id, f"{tip_id}")),
+            "action": fmt_percent(None if s is None else s["action"] * 100, lang, 0),
+            "commitment": fmt_percent(None if s is None else s["commitment"] * 100, lang, 0),
+            "coverage": MISSING if s is None else f"{int(s['n_known'])}/{int(s['n_criteria'])}",
+            "example": bool(s is not None and s["example"]),
+            "criteria": [{"label": r[f"label_{lang}"], "status": status_text(r["status"], _).strip(),
+                          "quality": r.get("quality") if isinstance(r.get("quality"), str) else None}
+                         for r in c.to_dict("records")],
+        })
+    return out
+
+
+def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") -> dict:
+    """Everything the fiche and the deck show for one commune, as plain values in ``lang``."""
+    _ = translator(lang)
+    communes = queries.communes(ver)
+    row = communes.set_index("nis_code").loc[nis_code]
+    indicators, sources = queries.indicators(ver), queries.sources(ver)
+    ids = [i for i in KEY_IDS if i in indicators.index]
+    obs = queries.observations_of(ver, ids)
+    bundle: dict = {
+        "nis_code": nis_code, "name_fr": row["name_fr"], "name_nl": row["name_nl"], "name_en": row.get("name_en"),
+        "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang),
+        "impact": None, "n_operators": None, "tips": None, "tip_scores": None,
+        "geometry": _safe(lambda: queries.geometry(ver)),
+        "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
+        "communes": communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]],
+        "url": url, "data_date": MISSING, "source_ids": [], "is_example": False,
+    }
+    run = _safe(lambda: queries.last_run(ver)[0])
+    if run is not None and len(run):
+        bundle["data_date"] = fmt_date(run["finished_at"].iloc[0], lang)
+    source_ids = [k["source_id"] for k in bundle["key_figures"] if k["source_id"]]
+
+    def impact():
+        allobs = queries.all_observations(ver)
+        member = allobs[allobs["indicator_id"].str.startswith("member_")]
+        summary = commune_summary(member, queries.operator_sites(ver), indicators, sources,
+                                  nis_code, lang)
+        ids = member.loc[member["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
+        return summary, ids
+
+    got = _safe(impact)
+    if got is not None:
+        summary, ids = got
+        bundle["impact"] = summary["figures"].to_dict("records")
+        bundle["n_operators"] = summary["n_operators"]
+        bundle["is_example"] |= bool(summary["is_example"])
+        source_ids += ids
+
+    def tips():
+        crit, hist = queries.criteria(ver), queries.history(ver)
+        codes = bundle["communes"]["nis_code"].tolist()
+        g = grid(latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
+        scores = tip_scores(g)
+        return tip_rows(scores, g, crit, queries.tips(ver), nis_code, lang), scores, \
+            hist.loc[hist["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
+
+    got = _safe(tips)
+    if got is not None:
+        bundle["tips"], scores, ids = got
+        bundle["tip_scores"] = scores.merge(bundle["communes"], on="nis_code", how="left")
+        bundle["is_example"] |= any(t["example"] for t in bundle["tips"])
+        source_ids += ids
+    bundle["is_example"] |= any(k["quality"] == "example" for k in bundle["key_figures"])
+    bundle["source_ids"] = list(dict.fromkeys(source_ids))
+    bundle["sources"] = [
+        {"source_id": s, "label": source_label(sources, s), "licence": sources.loc[s].get("licence") or _("not stated"),
+         "url": sources.loc[s].get("url") or "", "quality": sources.loc[s].get("quality")}
+        for s in bundle["source_ids"] if s in sources.index]
+    return bundle

@@ -1,0 +1,234 @@
+"""Frames of the Commune profile (``views/commune.py``): DataFrames in, DataFrames/strings out.
+
+Key figures of one commune (latest value, region value, honest rank, change since the previous
+year, source and quality), its series against the region, and the scoped figures and operators
+located in it. No Streamlit here, so everything is testable on plain frames.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+
+from dashboard.model.indicators import REGION, change_since_previous, source_label, unit_label
+from dashboard.model.ranking import rank_with_ties, tied_mask
+from dashboard.text.format import MISSING, fmt_change, fmt_rank, fmt_value, is_missing
+from dashboard.text.i18n import translator
+from dashboard.text.names import PUBLISHED_ORDER, both_names, english_name
+
+DEFAULT_COMMUNE = "21004"
+
+# curated context + tip indicators shown as key figures (only those with commune data are kept)
+KEY_INDICATORS = (
+    "population_1jan",
+    "onem_unemployment_rate_annual_avg",
+    "fiscal_avg_net_taxable_income_per_inhabitant",
+    "census_employment_rate_15_64",
+    "establishment_units",
+    "pop_foreign_nationals",
+    "households_single_person",
+    "cpas_income_recipients_share_18_64",
+)
+
+
+def key_indicator_ids(indicators: pd.DataFrame, wanted: Sequence[str] = KEY_INDICATORS) -> list[str]:
+    """The curated ids that exist in the catalogue and have at least one commune figure."""
+    ids = []
+    for i in wanted:
+        if i in indicators.index and int(indicators.loc[i].get("n_communes", 0) or 0) > 0:
+            ids.append(i)
+    return ids
+
+
+def header_names(communes: pd.DataFrame, nis_code: str) -> tuple[str, str | None]:
+    """('Ixelles / Elsene', English name or None when it equals an official name)."""
+    row = communes.set_index("nis_code").loc[nis_code]
+    return both_names(row, PUBLISHED_ORDER), english_name(row)
+
+
+def picker_label(communes: pd.DataFrame, nis_code: str) -> str:
+    """Both official names, French first as published ('Ixelles / Elsene')."""
+    return header_names(communes, nis_code)[0]
+
+
+def key_figures(obs: pd.DataFrame, indicators: pd.DataFrame, nis_code: str,
+                ids: Sequence[str]) -> pd.DataFrame:
+    """One row per indicator of ``ids`` for commune ``nis_code``.
+
+    ``obs``: long observations of (at least) these indicators for all communes and the region
+    (indicator_id, nis_code, year, value, source_id, quality). Columns returned: indicator_id,
+    year, value, prev_year, prev_value, change, region_value, rank, n_ranked, tied, source_id,
+    quality. An indicator with no figure for the commune keeps a row with missing values.
+    """
+    rows = []
+    mine = obs[obs["nis_code"] == nis_code]
+    changes = change_since_previous(mine[mine["indicator_id"].isin(ids)], nis_code)
+    changes = changes.set_index("indicator_id") if len(changes) else changes
+    for ind in ids:
+        row = {"indicator_id": ind, "year": None, "value": None, "prev_year": None, "prev_value": None,
+               "change": None, "region_value": None, "rank": None, "n_ranked": 0, "tied": False,
+               "source_id": None, "quality": None}
+        if len(changes) and ind in changes.index:
+            c = changes.loc[ind]
+            row.update({k: c[k] for k in ("year", "value", "prev_year", "prev_value", "change",
+                                          "source_id", "quality")})
+            year = int(c["year"])
+            same = obs[(obs["indicator_id"] == ind) & (obs["year"] == year)]
+            reg = same[same["nis_code"] == REGION]
+            row["region_value"] = float(reg["value"].iloc[0]) if len(reg) else None
+            comm = same[same["nis_code"] != REGION].reset_index(drop=True)
+            direction = indicators.loc[ind, "direction"] if ind in indicators.index else "neutral"
+            ranks = rank_with_ties(comm["value"], direction)
+            tied = tied_mask(ranks)
+            pos = comm.index[comm["nis_code"] == nis_code]
+            if len(pos):
+                row["rank"] = int(ranks.iloc[pos[0]])
+                row["tied"] = bool(tied.iloc[pos[0]])
+            row["n_ranked"] = int(ranks.notna().sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def rank_text(rank, n: int, tied: bool) -> str:
+    """'=3 / 19' (tied), '5 / 19', '—' when missing."""
+    if is_missing(rank) or not n:
+        return MISSING
+    return fmt_rank(rank, int(n), tied)
+
+
+def publisher_label(sources: pd.DataFrame, source_id: str | None) -> str:
+    """The publisher of a source ('Statbel (Belgian statistical office)'), or the id when unknown."""
+    if not source_id:
+        return MISSING
+    return str(sources.loc[source_id, "publisher"]) if source_id in sources.index else str(source_id)
+
+
+def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
+                     lang: str) -> list[dict]:
+    """Display texts per key figure: label (with the unit when it is a word), value (with the unit
+    when it is a symbol such as % or €), delta, caption (year, region, rank, previous year,
+    publisher and quality), help (the description), delta_color (by direction)."""
+    _ = translator(lang)
+    out = []
+    for r in kf.to_dict("records"):
+        ind = indicators.loc[r["indicator_id"]]
+        unit = unit_label(ind, lang)
+        short_unit = len(unit) <= 3
+        dec = int(ind["decimals"])
+        missing = is_missing(r["value"])
+        value = _("No data") if missing else fmt_value(r["value"], lang, dec, unit if short_unit else None)
+        delta = None
+        if not missing and not is_missing(r["change"]) and not is_missing(r["prev_year"]):
+            delta = _("{change} since {year}", change=fmt_change(r["change"], lang, dec, unit if short_unit else None),
+                      year=int(r["prev_year"]))
+        bits = []
+        if not missing:
+            bits.append(str(int(r["year"])))
+            bits.append(_("Region") + ": " + fmt_value(r["region_value"], lang, dec, unit if short_unit else None))
+            bits.append(_("Rank") + ": " + rank_text(r["rank"], r["n_ranked"], r["tied"]))
+            if not is_missing(r["prev_year"]):
+                bits.append(f"{int(r['prev_year'])}: "
+                            + fmt_value(r["prev_value"], lang, dec, unit if short_unit else None))
+            bits.append(_("Source: {source}", source=publisher_label(sources, r["source_id"]))
+                        + f" ({_(r['quality'])})")
+        else:
+            bits.append(_("No figure for this commune"))
+        label = ind[f"label_{lang}"]
+        out.append({
+            "indicator_id": r["indicator_id"], "label": label,
+            "label_full": label if short_unit or not unit else f"{label} ({unit})", "value": value,
+            "delta": delta, "caption": " · ".join(bits), "help": ind.get(f"description_{lang}") or None,
+            "delta_color": {"higher_better": "normal", "lower_better": "inverse"}.get(ind["direction"], "off"),
+            # for 'Cite this figure'
+            "year": None if missing else int(r["year"]),
+            "value_unit": None if missing else fmt_value(r["value"], lang, dec, unit),
+            "source": publisher_label(sources, r["source_id"]) if not missing else "",
+            "quality": r["quality"] if not missing else "",
+        })
+    return out
+
+
+def key_figure_table(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
+                     lang: str) -> pd.DataFrame:
+    """The key figures as one formatted table (all columns text, in the interface language)."""
+    _ = translator(lang)
+    rows = []
+    for r in kf.to_dict("records"):
+        ind = indicators.loc[r["indicator_id"]]
+        unit = unit_label(ind, lang)
+        dec = int(ind["decimals"])
+        missing = is_missing(r["value"])
+        rows.append({
+            _("Indicator"): ind[f"label_{lang}"],
+            _("Year"): MISSING if missing else str(int(r["year"])),
+            _("Value"): _("No data") if missing else fmt_value(r["value"], lang, dec, unit),
+            _("Region"): fmt_value(r["region_value"], lang, dec, unit),
+            _("Rank"): rank_text(r["rank"], r["n_ranked"], r["tied"]),
+            _("Change since previous year"): (
+                MISSING if is_missing(r["change"]) or is_missing(r["prev_year"])
+                else f"{fmt_change(r['change'], lang, dec, unit)} ({int(r['prev_year'])})"),
+            _("Source"): MISSING if missing else source_label(sources, r["source_id"] or ""),
+            _("Quality"): MISSING if missing else _(r["quality"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def series_indicator_ids(obs_commune: pd.DataFrame, indicators: pd.DataFrame, nis_code: str,
+                         first: Sequence[str] = KEY_INDICATORS) -> list[str]:
+    """Indicators with at least one figure for the commune, the curated key figures first."""
+    have = set(obs_commune.loc[obs_commune["nis_code"] == nis_code, "indicator_id"])
+    ordered = [i for i in first if i in have] + [i for i in indicators.index if i in have and i not in first]
+    return ordered
+
+
+def series_frame(obs: pd.DataFrame, communes: pd.DataFrame, nis_code: str) -> pd.DataFrame:
+    """Long frame (nis_code, year, value, name_fr, name_nl, name_en) for the commune and the region
+    (``obs``: one indicator)."""
+    d = obs[obs["nis_code"].isin([nis_code, REGION])][["nis_code", "year", "value"]]
+    names = communes[["nis_code", "name_fr", "name_nl", "name_en"]]
+    return d.merge(names, on="nis_code", how="left").sort_values(["nis_code", "year"]).reset_index(drop=True)
+
+
+def series_table(series: pd.DataFrame, nis_code: str, lang: str, decimals: int = 0,
+                 unit: str = "") -> pd.DataFrame:
+    """Years as rows (newest first), the commune and the region as formatted text columns."""
+    _ = translator(lang)
+    years = sorted({int(y) for y in series["year"]}, reverse=True)
+    com = series[series["nis_code"] == nis_code].set_index("year")["value"]
+    reg = series[series["nis_code"] == REGION].set_index("year")["value"]
+    name = None
+    if (series["nis_code"] == nis_code).any():
+        name = both_names(series[series["nis_code"] == nis_code].iloc[0].to_dict(), lang)
+    col = name or _("Commune")
+    return pd.DataFrame({
+        _("Year"): [str(y) for y in years],
+        col: [fmt_value(com.get(y), lang, decimals, unit) for y in years],
+        _("Brussels-Capital Region"): [fmt_value(reg.get(y), lang, decimals, unit) for y in years],
+    })
+
+
+def scoped_for_commune(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
+                       communes: pd.DataFrame, nis_code: str, lang: str) -> pd.DataFrame:
+    """Organisation-level (scoped) figures located in the commune, as a formatted table
+    (empty when there are none)."""
+    _ = translator(lang)
+    d = scoped[scoped["nis_code"].astype(str) == nis_code]
+    names = communes.set_index("nis_code")
+    rows = []
+    for r in d.to_dict("records"):
+        ind = indicators.loc[r["indicator_id"]] if r["indicator_id"] in indicators.index else None
+        scope = str(r["scope"])
+        if scope in names.index:
+            scope = both_names(names.loc[scope].to_dict(), lang)
+        unit = unit_label(ind, lang) if ind is not None else ""
+        dec = int(ind["decimals"]) if ind is not None else 0
+        rows.append({
+            _("Indicator"): ind[f"label_{lang}"] if ind is not None else r["indicator_id"],
+            _("Year"): MISSING if is_missing(r["year"]) else str(int(r["year"])),
+            _("Value"): fmt_value(r["value"], lang, dec, unit),
+            _("Scope"): scope,
+            _("Source"): source_label(sources, r["source_ids"] or r["source_id"]),
+            _("Quality"): _(r["quality"]),
+            _("Note"): "" if is_missing(r.get("note")) else str(r["note"]),
+        })
+    return pd.DataFrame(rows)

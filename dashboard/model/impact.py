@@ -1,0 +1,285 @@
+"""Frames of the Jobs, Re-use & waste and Operators pages (``views/jobs.py``, ``views/reuse.py``,
+``views/operators.py``) and of the commune profile's impact section: member figures per commune,
+breakdowns by operator category or stream, public regional / organisation-wide figures kept beside
+(never summed with) the member figures, operator points and the searchable directory.
+DataFrames in, DataFrames and dicts out; the charts of these frames are in ``charts/impact.py``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.model.indicators import REGION, has_example, source_label
+from dashboard.text.format import fmt_number, fmt_value, is_missing
+from dashboard.text.i18n import N_, translator
+from dashboard.text.names import both_names
+
+# ----------------------------------------------------------------------------- indicators
+
+JOBS_MAP_INDICATORS = ("member_jobs_per_1000_inhabitants", "member_jobs_per_1000_unemployed")
+JOBS_TREND_INDICATORS = ("member_jobs", "member_integration_workers", "member_art60_placements", "member_fte",
+                         "member_exits_to_work")
+REUSE_MAP_INDICATORS = ("member_reused_per_1000_inhabitants",)
+REUSE_TREND_INDICATORS = ("member_reused_t", "member_collected_t", "member_recycled_t", "member_co2e_avoided_t")
+
+# public figures shown beside the member figures: regional or organisation-wide, with scope, year, source
+JOBS_PUBLIC = ("art60_persons_employed", "art60_art61_persons_employed", "art60_social_economy_posts",
+               "social_economy_jobs", "esi_workers_in_transition_per_year", "reuse_sector_workers",
+               "petits_riens_employees", "petits_riens_fte", "petits_riens_insertion_participants",
+               "terre_employees", "terre_anderlecht_jobs_created", "cyclo_workers", "nos_pilifs_workers",
+               "atelier_groot_eiland_employees", "jobs_located_in_region")
+REUSE_PUBLIC = ("reuse_sector_collected", "reuse_sector_reused", "reuse_sector_recycled",
+                "reuse_sector_reused_per_inhabitant", "petits_riens_collected", "petits_riens_collected_textile",
+                "petits_riens_collected_furniture_objects", "terre_textile_collected_brussels",
+                "oxfam_clothing_collected", "recypark_mobile_collected", "recypark_mobile_reusable_objects",
+                "repair_cafes_waste_avoided", "household_waste_prepared_reuse_or_recycled_share")
+
+STREAMS = ("textiles", "furniture", "weee", "books_media", "other")
+STREAM_MSGIDS = {"textiles": N_("Textiles"), "furniture": N_("Furniture"),
+                 "weee": N_("Electrical and electronic goods"), "books_media": N_("Books and media"),
+                 "other": N_("Other")}
+FLOW_MSGIDS = {"collected_t": N_("Collected"), "reused_t": N_("Re-used"), "recycled_t": N_("Recycled")}
+JOB_MSGIDS = {"integration_workers": N_("Workers in integration"), "art60_placements": N_("Article 60§7 placements"),
+              "fte": N_("FTE"), "exits_to_work": N_("Exits to work")}
+
+# operator category codes (snake_case, free in the templates) -> a few groups for colours and filters
+CATEGORY_GROUPS = {
+    "reuse": N_("Re-use shops and collection"),
+    "sorting": N_("Sorting centres"),
+    "recypark": N_("Recycling and container parks"),
+    "repair": N_("Repair and bike workshops"),
+    "food": N_("Social and insertion food"),
+    "green": N_("Urban agriculture and compost"),
+    "enterprise": N_("Social enterprises"),
+    "other": N_("Other operators"),
+}
+
+
+
+def category_group(category: str) -> str:
+    c = str(category or "")
+    if "sorting" in c:
+        return "sorting"
+    if "recypark" in c or "container_park" in c:
+        return "recypark"
+    if "repair" in c or "bike" in c or "upcycling" in c:
+        return "repair"
+    if any(k in c for k in ("restaurant", "grocery", "kitchen", "sandwich", "food")):
+        return "food"
+    if "agriculture" in c or "compost" in c:
+        return "green"
+    if any(k in c for k in ("reuse", "shop", "donnerie", "textile", "collection", "weee")):
+        return "reuse"
+    if "enterprise" in c or "social_economy" in c:
+        return "enterprise"
+    return "other"
+
+
+def quality_text(q: str, lang: str) -> str:
+    return translator(lang)(str(q)) if isinstance(q, str) and q else ""
+
+
+# ----------------------------------------------------------------------------- member figures
+
+def years_of(obs: pd.DataFrame) -> list[int]:
+    return sorted({int(y) for y in obs["year"]}, reverse=True) if len(obs) else []
+
+
+def region_value(obs: pd.DataFrame, year: int) -> tuple[float | None, str | None, str | None]:
+    """(value, quality, source_ids) of the region row for ``year``."""
+    r = obs[(obs["nis_code"] == REGION) & (obs["year"] == year)]
+    if r.empty:
+        return None, None, None
+    return float(r["value"].iloc[0]), r["quality"].iloc[0], r["source_ids"].iloc[0] if "source_ids" in r else None
+
+
+def commune_frame(obs: pd.DataFrame, communes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per commune (value NaN = no member data) with quality and sources for ``year``."""
+    base = communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]]
+    cols = [c for c in ("nis_code", "value", "quality", "source_ids", "source_id", "year") if c in obs.columns]
+    d = base.merge(obs[obs["year"] == year][cols], on="nis_code", how="left")
+    d["year"] = year
+    return d
+
+
+def quality_of(frame: pd.DataFrame) -> str:
+    q = set(frame["quality"].dropna()) if "quality" in frame else set()
+    return "example" if "example" in q else "reported" if "reported" in q else "official" if q else ""
+
+
+def table_frame(df: pd.DataFrame, lang: str, *, value_label: str, unit: str, sources: pd.DataFrame) -> pd.DataFrame:
+    """Commune table for display and download: names, year, value, unit, quality (word), source."""
+    _ = translator(lang)
+    return pd.DataFrame({
+        "nis_code": df["nis_code"], _("Commune"): [both_names(r, lang) for r in df.to_dict("records")],
+        _("Year"): df["year"], value_label: df["value"], _("Unit"): unit,
+        _("Quality"): [quality_text(q, lang) if isinstance(q, str) else "—" for q in df.get("quality", [])],
+        "quality": df.get("quality"),
+        _("Source"): [source_label(sources, s) if isinstance(s, str) else "—" for s in df.get("source_ids", [])],
+    })
+
+
+def breakdown_jobs(jobs: pd.DataFrame, year: int, nis_code: str | None = None) -> pd.DataFrame:
+    """Integration workers, art. 60 placements, FTE and exits per operator category group."""
+    d = jobs[jobs["year"] == year]
+    if nis_code and nis_code != REGION:
+        d = d[d["nis_code"] == nis_code]
+    if d.empty:
+        return pd.DataFrame(columns=["group", "integration_workers", "art60_placements", "fte", "exits_to_work",
+                                     "sites", "quality"])
+    d = d.assign(group=d["category"].map(category_group))
+    out = d.groupby("group").agg(integration_workers=("integration_workers", lambda s: s.sum(min_count=1)),
+                                 art60_placements=("art60_placements", lambda s: s.sum(min_count=1)),
+                                 fte=("fte", lambda s: s.sum(min_count=1)),
+                                 exits_to_work=("exits_to_work", lambda s: s.sum(min_count=1)),
+                                 sites=("operator_id", "nunique"),
+                                 quality=("quality", lambda q: "example" if (q == "example").any() else "reported"))
+    return out.reset_index()
+
+
+def breakdown_streams(flows: pd.DataFrame, year: int, nis_code: str | None = None) -> pd.DataFrame:
+    """Collected / re-used / recycled tonnes per stream (all five streams; missing = NaN)."""
+    d = flows[flows["year"] == year]
+    if nis_code and nis_code != REGION:
+        d = d[d["nis_code"] == nis_code]
+    agg = {c: (c, lambda s: s.sum(min_count=1)) for c in ("collected_t", "reused_t", "recycled_t")}
+    if d.empty:
+        out = pd.DataFrame({"stream": list(STREAMS)})
+        for c in agg:
+            out[c] = np.nan
+        out["quality"] = None
+        return out
+    g = d.groupby("stream").agg(**agg, quality=("quality", lambda q: "example" if (q == "example").any()
+                                                 else "reported"))
+    return g.reindex(list(STREAMS)).reset_index()
+
+
+def trend_frame(obs: pd.DataFrame, communes: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    d = obs[obs["nis_code"].isin(list(codes) + [REGION])]
+    return d.merge(communes[["nis_code", "name_fr", "name_nl", "name_en"]], on="nis_code", how="left")
+
+
+# ----------------------------------------------------------------------------- public figures
+
+def public_figures(obs: pd.DataFrame, scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
+                   ids, lang: str) -> pd.DataFrame:
+    """Regional (04000) observations and scoped (organisation-wide, Wallonia + Brussels …) figures of
+    ``ids``, latest first per indicator: what, scope, year, value, unit, source, quality."""
+    _ = translator(lang)
+    ids = [i for i in ids if i in indicators.index]
+    a = obs[(obs["indicator_id"].isin(ids)) & (obs["nis_code"] == REGION)].assign(scope=_("Brussels-Capital Region"))
+    b = scoped[scoped["indicator_id"].isin(ids)].copy() if scoped is not None else pd.DataFrame()
+    frames = [f for f in (a, b) if len(f)]
+    cols = ["indicator_id", "scope", "year", "value", "source_ids", "quality", "note"]
+    if not frames:
+        return pd.DataFrame(columns=[_("Figure"), _("Scope"), _("Year"), _("Value"), _("Unit"), _("Source"),
+                                     _("Quality"), "quality", "indicator_id"])
+    d = pd.concat([f.reindex(columns=cols) for f in frames], ignore_index=True)
+    d["order"] = d["indicator_id"].map({i: n for n, i in enumerate(ids)})
+    d = d.sort_values(["order", "year"], ascending=[True, False], na_position="last")
+    ind = indicators.loc[d["indicator_id"]]
+    return pd.DataFrame({
+        _("Figure"): ind[f"label_{lang}"].to_numpy(), _("Scope"): d["scope"].to_numpy(),
+        _("Year"): [("—" if is_missing(y) else str(int(y))) for y in d["year"]],
+        _("Value"): [fmt_number(v, lang, int(dec)) for v, dec in zip(d["value"], ind["decimals"])],
+        _("Unit"): ind[f"unit_{lang}"].to_numpy(),
+        _("Source"): [source_label(sources, s) for s in d["source_ids"]],
+        _("Quality"): [quality_text(q, lang) for q in d["quality"]], "quality": d["quality"].to_numpy(),
+        "indicator_id": d["indicator_id"].to_numpy(),
+    })
+
+
+# ----------------------------------------------------------------------------- operators
+
+def operator_points(ops: pd.DataFrame) -> pd.DataFrame:
+    """lon/lat to draw: the site's own coordinates, else its commune's centroid (``position`` says which);
+    sites with neither are dropped from the map (they stay in the directory)."""
+    d = ops.copy()
+    own = d["lon"].notna() & d["lat"].notna()
+    d["position"] = np.where(own, "site", "commune_centre")
+    d["plot_lon"] = d["lon"].where(own, d.get("centroid_lon"))
+    d["plot_lat"] = d["lat"].where(own, d.get("centroid_lat"))
+    d["group"] = d["category"].map(category_group)
+    d = d[d["plot_lon"].notna() & d["plot_lat"].notna()].copy()
+    # spread the sites that share a commune centre on a small circle so each stays clickable
+    centre = d["position"] == "commune_centre"
+    if centre.any():
+        idx = d[centre].groupby("nis_code").cumcount()
+        n = d[centre].groupby("nis_code")["nis_code"].transform("size")
+        ang = 2 * np.pi * idx / n.clip(lower=1)
+        r = np.where(n > 1, 0.0025 + 0.0002 * n, 0.0)
+        d.loc[centre, "plot_lon"] = d.loc[centre, "plot_lon"] + r * np.cos(ang) * 1.6
+        d.loc[centre, "plot_lat"] = d.loc[centre, "plot_lat"] + r * np.sin(ang)
+    return d
+
+
+def directory_frame(ops: pd.DataFrame, sources: pd.DataFrame, lang: str, *, text: str = "",
+                    groups=(), communes=()) -> pd.DataFrame:
+    """Searchable directory: filter by free text (name, organisation, address, category, commune), category
+    groups and communes. Columns with stable English names for the CSV (quality included)."""
+    d = ops.copy()
+    d["group"] = d["category"].map(category_group)
+    if groups:
+        d = d[d["group"].isin(list(groups))]
+    if communes:
+        d = d[d["nis_code"].isin(list(communes))]
+    if text:
+        t = text.strip().lower()
+        hay = (d["name"].fillna("") + " " + d["organisation"].fillna("") + " " + d["address"].fillna("") + " "
+               + d["category"].fillna("") + " " + d["name_fr"].fillna("") + " " + d["name_nl"].fillna("") + " "
+               + d["postal_code"].fillna("")).str.lower()
+        d = d[hay.str.contains(t, regex=False)]
+    _ = translator(lang)
+    return pd.DataFrame({
+        "operator_id": d["operator_id"], "name": d["name"], "organisation": d["organisation"], "category": d["category"],
+        "category_group": [_(CATEGORY_GROUPS[g]) for g in d["group"]], "address": d["address"],
+        "postal_code": d["postal_code"], "nis_code": d["nis_code"], "commune_fr": d["name_fr"],
+        "commune_nl": d["name_nl"], "lon": d["lon"], "lat": d["lat"], "source_id": d["source_ids"],
+        "source": [source_label(sources, s) if isinstance(s, str) else "" for s in d["source_ids"]],
+        "quality": d["quality"],
+    }).reset_index(drop=True)
+
+
+def directory_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The directory with translated headers and the quality word (for the on-screen table)."""
+    _ = translator(lang)
+    return pd.DataFrame({
+        _("Name"): df["name"], _("Organisation"): df["organisation"], _("Category"): df["category_group"],
+        _("Code"): df["category"], _("Address"): df["address"], _("Postal code"): df["postal_code"],
+        _("Commune"): [both_names({"name_fr": a, "name_nl": b}, lang) if isinstance(a, str) else "—"
+                       for a, b in zip(df["commune_fr"], df["commune_nl"])],
+        _("Source"): df["source"], _("Quality"): [quality_text(q, lang) for q in df["quality"]],
+    })
+
+
+# ----------------------------------------------------------------------------- commune profile
+
+def commune_summary(obs: pd.DataFrame, ops: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
+                    nis_code: str, lang: str) -> dict:
+    """What the commune profile shows about jobs, re-use and operators for one commune.
+
+    ``obs``: observation rows of the member indicators (all communes, the ``member_*`` ids);
+    ``ops``: ``queries.operator_sites``. Returns ``{"figures": DataFrame(what, year, value, unit, quality,
+    source, indicator_id), "operators": DataFrame (directory_frame of the commune), "is_example": bool,
+    "n_operators": int}``; figures are the latest year with member data, missing ones are absent.
+    """
+    _ = translator(lang)
+    ids = ["member_jobs", "member_jobs_per_1000_inhabitants", "member_fte", "member_exits_to_work",
+           "member_reused_t", "member_reused_per_1000_inhabitants", "member_co2e_avoided_t", "member_operators"]
+    d = obs[(obs["nis_code"] == nis_code) & obs["indicator_id"].isin(ids)]
+    rows = []
+    for i in ids:
+        s = d[d["indicator_id"] == i].sort_values("year")
+        if s.empty or i not in indicators.index:
+            continue
+        last = s.iloc[-1]
+        ind = indicators.loc[i]
+        rows.append({"what": ind[f"label_{lang}"], "year": int(last["year"]),
+                     "value": fmt_value(last["value"], lang, int(ind["decimals"]), ind[f"unit_{lang}"]),
+                     "unit": ind[f"unit_{lang}"], "quality": last["quality"],
+                     "source": source_label(sources, last.get("source_ids") or last["source_id"]),
+                     "indicator_id": i})
+    figures = pd.DataFrame(rows, columns=["what", "year", "value", "unit", "quality", "source", "indicator_id"])
+    directory = directory_frame(ops, sources, lang, communes=[nis_code])
+    return {"figures": figures, "operators": directory, "n_operators": len(directory),
+            "is_example": has_example(figures, directory)}

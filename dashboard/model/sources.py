@@ -1,0 +1,182 @@
+"""Frames of the Data & sources page (``views/sources.py``): the indicator catalogue and its search,
+an indicator's sources, the last ETL run and the scoped figures. Pure: DataFrames in and out."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.model.indicators import ALL_TOPICS, split_ids, topic_label
+from dashboard.text.format import MISSING, fmt_datetime, fmt_number
+from dashboard.text.i18n import translator
+from dashboard.text.names import both_names
+
+
+def _sources_text(sources: pd.DataFrame, ids: str, field_sep: str = " — ") -> str:
+    out = []
+    for sid in split_ids(ids):
+        if sid in sources.index:
+            s = sources.loc[sid]
+            out.append(f"{s['publisher']}{field_sep}{s['title']}")
+        else:
+            out.append(sid)
+    return "; ".join(out)
+
+
+def _join_field(sources: pd.DataFrame, ids: str, field: str) -> str:
+    vals = [str(sources.loc[i, field]) for i in split_ids(ids)
+            if i in sources.index and isinstance(sources.loc[i, field], str) and sources.loc[i, field]]
+    return "; ".join(dict.fromkeys(vals))
+
+
+def year_ranges(all_obs: pd.DataFrame) -> pd.DataFrame:
+    """indicator_id -> year_min, year_max over the observations."""
+    if all_obs.empty:
+        return pd.DataFrame(columns=["year_min", "year_max"])
+    return all_obs.groupby("indicator_id")["year"].agg(year_min="min", year_max="max")
+
+
+def catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, all_obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per indicator, every text in ``lang``; ``indicator_id`` and ``topic`` kept for filtering."""
+    _ = translator(lang)
+    years = year_ranges(all_obs)
+    rows = []
+    for ind in indicators.itertuples(index=False):
+        ind = ind._asdict()
+        iid = ind["indicator_id"]
+        if iid in years.index:
+            lo, hi = int(years.loc[iid, "year_min"]), int(years.loc[iid, "year_max"])
+            covered = str(lo) if lo == hi else f"{lo}–{hi}"
+        else:
+            covered = MISSING
+        rows.append({
+            "indicator_id": iid, "topic": ind["topic"],
+            "label": ind[f"label_{lang}"], "topic_label": topic_label(ind["topic"], lang),
+            "description": ind[f"description_{lang}"], "unit": ind[f"unit_{lang}"],
+            "sources": _sources_text(sources, ind["source_ids"]),
+            "licence": _join_field(sources, ind["source_ids"], "licence") or MISSING,
+            "reference_date": _join_field(sources, ind["source_ids"], "reference_date") or MISSING,
+            "years": covered, "quality": _(ind["quality"]),
+            "n_communes": int(ind.get("n_communes") or 0),
+        })
+    return pd.DataFrame(rows)
+
+
+def filter_catalogue(cat: pd.DataFrame, text: str | None = None, topic: str = ALL_TOPICS) -> pd.DataFrame:
+    """Rows of ``topic`` (or all) whose id, label, description, unit or sources contain every word of ``text``."""
+    d = cat if topic in (None, "", ALL_TOPICS) else cat[cat["topic"] == topic]
+    words = [w for w in (text or "").casefold().split() if w]
+    if words:
+        hay = (d["indicator_id"] + " " + d["label"] + " " + d["description"] + " " + d["unit"] + " "
+               + d["sources"]).str.casefold()
+        mask = pd.Series(True, index=d.index)
+        for w in words:
+            mask &= hay.str.contains(w, regex=False)
+        d = d[mask]
+    return d.reset_index(drop=True)
+
+
+def indicator_sources(indicator: pd.Series, sources: pd.DataFrame) -> pd.DataFrame:
+    """Every source of one indicator, in catalogue order."""
+    ids = [i for i in split_ids(indicator["source_ids"]) if i in sources.index]
+    cols = ["source_id", "publisher", "title", "url", "reference_date", "licence", "quality", "notes", "retrieved"]
+    if not ids:
+        return pd.DataFrame(columns=cols)
+    return sources.loc[ids, cols].reset_index(drop=True)
+
+
+def sources_table(srcs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Sources of an indicator for a table: quality translated, a missing licence said so."""
+    _ = translator(lang)
+    d = srcs.copy()
+    d["quality"] = [_(q) for q in d["quality"]]
+    d["licence"] = d["licence"].fillna("").replace("", _("not stated"))
+    return d[["publisher", "title", "url", "reference_date", "licence", "quality", "notes", "source_id"]]
+
+
+def source_facts(src, lang: str) -> list[tuple[str, str]]:
+    """(label, markdown) lines describing one source (a row of ``indicator_sources``): its link, reference
+    date, licence, quality, notes and id."""
+    _ = translator(lang)
+    facts = []
+    if isinstance(src.url, str) and src.url.startswith(("http://", "https://")):
+        facts.append(("URL", f"[{src.url}]({src.url})"))
+    facts.append((_("Reference date"), src.reference_date or "—"))
+    facts.append((_("Licence"), src.licence or _("not stated")))
+    facts.append((_("Quality"), _(src.quality)))
+    if isinstance(src.notes, str) and src.notes:
+        facts.append((_("Notes"), src.notes))
+    facts.append((_("Source id"), f"`{src.source_id}`"))
+    return facts
+
+
+def scoped_count(scoped: pd.DataFrame, indicator_id: str) -> int:
+    return int((scoped["indicator_id"] == indicator_id).sum()) if not scoped.empty else 0
+
+
+def run_summary(run: pd.DataFrame, lang: str) -> dict | None:
+    """The last ETL run as display strings (None when the database has no run)."""
+    if run is None or run.empty:
+        return None
+    _ = translator(lang)
+    r = run.iloc[0]
+    status = {"ok": _("Succeeded"), "failed": _("Failed")}.get(r["status"], str(r["status"]))
+    return {"when": fmt_datetime(r["finished_at"], lang), "started": fmt_datetime(r["started_at"], lang),
+            "status": status, "ok": r["status"] == "ok", "message": r["message"], "boundaries": r["boundaries"],
+            "with_example": bool(r.get("with_example", False)), "run_id": r["run_id"]}
+
+
+def run_inputs(inputs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Input files with counts formatted per language and a shortened sha256 (12 hex digits)."""
+    d = inputs.copy()
+    d["sha256"] = d["sha256"].str[:12] + "…"
+    d["rows_read"] = [fmt_number(v, lang) for v in d["rows_read"]]
+    d["bytes"] = [fmt_number(v, lang) for v in d["bytes"]]
+    return d[["path", "kind", "rows_read", "bytes", "sha256"]]
+
+
+def scope_text(scope: str, communes: pd.DataFrame, lang: str) -> str:
+    """A NIS code scope becomes the commune name(s); a scope known to the catalogues (e.g.
+    'Brussels-Capital Region') is translated; other scopes are shown as stored."""
+    if isinstance(scope, str) and scope.isdigit() and len(scope) == 5:
+        row = communes.set_index("nis_code")
+        if scope in row.index:
+            return both_names(row.loc[scope], lang)
+    return translator(lang)(scope) if isinstance(scope, str) and scope else scope
+
+
+def value_text(value, decimals: int, lang: str) -> str:
+    """A figure in the interface language with the indicator's decimals, more (up to 2) if it needs them."""
+    if value is None or pd.isna(value):
+        return MISSING
+    decimals = int(decimals or 0)
+    while decimals < 2 and round(float(value), decimals) != round(float(value), 6):
+        decimals += 1
+    return fmt_number(value, lang, decimals)
+
+
+def scoped_table(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, communes: pd.DataFrame,
+                 lang: str) -> pd.DataFrame:
+    """Scoped figures for display: scope, indicator, year (or period), value, unit, source, quality, note."""
+    _ = translator(lang)
+    cols = ["scope", "indicator", "year", "period", "value", "unit", "source", "quality", "note"]
+    if scoped.empty:
+        return pd.DataFrame(columns=cols)
+    ind = indicators.set_index("indicator_id", drop=False) if indicators.index.name != "indicator_id" else indicators
+    d = pd.DataFrame({
+        "scope": [scope_text(s, communes, lang) for s in scoped["scope"]],
+        "indicator": [ind.loc[i, f"label_{lang}"] if i in ind.index else i for i in scoped["indicator_id"]],
+        "year": scoped["year"].astype("Int64"),
+        "period": scoped["ref_period"],
+        "value": [value_text(v, ind.loc[i, "decimals"] if i in ind.index else 0, lang)
+                  for v, i in zip(scoped["value"], scoped["indicator_id"])],
+        "unit": [ind.loc[i, f"unit_{lang}"] if i in ind.index else "" for i in scoped["indicator_id"]],
+        "source": [_sources_text(sources, s if isinstance(s, str) else f) for s, f in
+                   zip(scoped["source_ids"], scoped["source_id"])],
+        "quality": [_(q) for q in scoped["quality"]],
+        "note": scoped["note"],
+    })
+    return d[cols]
+
+
+def file_name(what: str, lang: str, ext: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in what)
+    return f"bsim_{safe}_{lang}.{ext}"

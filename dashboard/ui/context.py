@@ -1,0 +1,46 @@
+"""What every page needs: language, translator, database version, the reference tables, the boundaries' URL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import connection, queries
+from dashboard.data.static_geometry import static_geojson_url
+from dashboard.text.i18n import pick_language, translator
+from dashboard.text.names import both_names
+
+
+@dataclass
+class PageContext:
+    lang: str
+    _: object
+    ver: str
+    indicators: pd.DataFrame
+    communes: pd.DataFrame
+    sources: pd.DataFrame
+    geojson_url: str | None       # None: no boundaries loaded -> tile map only
+    tiles: pd.DataFrame
+
+    def label(self, indicator_id: str) -> str:
+        return self.indicators.loc[indicator_id, f"label_{self.lang}"]
+
+    @property
+    def commune_codes(self) -> list[str]:
+        """The 19 communes' NIS codes (the region left out), in code order."""
+        return self.communes.loc[self.communes["level"] == "commune", "nis_code"].tolist()
+
+    def both_names(self, nis_code: str) -> str:
+        return both_names(self.communes.set_index("nis_code").loc[nis_code], self.lang)
+
+
+def page_context() -> PageContext:
+    lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
+    ver = connection.version()
+    communes = queries.communes(ver)
+    return PageContext(
+        lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,
+        sources=queries.sources(ver), geojson_url=static_geojson_url(queries.geometry(ver)),
+        tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
+    )

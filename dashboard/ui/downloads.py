@@ -1,0 +1,81 @@
+"""Download buttons and the bytes behind them: a commune's fiche (PDF) and deck (PPTX), computed only when
+clicked, and the Data & sources page's CSV / XLSX files, built once per database version, indicator and
+language (``st.cache_data``)."""
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import queries
+from dashboard.exports import tables
+from dashboard.exports.deck import commune_deck_pptx
+from dashboard.exports.fiche import commune_fiche_pdf, fiche_file_name
+from dashboard.model.indicators import has_example, split_ids
+from dashboard.text.format import MISSING, fmt_datetime
+from dashboard.text.i18n import translator
+
+
+def _data_date(ver: str, lang: str) -> str:
+    run, _inputs = queries.last_run(ver)
+    return fmt_datetime(run["finished_at"].iloc[0], lang) if len(run) else MISSING
+
+
+def _indicator_frame(ver: str, indicator_id: str, lang: str) -> pd.DataFrame:
+    ind = queries.indicators(ver)
+    return tables.observations_frame(queries.observations(ver, indicator_id), ind.loc[[indicator_id]],
+                                     queries.communes(ver), queries.sources(ver), lang)
+
+
+def _everything_frames(ver: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ind, src = queries.indicators(ver), queries.sources(ver)
+    obs = tables.observations_frame(queries.all_observations(ver), ind, queries.communes(ver), src, lang)
+    sc = tables.scoped_frame(queries.scoped(ver), ind, src, lang)
+    return obs, sc
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def indicator_csv(ver: str, indicator_id: str, lang: str) -> bytes:
+    return tables.to_csv(_indicator_frame(ver, indicator_id, lang))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
+    d = _indicator_frame(ver, indicator_id, lang)
+    ind = queries.indicators(ver).loc[indicator_id]
+    about = tables.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
+                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
+                              source_ids=tables.used_source_ids(d) or split_ids(ind["source_ids"]),
+                              example=has_example(d) or ind["quality"] == "example",
+                              extra=[[translator(lang)("Definition"), ind[f"description_{lang}"]]])
+    return tables.to_xlsx({"Data": d}, about)
+
+
+@st.cache_data(max_entries=6, show_spinner=False)
+def everything_csv(ver: str, lang: str) -> bytes:
+    obs, sc = _everything_frames(ver, lang)
+    return tables.to_csv(tables.everything_frame(obs, sc))
+
+
+@st.cache_data(max_entries=6, show_spinner=False)
+def everything_xlsx(ver: str, lang: str) -> bytes:
+    _ = translator(lang)
+    obs, sc = _everything_frames(ver, lang)
+    about = tables.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
+                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
+                              source_ids=tables.used_source_ids(obs, sc), example=has_example(obs, sc))
+    return tables.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
+
+
+def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", key: str = "commune_export") -> None:
+    """Two download buttons (fiche PDF, PowerPoint deck), computed only when clicked."""
+    _ = translator(lang)
+    c1, c2 = st.columns(2)
+    c1.download_button(_("Commune fiche (PDF)"), data=partial(commune_fiche_pdf, ver, nis_code, lang, url),
+                       file_name=fiche_file_name(None, nis_code, lang, "pdf"), mime="application/pdf",
+                       on_click="ignore", key=f"{key}_pdf", icon=":material/picture_as_pdf:")
+    c2.download_button(_("Slides (PowerPoint)"), data=partial(commune_deck_pptx, ver, nis_code, lang, url),
+                       file_name=fiche_file_name(None, nis_code, lang, "pptx"),
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click="ignore", key=f"{key}_pptx", icon=":material/slideshow:")
