@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ws_client import Session, run_sessions  # noqa: E402
-from tests.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 BOUNDARIES = ROOT.parent / "shared" / "reference" / "geo" / "brussels_communes.geojson"
 MAP_INDICATORS = ["onem_unemployment_rate_annual_avg", "fiscal_avg_net_taxable_income_per_inhabitant",

@@ -201,10 +201,10 @@ def synthetic_reference(name: str):
 def run_synthetic(name: str, csv_path: Path, workdir: Path, memory_limit: str | None, threads: int | None) -> dict:
     import duckdb
 
+    from etl.checks import run_checks
     from etl.publish import publish
     from etl.sources.base import SCHEMA, insert_frame
     from etl.sources.catalog import insert_catalog
-    from etl.checks import run_checks
     from etl.sources.facts import OBSERVATION_KEY, check_and_load, merge_staged, prepare
 
     os.environ["BSIM_MAX_INPUT_MB"] = str(max(200, csv_path.stat().st_size // 2**20 + 100))

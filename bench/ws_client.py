@@ -24,7 +24,7 @@ class Session:
                                    max_size=None, open_timeout=30)
         self.ws = self._connection.__enter__()
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc) -> None:

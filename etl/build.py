@@ -61,7 +61,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
     db_path = Path(db_path or data_dir / "impact.duckdb")
     if with_example is None:
         with_example = os.environ.get(NO_EXAMPLE_ENV, "") in ("", "0", "false")
-    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     t0 = time.perf_counter()
     tmp = publish.prepare(db_path)
@@ -89,7 +89,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
             "SELECT 'boundaries', count(*) FROM commune_geometry").fetchall())
         message = ", ".join(f"{v} {k}" for k, v in counts.items())
         con.execute("INSERT INTO etl_run VALUES (?, ?, ?, 'ok', ?, ?, ?)",
-                    [run_id, started, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), message,
+                    [run_id, started, dt.datetime.now(dt.UTC).replace(tzinfo=None), message,
                      rel(step.boundaries_file) if step.boundaries_file else "", with_example])
         insert_frame(con, "etl_input", pd.DataFrame(step.inputs.files).assign(run_id=run_id))
         con.execute("CHECKPOINT")

@@ -65,7 +65,7 @@ def archive(data: bytes, original_name: str, uploader: str, data_dir: Path, kind
     adir = Path(data_dir) / "archive"
     adir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     base = f"{stamp}_{digest[:8]}_{safe_name(original_name)}"
     dest, n = adir / base, 1

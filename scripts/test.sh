@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs (venv, Python packages, Debian's Chromium for the
-# browser tests) and run the whole suite. CI (.ci/run) runs exactly this.
+# Install everything the test suite needs (venv, Python packages, the Debian packages the browser,
+# export and system tests drive) and run the lint and the whole suite. CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "installing Debian's chromium for the browser tests" >&2
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+# Debian packages the tests start or call (one per line of DEB_PACKAGES; installed only when missing):
+#   chromium: Playwright browser tests and kaleido image exports
+DEB_PACKAGES=(chromium)
+missing=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages for the tests: ${missing[*]}" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null
 fi
+.venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

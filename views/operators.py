@@ -10,7 +10,8 @@ from dashboard.exports import tables
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example
 from dashboard.model.meta import ChartMeta
-from dashboard.ui import chart, impact as impact_ui, state
+from dashboard.ui import chart, state
+from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
 
 ctx = page_context()

@@ -6,7 +6,8 @@ from functools import partial
 import streamlit as st
 
 from dashboard.data import connection, queries
-from dashboard.model import memo, sources as sv
+from dashboard.model import memo
+from dashboard.model import sources as sv
 from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
 from dashboard.ui import downloads, state
 from dashboard.ui.context import page_context

@@ -2,7 +2,7 @@
 DataFrame → plotly Figure."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

@@ -12,14 +12,23 @@ event gives the commune through ``location`` (geographic map) or ``customdata[0]
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.classify import (NO_DATA, NO_DATA_LINE, classify, diverging_classify, diverging_colours,
-                                       legend_labels, sequential_colours, text_colour)
+from dashboard.charts.classify import (
+    NO_DATA,
+    NO_DATA_LINE,
+    classify,
+    diverging_classify,
+    diverging_colours,
+    legend_labels,
+    sequential_colours,
+    text_colour,
+)
 from dashboard.charts.style import finish
 from dashboard.model.meta import ChartMeta, as_meta, chart_title, mappable
 from dashboard.model.ranking import rank_labels, rank_with_ties
@@ -348,7 +357,7 @@ def selected_commune(event) -> str | None:
     if not points:
         return None
     for p in points:
-        get = p.get if isinstance(p, Mapping) else (lambda k, d=None: getattr(p, k, d))
+        get = p.get if isinstance(p, Mapping) else (lambda k, d=None, p=p: getattr(p, k, d))
         loc = get("location")
         if loc is None:
             cd = get("customdata")

@@ -131,7 +131,7 @@ def _heading(p: _Pdf, x: float, y: float, width: float, text: str) -> None:
     p.pdf.cell(width, 6, p.t(text))
 
 
-def _no_figure(p: "_Pdf", y: float, text: str, width: float) -> float:
+def _no_figure(p: _Pdf, y: float, text: str, width: float) -> float:
     """A grey 'No figure' line under a section heading; returns the next y."""
     p.font(8, colour=GREY)
     p.pdf.set_xy(12, y + 7)

@@ -12,7 +12,7 @@ left as numbers.
 from __future__ import annotations
 
 import io
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

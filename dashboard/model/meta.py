@@ -28,7 +28,7 @@ class ChartMeta:
     year_from: int | str | None = None  # change maps: the first year
     note: str | None = None           # extra footer text (definition, break in series …)
 
-    def replace(self, **kw) -> "ChartMeta":
+    def replace(self, **kw) -> ChartMeta:
         return replace(self, **kw)
 
 

@@ -15,9 +15,9 @@ Update the catalogues after adding strings::
 from __future__ import annotations
 
 import gettext as _gettext
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Callable
 
 from babel.messages.pofile import read_po
 
@@ -46,7 +46,7 @@ def po_paths(lang: str) -> list[Path]:
     return ([main] if main.exists() else []) + others
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(lang: str):
     """All catalogues of ``lang`` merged (the first file defining a msgid wins); None if there are none."""
     paths = po_paths(lang)
@@ -62,7 +62,7 @@ def _read(lang: str):
     return merged
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_function(lang: str):
     """n -> index of the plural form, from the catalogue's Plural-Forms header."""
     cat = _read(normalise_lang(lang) or DEFAULT_LANG)
@@ -70,7 +70,7 @@ def plural_function(lang: str):
     return _gettext.c2py(expr)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict:
     """msgid (or (singular, plural) tuple) -> translation (str or tuple of str) for ``lang``.
 
@@ -123,7 +123,7 @@ def translator(lang: str) -> Callable[..., str]:
     return _translator(normalise_lang(lang) or DEFAULT_LANG)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translator(lang: str) -> Translator:
     return Translator(lang)
 

@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard.exports import images
 from dashboard.text.i18n import translator
 
-
 CHART_CONFIG = {"displaylogo": False}   # plotly's mode bar without the plotly logo
 
 

@@ -7,7 +7,7 @@ links (which drop query parameters) keep the language.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 

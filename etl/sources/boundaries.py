@@ -244,7 +244,7 @@ def payload_bytes(codes, geojsons) -> int:
 def _finish(geoms, areas, path):
     """Round to the 1e-5 grid, orient RFC 7946; repair only what simplification broke (area kept within 1%)."""
     out = []
-    for code, g, area in zip(COMMUNES, geoms, areas):
+    for g, area in zip(geoms, areas):
         g = shapely.set_precision(g, 10 ** -DECIMALS)
         if not g.is_valid:
             g = shapely.make_valid(g, method="structure")

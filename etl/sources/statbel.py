@@ -13,16 +13,16 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
 from .. import codes
 from ..errors import InputError, Problem, ProblemList, fail
-from ..readers import Table, max_input_bytes, check_size, duplicate_rows, numbers, read_table, require_columns
+from ..readers import Table, check_size, duplicate_rows, max_input_bytes, numbers, read_table, require_columns
 from .base import Source, Step, rel
 
 CODE_ALIASES = {"cd_munty_refnis": "CD_REFNIS", "cd_refnis": "CD_REFNIS"}

@@ -21,14 +21,13 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from bench.ws_client import Session
 from dashboard.data.connection import connect_read_only
 from etl.build import build
-from tests.browser_server import streamlit_server
 from tests.conftest import ROOT
+from tests.support.browser_server import streamlit_server
 
 pytestmark = pytest.mark.slow
 

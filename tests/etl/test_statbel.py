@@ -11,7 +11,7 @@ from etl.codes import COMMUNES, REGION
 from etl.errors import InputError
 from etl.sources.statbel import read_income, read_population, read_refnis
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POPULATION = FIXTURES / "statbel_TF_SOC_POP_STRUCT_2015_brussels_sample.txt"
 INCOME = FIXTURES / "statbel_TF_PSNL_INC_TAX_MUNTY_brussels_2013_sample.txt"
 REFNIS = FIXTURES / "statbel_REFNIS_2019_brussels_sample.csv"

@@ -4,8 +4,16 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.text.format import (MISSING, fmt_change, fmt_date, fmt_datetime, fmt_number, fmt_percent, fmt_rank,
-                                   fmt_value)
+from dashboard.text.format import (
+    MISSING,
+    fmt_change,
+    fmt_date,
+    fmt_datetime,
+    fmt_number,
+    fmt_percent,
+    fmt_rank,
+    fmt_value,
+)
 
 
 @pytest.mark.parametrize("lang,expected", [("fr", "128.724"), ("nl", "128.724"), ("en", "128,724")])

@@ -1,12 +1,11 @@
 import numpy as np
 import pandas as pd
-import pytest
 
 from dashboard.charts.figures import ranking_bar, scatter, time_series
 from dashboard.model.compare import similar_communes
 from dashboard.model.meta import ChartMeta
 from dashboard.model.ranking import rank_labels, rank_with_ties
-from tests.dash_helpers import CODES, communes, frame
+from tests.support.frames import CODES, communes, frame
 
 META = ChartMeta(title="Median income", unit_label="€", source_label="Statbel", year=2022,
                  decimals=0, direction="higher_better", region_value=10.0)
@@ -30,7 +29,7 @@ def test_ranking_with_ties_and_region_line():
     labels = list(bar.y)
     assert len(labels) == 19
     assert labels[0] == "1  Woluwe-Saint-Lambert"  # 18 (21018) is the highest value left
-    tied = [l for l in labels if l.startswith("=2 ")]
+    tied = [label for label in labels if label.startswith("=2 ")]
     assert len(tied) == 3  # the three 17s share rank 2 ...
     assert labels[4].startswith("5 ")  # ... and the next one is 5th
     assert labels[-1] == "—  Woluwe-Saint-Pierre" and bar.text[-1] == "No data"

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 from tests.conftest import ROOT
+from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")

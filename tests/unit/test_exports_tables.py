@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-import pytest
 from openpyxl import load_workbook
 
 from dashboard.exports import tables as export

@@ -15,8 +15,8 @@ import pytest
 
 from bench.ws_client import run_sessions
 from etl.build import build
-from tests.browser_server import streamlit_server
 from tests.conftest import ROOT
+from tests.support.browser_server import streamlit_server
 
 pytestmark = pytest.mark.slow
 

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from tests.apptest_helpers import page_texts, run_page
 
 from dashboard import config
 from dashboard.data import connection
 from dashboard.text.format import fmt_number
 from dashboard.text.i18n import translator
+from tests.support.apptest import page_texts, run_page
 
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LANGS = ["fr", "nl", "en"]
 
 

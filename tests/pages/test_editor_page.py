@@ -2,9 +2,9 @@
 `python -m etl load` path (archive first; a refused upload leaves the published database byte-identical)."""
 from __future__ import annotations
 
-import os
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from dashboard.model import editor as ev
 from dashboard.ui import auth
 from etl.__main__ import main as etl_main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "id",

@@ -2,11 +2,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from dashboard.text.i18n import LANGS, _read, catalog, pick_language, po_path, translator
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 METHOD_MAP = [("dashboard/**.py", "python"), ("views/**.py", "python"), ("app.py", "python")]
 

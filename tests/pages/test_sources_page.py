@@ -1,8 +1,8 @@
 """AppTest of the Data & sources page in fr / nl / en (shared built database)."""
 from __future__ import annotations
 
-import os
 import io
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.text.i18n import translator
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
 
 

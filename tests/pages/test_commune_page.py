@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import page_texts, run_page
+from tests.support.apptest import page_texts, run_page
+
 
 def _run(page: str, lang: str, **params) -> AppTest:
     return run_page(f"views/{page}", lang, **params)

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.charts.maps import legend_outside
 from dashboard.model import map as mv
-from tests.dash_helpers import CODES, communes, frame
+from tests.support.frames import CODES, communes, frame
 
 SOURCES = pd.DataFrame({"source_id": ["S1"], "publisher": ["Statbel"], "title": ["Population"]}).set_index(
     "source_id", drop=False)

@@ -5,11 +5,18 @@ import pandas as pd
 import pytest
 
 from dashboard.charts.classify import NO_DATA, classify, diverging_colours, legend_labels, sequential_colours
-from dashboard.charts.maps import (NotMappable, change_map, choropleth, commune_map, feature_collection,
-                                   selected_commune, tile_map)
+from dashboard.charts.maps import (
+    NotMappable,
+    change_map,
+    choropleth,
+    commune_map,
+    feature_collection,
+    selected_commune,
+    tile_map,
+)
 from dashboard.model.map import change_frame
 from dashboard.model.meta import ChartMeta
-from tests.dash_helpers import CODES, frame, square_geojson, tiles
+from tests.support.frames import CODES, frame, square_geojson, tiles
 
 META = ChartMeta(title="Unemployment rate", unit_label="%", source_label="Statbel 2023",
                  quality="official", year=2023, decimals=1, direction="lower_better",
