@@ -8,7 +8,8 @@ from dashboard.data import queries
 from dashboard.exports import cite
 from dashboard.model import commune as cv
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
-from dashboard.ui import chart, impact as impact_ui, state
+from dashboard.ui import chart, state
+from dashboard.ui import impact as impact_ui
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
 from dashboard.ui.downloads import commune_export_buttons
@@ -30,7 +31,7 @@ commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 
 # ------------------------------------------------------------------ key figures
 st.subheader(_("Key figures"))
-ids = cv.key_indicator_ids(ctx.indicators)
+ids = cv.key_indicator_ids(ctx.indicators, ctx.shown("profile_key"))
 obs_keys = queries.observations_of(ctx.ver, ids)
 kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
 cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)
@@ -56,7 +57,7 @@ if st.button(_("Compare this commune with the others")):
 # ------------------------------------------------------------------ time series
 st.subheader(_("Over time: the commune and the region"))
 obs_commune = queries.observations_for_commune(ctx.ver, nis)
-series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis)
+series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis, ctx.shown("profile_key"))
 if not series_ids:
     st.info(_("No data"))
 else:

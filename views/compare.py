@@ -5,9 +5,16 @@ import streamlit as st
 
 from dashboard.charts import figures
 from dashboard.data import queries
-from dashboard.model import commune as cv, compare as cmp
-from dashboard.model.indicators import (DENOMINATOR_INFO, POPULATION, default_denominator, denominators_for,
-                                        indicator_meta, years_with_data)
+from dashboard.model import commune as cv
+from dashboard.model import compare as cmp
+from dashboard.model.indicators import (
+    DENOMINATOR_INFO,
+    POPULATION,
+    default_denominator,
+    denominators_for,
+    indicator_meta,
+    years_with_data,
+)
 from dashboard.ui import chart, state
 from dashboard.ui.context import page_context
 
@@ -29,7 +36,7 @@ with st.sidebar:
 st.subheader(_("Ranking"))
 c1, c2, c3 = st.columns([3, 1, 2])
 with c1:
-    ind_id = state.select(_("Indicator"), ids, "indicator", cmp.DEFAULT_Y, format_func=ctx.label)
+    ind_id = state.select(_("Indicator"), ids, "indicator", ctx.default("compare_y", ids), format_func=ctx.label)
 ind = ctx.indicators.loc[ind_id]
 obs = queries.observations(ctx.ver, ind_id)
 years = years_with_data(obs)
@@ -56,9 +63,9 @@ else:
 st.subheader(_("Two indicators"))
 c1, c2 = st.columns(2)
 with c1:
-    x_id = state.select(_("X axis"), ids, "x", cmp.DEFAULT_X, format_func=ctx.label)
+    x_id = state.select(_("X axis"), ids, "x", ctx.default("compare_x", ids), format_func=ctx.label)
 with c2:
-    y_id = state.select(_("Y axis"), ids, "y", cmp.DEFAULT_Y, format_func=ctx.label)
+    y_id = state.select(_("Y axis"), ids, "y", ctx.default("compare_y", ids), format_func=ctx.label)
 ind_x, ind_y = ctx.indicators.loc[x_id], ctx.indicators.loc[y_id]
 obs_x, obs_y = queries.observations(ctx.ver, x_id), queries.observations(ctx.ver, y_id)
 yx, yy = cmp.scatter_years(obs_x, obs_y)

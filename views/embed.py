@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import queries
-from dashboard.exports import cite, embed as em
+from dashboard.exports import cite
+from dashboard.exports import embed as em
 from dashboard.model.indicators import years_with_data
 from dashboard.ui.chart import CHART_CONFIG, image_download_buttons
 from dashboard.ui.context import page_context
@@ -14,7 +15,8 @@ _ = ctx._
 lang = ctx.lang
 
 spec = em.parse_embed(st.query_params, ctx.indicators, ctx.communes,
-                      years_for=lambda i: years_with_data(queries.observations(ctx.ver, i)), default_lang=lang)
+                      years_for=lambda i: years_with_data(queries.observations(ctx.ver, i)), default_lang=lang,
+                      default_indicator=ctx.default("embed_default", ctx.indicators.index))
 base = cite.base_url(st.context.url)
 
 if spec.chart == "card":

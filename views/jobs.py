@@ -7,7 +7,8 @@ import streamlit as st
 from dashboard.charts.impact import jobs_breakdown_figure
 from dashboard.data import queries
 from dashboard.model import impact as iv
-from dashboard.ui import chart, impact as impact_ui
+from dashboard.ui import chart
+from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
 
 ctx = page_context()
@@ -16,8 +17,9 @@ _ = ctx._
 st.title(_("Jobs created"))
 st.caption(_("Workers in integration and article 60§7 placements at the sites of the federation's members, by "
              "commune of the site, from the member-data templates."))
-ind_id, year, nis = impact_ui.member_page_controls(ctx, map_indicators=iv.JOBS_MAP_INDICATORS, anchor="member_jobs",
-                                                   public=iv.JOBS_PUBLIC, key="jobs")
+trend_ids = ctx.shown("jobs_trend")   # the catalogue's places of this page (data/catalog/display.csv)
+ind_id, year, nis = impact_ui.member_page_controls(ctx, map_indicators=ctx.shown("jobs_map"), anchor=trend_ids[0],
+                                                   public=ctx.shown("jobs_public"), key="jobs")
 m1, m2 = st.columns(2)
 with m1:
     impact_ui.region_metric(ctx, "member_jobs", year)
@@ -25,7 +27,7 @@ with m2:
     impact_ui.region_metric(ctx, "member_exits_to_work", year)
 impact_ui.map_block(ctx, ind_id, year, key="jobs_map")
 
-impact_ui.trend_section(ctx, iv.JOBS_TREND_INDICATORS, "member_jobs", nis, key="jobs_trend")
+impact_ui.trend_section(ctx, trend_ids, trend_ids[0], nis, key="jobs_trend")
 
 st.subheader(_("By operator category"))
 jobs = queries.jobs_by_site(ctx.ver)
@@ -36,4 +38,4 @@ else:
     meta = impact_ui.breakdown_meta(ctx, bd, jobs, "member_integration_workers", year, nis)
     chart.show(jobs_breakdown_figure(bd, lang=ctx.lang, meta=meta), key="jobs_breakdown")
 
-impact_ui.public_block(ctx, iv.JOBS_PUBLIC, key="jobs_public")
+impact_ui.public_block(ctx, ctx.shown("jobs_public"), key="jobs_public")

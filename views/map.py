@@ -8,9 +8,16 @@ import streamlit as st
 from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.exports import cite, embed
-from dashboard.model import map as map_view, memo
-from dashboard.model.indicators import (DENOMINATOR_INFO, default_denominator, denominators_for, indicator_meta,
-                                        year_source_ids, years_with_data)
+from dashboard.model import map as map_view
+from dashboard.model import memo
+from dashboard.model.indicators import (
+    DENOMINATOR_INFO,
+    default_denominator,
+    denominators_for,
+    indicator_meta,
+    year_source_ids,
+    years_with_data,
+)
 from dashboard.model.meta import METHODS, mappable
 from dashboard.text.format import fmt_value
 from dashboard.ui import chart, state
@@ -28,7 +35,7 @@ if inds.empty:
     st.info(_("No data"))
     st.stop()
 options = list(inds.index)
-default_ind = map_view.OVERVIEW_MAP_INDICATOR if map_view.OVERVIEW_MAP_INDICATOR in options else options[0]
+default_ind = ctx.default("map_default", options)
 ind_id = state.select(_("Indicator"), options, "indicator", default_ind,
                       format_func=lambda i: map_view.indicator_option_label(inds.loc[i], lang))
 row = ctx.indicators.loc[ind_id]

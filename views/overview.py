@@ -5,7 +5,8 @@ import streamlit as st
 
 from dashboard.charts import maps
 from dashboard.data import queries
-from dashboard.model import map as map_view, memo
+from dashboard.model import map as map_view
+from dashboard.model import memo
 from dashboard.model.indicators import indicator_meta, year_source_ids, years_with_data
 from dashboard.ui import chart
 from dashboard.ui.context import page_context
@@ -24,7 +25,7 @@ st.markdown(_(
 
 # ----------------------------------------------------------------------------- headline figures
 st.subheader(_("The region in figures"))
-present = [i for i in map_view.HEADLINES if i in ctx.indicators.index]
+present = ctx.shown("overview_headline")
 cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
 for col, ind_id in zip(cols, present):
     row = ctx.indicators.loc[ind_id]
@@ -35,7 +36,7 @@ for col, ind_id in zip(cols, present):
         st.caption(t["caption"])
 
 # ----------------------------------------------------------------------------- one headline map
-ind_id = map_view.OVERVIEW_MAP_INDICATOR
+ind_id = ctx.default("overview_map", ctx.indicators.index)
 if ind_id in ctx.indicators.index:
     row = ctx.indicators.loc[ind_id]
     obs = queries.observations(ctx.ver, ind_id)

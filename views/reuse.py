@@ -8,7 +8,8 @@ import streamlit as st
 from dashboard.charts.impact import streams_figure
 from dashboard.data import queries
 from dashboard.model import impact as iv
-from dashboard.ui import chart, impact as impact_ui
+from dashboard.ui import chart
+from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
 
 ctx = page_context()
@@ -17,8 +18,9 @@ _ = ctx._
 st.title(_("Re-use & waste"))
 st.caption(_("Tonnes collected, re-used and recycled by the re-use sites of the federation's members, by commune "
              "of the site and by stream, from the member-data templates."))
-ind_id, year, nis = impact_ui.member_page_controls(ctx, map_indicators=iv.REUSE_MAP_INDICATORS,
-                                                   anchor="member_reused_t", public=iv.REUSE_PUBLIC, key="reuse")
+trend_ids = ctx.shown("reuse_trend")   # the catalogue's places of this page (data/catalog/display.csv)
+ind_id, year, nis = impact_ui.member_page_controls(ctx, map_indicators=ctx.shown("reuse_map"),
+                                                   anchor=trend_ids[0], public=ctx.shown("reuse_public"), key="reuse")
 m1, m2 = st.columns(2)
 with m1:
     impact_ui.region_metric(ctx, "member_reused_t", year)
@@ -28,12 +30,14 @@ with st.expander(_("How CO₂e avoided is computed")):
     st.caption(ctx.indicators.loc["member_co2e_avoided_t", f"description_{ctx.lang}"])
 impact_ui.map_block(ctx, ind_id, year, key="reuse_map")
 
-impact_ui.trend_section(ctx, iv.REUSE_TREND_INDICATORS, "member_reused_t", nis, key="reuse_trend")
+impact_ui.trend_section(ctx, trend_ids, trend_ids[0], nis, key="reuse_trend")
 
 st.subheader(_("By stream"))
 flows = queries.flows_by_site(ctx.ver)
-bd = iv.breakdown_streams(flows, year, nis)
+streams = queries.reuse_streams(ctx.ver)
+bd = iv.breakdown_streams(flows, year, list(streams["stream"]), nis)
 meta = impact_ui.breakdown_meta(ctx, bd, flows, "member_reused_t", year, nis)
-chart.show(streams_figure(bd, lang=ctx.lang, meta=meta), key="reuse_streams")
+chart.show(streams_figure(bd, lang=ctx.lang, meta=meta,
+                          stream_labels=dict(zip(streams["stream"], streams[f"label_{ctx.lang}"]))), key="reuse_streams")
 
-impact_ui.public_block(ctx, iv.REUSE_PUBLIC, key="reuse_public")
+impact_ui.public_block(ctx, ctx.shown("reuse_public"), key="reuse_public")

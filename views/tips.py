@@ -27,7 +27,8 @@ communes = ctx.communes[ctx.communes["level"] == "commune"]
 codes = communes["nis_code"].tolist()
 latest = tv.latest(history.drop(columns="tip_id"))
 g = tv.grid(latest, criteria, codes)
-scores = tv.tip_scores(g)
+statuses = tv.Statuses.from_frame(queries.tip_statuses(ctx.ver))
+scores = tv.tip_scores(g, statuses)
 uses_example = bool((history["quality"] == "example").any())
 if uses_example:
     st.warning(_("EXAMPLE DATA: part of these assessments are illustrative examples (marked “example”), not real "
@@ -84,7 +85,7 @@ st.caption(sources_line)
 # ------------------------------------------------------------------ commune detail
 st.header(_("Commune detail"))
 commune = state.select(_("Commune"), codes, "commune", codes[0], format_func=ctx.both_names)
-detail = tv.commune_criteria(g, commune, criteria, ctx.sources, lang, _)
+detail = tv.commune_criteria(g, commune, criteria, ctx.sources, statuses, lang, _)
 sc = scores[scores["nis_code"] == commune].set_index("tip_id")
 for t in sorted(tip_title):
     st.subheader(f"{tip_short[t]} — {tip_title[t]}")
@@ -115,10 +116,10 @@ else:
     since = state.select(_("Since the assessment round of"), dates[1:] or dates, "from",
                          tv.default_since(dates), format_func=lambda d: fmt_date(d, lang),
                          cast=lambda s: pd.Timestamp(s).date())
-    ch = tv.changes_since(history, since)
+    ch = tv.changes_since(history, since, statuses)
     if ch.empty:
         st.info(_("No change since then."))
     else:
-        st.dataframe(tv.changes_table(ch, criteria, ctx.communes, tip_short, lang, _), hide_index=True, key="changes",
+        st.dataframe(tv.changes_table(ch, criteria, ctx.communes, tip_short, statuses, lang, _), hide_index=True, key="changes",
                      column_config={_("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open"))})
         st.caption(_("{n} assessments after {date}.", n=len(ch), date=fmt_date(since, lang)))

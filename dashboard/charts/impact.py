@@ -3,18 +3,19 @@ and the operator sites on the commune outlines (blank map style: no tiles, no ne
 draw come from ``model/impact.py``."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.maps import BRUSSELS_CENTER
 from dashboard.charts.style import FLOW_COLOURS, GROUP_COLOURS, finish
-from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS, STREAM_MSGIDS, quality_text
+from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS, quality_text
 from dashboard.model.meta import ChartMeta, chart_title
 from dashboard.text.format import fmt_number, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
-
 
 
 def _bar_finish(fig: go.Figure, meta: ChartMeta, lang: str, what: str, legend_title: str = "") -> go.Figure:
@@ -41,11 +42,12 @@ def jobs_breakdown_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta) -> go
     return _bar_finish(fig, meta, lang, _("Integration jobs by operator category"))
 
 
-def streams_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta) -> go.Figure:
-    """Grouped bars per stream: collected, re-used, recycled tonnes."""
+def streams_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta, stream_labels: Mapping[str, str]) -> go.Figure:
+    """Grouped bars per stream: collected, re-used, recycled tonnes (``stream_labels``: stream -> its label in
+    ``lang``, from the database's ``reuse_stream`` vocabulary)."""
     _ = translator(lang)
     fig = go.Figure()
-    x = [_(STREAM_MSGIDS[s]) for s in bd["stream"]]
+    x = [stream_labels.get(s, s) for s in bd["stream"]]
     for col in ("collected_t", "reused_t", "recycled_t"):
         vals = bd[col]
         fig.add_trace(go.Bar(x=x, y=vals, name=_(FLOW_MSGIDS[col]), marker_color=FLOW_COLOURS[col],

@@ -156,3 +156,25 @@ def uploads(ver: str) -> pd.DataFrame:
 def counts(ver: str) -> pd.DataFrame:
     """Assessments per commune and quality (what an upload changes)."""
     return query("SELECT nis_code, quality, count(*) AS n FROM tip_assessment GROUP BY ALL ORDER BY ALL", ver=ver)
+
+
+# ------------------------------------------------------------------ vocabularies and display places (catalogue data)
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def tip_statuses(ver: str) -> pd.DataFrame:
+    """The tip-status vocabulary (status, rank, action value, commitment, icon, labels), in rank order."""
+    return query("SELECT * FROM tip_status ORDER BY rank", ver=ver)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def reuse_streams(ver: str) -> pd.DataFrame:
+    """The re-use stream vocabulary (stream, position, labels), in display order."""
+    return query("SELECT * FROM reuse_stream ORDER BY position", ver=ver)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def display_places(ver: str) -> dict[str, list[str]]:
+    """place -> indicator ids in position order (``indicator_display``: headline figures, key figures,
+    default indicators of the pages, the Jobs / Re-use blocks)."""
+    rows = query("SELECT place, indicator_id FROM indicator_display ORDER BY place, position", ver=ver)
+    return {place: list(g["indicator_id"]) for place, g in rows.groupby("place", sort=False)}

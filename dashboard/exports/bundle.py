@@ -12,12 +12,9 @@ from dashboard.data import queries
 from dashboard.model.commune import key_figures, rank_text
 from dashboard.model.impact import commune_summary
 from dashboard.model.indicators import source_label, unit_label
-from dashboard.model.tips import grid, latest, status_text, tip_scores
+from dashboard.model.tips import Statuses, grid, latest, tip_scores
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
 from dashboard.text.i18n import translator
-
-KEY_IDS = ("population_1jan", "onem_unemployment_rate_annual_avg",
-           "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
 
 
 def _safe(fn, default=None):
@@ -28,7 +25,7 @@ def _safe(fn, default=None):
 
 
 def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, nis_code: str,
-                    lang: str, ids=KEY_IDS) -> list[dict]:
+                    lang: str, ids) -> list[dict]:
     """Latest year of each key figure for the commune and the region, formatted in ``lang``."""
     _ = translator(lang)
     ids = [i for i in ids if i in indicators.index]
@@ -54,7 +51,7 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
 
 
 def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, tips: pd.DataFrame,
-             nis_code: str, lang: str) -> list[dict]:
+             statuses: Statuses, nis_code: str, lang: str) -> list[dict]:
     """Per tip for one commune: title, action / commitment scores (text), coverage, example flag, criteria."""
     _ = translator(lang)
     mine = scores[scores["nis_code"] == nis_code].set_index("tip_id")
@@ -70,7 +67,7 @@ def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, t
             "commitment": fmt_percent(None if s is None else s["commitment"] * 100, lang, 0),
             "coverage": MISSING if s is None else f"{int(s['n_known'])}/{int(s['n_criteria'])}",
             "example": bool(s is not None and s["example"]),
-            "criteria": [{"label": r[f"label_{lang}"], "status": status_text(r["status"], _).strip(),
+            "criteria": [{"label": r[f"label_{lang}"], "status": statuses.text(r["status"], lang).strip(),
                           "quality": r.get("quality") if isinstance(r.get("quality"), str) else None}
                          for r in c.to_dict("records")],
         })
@@ -83,11 +80,11 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     communes = queries.communes(ver)
     row = communes.set_index("nis_code").loc[nis_code]
     indicators, sources = queries.indicators(ver), queries.sources(ver)
-    ids = [i for i in KEY_IDS if i in indicators.index]
+    ids = [i for i in queries.display_places(ver).get("fiche_key", []) if i in indicators.index]
     obs = queries.observations_of(ver, ids)
     bundle: dict = {
         "nis_code": nis_code, "name_fr": row["name_fr"], "name_nl": row["name_nl"], "name_en": row.get("name_en"),
-        "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang),
+        "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang, ids),
         "impact": None, "n_operators": None, "tips": None, "tip_scores": None,
         "geometry": _safe(lambda: queries.geometry(ver)),
         "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
@@ -119,8 +116,9 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         crit, hist = queries.criteria(ver), queries.history(ver)
         codes = bundle["communes"]["nis_code"].tolist()
         g = grid(latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
-        scores = tip_scores(g)
-        return tip_rows(scores, g, crit, queries.tips(ver), nis_code, lang), scores, \
+        statuses = Statuses.from_frame(queries.tip_statuses(ver))
+        scores = tip_scores(g, statuses)
+        return tip_rows(scores, g, crit, queries.tips(ver), statuses, nis_code, lang), scores, \
             hist.loc[hist["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
 
     got = _safe(tips)

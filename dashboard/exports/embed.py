@@ -9,8 +9,8 @@ parameter names, defaults when a value is missing or invalid, never an error pag
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -19,13 +19,19 @@ from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.exports.cite import view_url
 from dashboard.model import commune as cv
-from dashboard.model.indicators import (DENOMINATORS, POPULATION, commune_values, default_denominator,
-                                        denominators_for, indicator_meta, year_source_ids)
+from dashboard.model.indicators import (
+    DENOMINATORS,
+    POPULATION,
+    commune_values,
+    default_denominator,
+    denominators_for,
+    indicator_meta,
+    year_source_ids,
+)
 from dashboard.text.i18n import normalise_lang
 from dashboard.text.names import both_names
 
 CHARTS = ("map", "ranking", "timeseries", "card")
-DEFAULT_INDICATOR = "onem_unemployment_rate_annual_avg"
 DEFAULT_COMMUNE = "21004"
 
 
@@ -51,8 +57,9 @@ class EmbedSpec:
 
 
 def parse_embed(params: Mapping, indicators: pd.DataFrame, communes: pd.DataFrame,
-                years_for=None, default_lang: str = "fr") -> EmbedSpec:
-    """Read and validate the embed parameters (invalid values fall back to defaults).
+                years_for=None, default_lang: str = "fr", default_indicator: str | None = None) -> EmbedSpec:
+    """Read and validate the embed parameters (invalid values fall back to defaults; the default
+    indicator is the catalogue's ``embed_default`` place).
 
     ``years_for(indicator_id) -> list[int]`` (newest first) validates ``year``; None keeps any integer."""
     chart = str(params.get("chart") or "map").lower()
@@ -60,7 +67,7 @@ def parse_embed(params: Mapping, indicators: pd.DataFrame, communes: pd.DataFram
     ids = list(indicators.index)
     indicator = params.get("indicator")
     if indicator not in ids:
-        indicator = DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else (ids[0] if ids else "")
+        indicator = default_indicator if default_indicator in ids else (ids[0] if ids else "")
     codes = communes.loc[communes["level"] == "commune", "nis_code"].astype(str).tolist()
     commune = str(params.get("commune") or "")
     commune = commune if commune in codes else (DEFAULT_COMMUNE if DEFAULT_COMMUNE in codes else (codes[0] if codes else ""))
@@ -142,7 +149,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
 def build_card(spec: EmbedSpec, ver: str) -> dict:
     """The commune card: both names and the key figure cards (``model.commune`` texts)."""
     indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
-    ids = cv.key_indicator_ids(indicators)[:4]
+    ids = cv.key_indicator_ids(indicators, queries.display_places(ver).get("profile_key", []))[:4]
     obs = queries.observations_of(ver, ids)
     kf = cv.key_figures(obs, indicators, spec.commune, ids)
     title, english = cv.header_names(communes, spec.commune)

@@ -6,7 +6,7 @@ located in it. No Streamlit here, so everything is testable on plain frames.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -18,21 +18,9 @@ from dashboard.text.names import PUBLISHED_ORDER, both_names, english_name
 
 DEFAULT_COMMUNE = "21004"
 
-# curated context + tip indicators shown as key figures (only those with commune data are kept)
-KEY_INDICATORS = (
-    "population_1jan",
-    "onem_unemployment_rate_annual_avg",
-    "fiscal_avg_net_taxable_income_per_inhabitant",
-    "census_employment_rate_15_64",
-    "establishment_units",
-    "pop_foreign_nationals",
-    "households_single_person",
-    "cpas_income_recipients_share_18_64",
-)
-
-
-def key_indicator_ids(indicators: pd.DataFrame, wanted: Sequence[str] = KEY_INDICATORS) -> list[str]:
-    """The curated ids that exist in the catalogue and have at least one commune figure."""
+def key_indicator_ids(indicators: pd.DataFrame, wanted: Sequence[str]) -> list[str]:
+    """The ``wanted`` ids (the catalogue's key figures of a profile, place ``profile_key``) that exist in
+    the catalogue and have at least one commune figure."""
     ids = []
     for i in wanted:
         if i in indicators.index and int(indicators.loc[i].get("n_communes", 0) or 0) > 0:
@@ -174,7 +162,7 @@ def key_figure_table(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
 
 
 def series_indicator_ids(obs_commune: pd.DataFrame, indicators: pd.DataFrame, nis_code: str,
-                         first: Sequence[str] = KEY_INDICATORS) -> list[str]:
+                         first: Sequence[str]) -> list[str]:
     """Indicators with at least one figure for the commune, the curated key figures first."""
     have = set(obs_commune.loc[obs_commune["nis_code"] == nis_code, "indicator_id"])
     ordered = [i for i in first if i in have] + [i for i in indicators.index if i in have and i not in first]

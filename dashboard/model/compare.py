@@ -3,19 +3,16 @@ multi-commune series, and 'communes like this one' (inputs, nearest communes, ta
 DataFrames in and out."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from dashboard.model.indicators import (REGION, commune_values, default_denominator, denominators_for,
-                                        years_with_data)
+from dashboard.model.indicators import REGION, commune_values, default_denominator, denominators_for, years_with_data
 from dashboard.text.format import fmt_number
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, local_name
 
-DEFAULT_X = "fiscal_avg_net_taxable_income_per_inhabitant"
-DEFAULT_Y = "onem_unemployment_rate_annual_avg"
 MAX_COMMUNES = 6
 
 

@@ -6,6 +6,8 @@ DataFrames in, DataFrames and dicts out; the charts of these frames are in ``cha
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -34,10 +36,6 @@ REUSE_PUBLIC = ("reuse_sector_collected", "reuse_sector_reused", "reuse_sector_r
                 "oxfam_clothing_collected", "recypark_mobile_collected", "recypark_mobile_reusable_objects",
                 "repair_cafes_waste_avoided", "household_waste_prepared_reuse_or_recycled_share")
 
-STREAMS = ("textiles", "furniture", "weee", "books_media", "other")
-STREAM_MSGIDS = {"textiles": N_("Textiles"), "furniture": N_("Furniture"),
-                 "weee": N_("Electrical and electronic goods"), "books_media": N_("Books and media"),
-                 "other": N_("Other")}
 FLOW_MSGIDS = {"collected_t": N_("Collected"), "reused_t": N_("Re-used"), "recycled_t": N_("Recycled")}
 JOB_MSGIDS = {"integration_workers": N_("Workers in integration"), "art60_placements": N_("Article 60§7 placements"),
               "fte": N_("FTE"), "exits_to_work": N_("Exits to work")}
@@ -137,21 +135,23 @@ def breakdown_jobs(jobs: pd.DataFrame, year: int, nis_code: str | None = None) -
     return out.reset_index()
 
 
-def breakdown_streams(flows: pd.DataFrame, year: int, nis_code: str | None = None) -> pd.DataFrame:
-    """Collected / re-used / recycled tonnes per stream (all five streams; missing = NaN)."""
+def breakdown_streams(flows: pd.DataFrame, year: int, streams: Sequence[str], nis_code: str | None = None
+                      ) -> pd.DataFrame:
+    """Collected / re-used / recycled tonnes per stream, one row for each of ``streams`` (the database's
+    ``reuse_stream`` vocabulary, in its order; missing = NaN)."""
     d = flows[flows["year"] == year]
     if nis_code and nis_code != REGION:
         d = d[d["nis_code"] == nis_code]
     agg = {c: (c, lambda s: s.sum(min_count=1)) for c in ("collected_t", "reused_t", "recycled_t")}
     if d.empty:
-        out = pd.DataFrame({"stream": list(STREAMS)})
+        out = pd.DataFrame({"stream": list(streams)})
         for c in agg:
             out[c] = np.nan
         out["quality"] = None
         return out
     g = d.groupby("stream").agg(**agg, quality=("quality", lambda q: "example" if (q == "example").any()
                                                  else "reported"))
-    return g.reindex(list(STREAMS)).reset_index()
+    return g.reindex(list(streams)).rename_axis("stream").reset_index()
 
 
 def trend_frame(obs: pd.DataFrame, communes: pd.DataFrame, codes: list[str]) -> pd.DataFrame:

@@ -18,9 +18,6 @@ METHOD_MSGIDS = {"quantiles": N_("Quantiles"), "equal_interval": N_("Equal inter
 VIEW_MSGIDS = {"geo": N_("Geographic map"), "tile": N_("Tile map"), "table": N_("Table")}
 # kinds that map as published come first when a tip's link picks "its" indicator
 KIND_PRIORITY = {"rate": 0, "average": 1, "flag": 2, "count": 3, "amount": 3}
-HEADLINES = ("population_1jan", "onem_unemployment_rate_annual_avg",
-             "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units")
-OVERVIEW_MAP_INDICATOR = "onem_unemployment_rate_annual_avg"
 
 
 # ----------------------------------------------------------------------------- indicators

@@ -11,20 +11,55 @@ Scores per commune × tip, over the tip's criteria (weights ``w``):
 
 A criterion without any assessment is *unknown*: it counts neither for nor against (it lowers
 coverage only). With no known criterion both scores are missing (NaN), never 0.
+
+The status vocabulary — order, action value, which statuses count as a commitment, icon and labels —
+is data: the database's ``tip_status`` table (``data/catalog/tip_statuses.csv``), read once per
+version and passed in as a :class:`Statuses`.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard.text.names import both_names
 
-STATUSES = ("unknown", "none", "committed", "in_progress", "done")
-ACTION_VALUE = {"none": 0.0, "committed": 0.0, "in_progress": 0.5, "done": 1.0}
-COMMITTED = {"committed", "in_progress", "done"}
-STATUS_ICON = {"unknown": "?", "none": "✖", "committed": "○", "in_progress": "◐", "done": "✔"}
 SCORES = ("action", "commitment", "coverage")
 KEY = ["nis_code", "criterion_id"]
+UNKNOWN = "unknown"   # the status of a criterion nobody assessed (a row of tip_status like the others)
+
+
+@dataclass(frozen=True)
+class Statuses:
+    """The ``tip_status`` table: one row per status, indexed by status, in rank order."""
+
+    table: pd.DataFrame
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Statuses:
+        return cls(frame.set_index("status", drop=False).sort_values("rank"))
+
+    @property
+    def order(self) -> list[str]:
+        return list(self.table.index)
+
+    @property
+    def action_value(self) -> dict[str, float]:
+        return self.table["action_value"].astype(float).to_dict()
+
+    @property
+    def committed(self) -> set[str]:
+        return set(self.table.index[self.table["counts_as_commitment"].astype(bool)])
+
+    def text(self, status, lang: str) -> str:
+        """'✔ done' in the interface language; None -> ''."""
+        if status is None or (isinstance(status, float) and np.isnan(status)):
+            return ""
+        if status not in self.table.index:
+            return str(status)
+        row = self.table.loc[status]
+        return f"{row['icon']} {row[f'label_{lang}']}"
 
 
 # ----------------------------------------------------------------------------- history
@@ -49,22 +84,22 @@ def grid(latest_rows: pd.DataFrame, criteria: pd.DataFrame, codes: list[str]) ->
     """Every commune × criterion, with the latest status or ``unknown`` where nothing was assessed."""
     full = pd.MultiIndex.from_product([list(codes), list(criteria["criterion_id"])], names=KEY).to_frame(index=False)
     g = full.merge(latest_rows, on=KEY, how="left")
-    g["status"] = g["status"].fillna("unknown")
+    g["status"] = g["status"].fillna(UNKNOWN)
     return g.merge(criteria[["criterion_id", "tip_id", "weight"]], on="criterion_id", how="left")
 
 
-def tip_scores(g: pd.DataFrame) -> pd.DataFrame:
+def tip_scores(g: pd.DataFrame, statuses: Statuses) -> pd.DataFrame:
     """Per commune × tip: action, commitment, coverage (0–1, NaN when unknown), n_known, n_criteria,
     example (True when any known status comes from example data)."""
     d = g.copy()
-    known = d["status"] != "unknown"
+    known = d["status"] != UNKNOWN
     d["w_known"] = d["weight"].where(known, 0.0)
-    d["w_action"] = d["weight"] * d["status"].map(ACTION_VALUE).fillna(0.0) * known
-    d["w_commit"] = d["weight"] * d["status"].isin(COMMITTED)
+    d["w_action"] = d["weight"] * d["status"].map(statuses.action_value).fillna(0.0) * known
+    d["w_commit"] = d["weight"] * d["status"].isin(statuses.committed)
     d["is_example"] = known & (d.get("quality", pd.Series(index=d.index, dtype=object)) == "example")
     agg = d.groupby(["nis_code", "tip_id"]).agg(
         w_all=("weight", "sum"), w_known=("w_known", "sum"), w_action=("w_action", "sum"),
-        w_commit=("w_commit", "sum"), n_known=("status", lambda s: int((s != "unknown").sum())),
+        w_commit=("w_commit", "sum"), n_known=("status", lambda s: int((s != UNKNOWN).sum())),
         n_criteria=("status", "size"), example=("is_example", "any")).reset_index()
     denom = agg["w_known"].replace(0, np.nan)
     agg["action"] = agg["w_action"] / denom
@@ -91,7 +126,8 @@ def rounds(history: pd.DataFrame) -> list:
     return sorted(pd.to_datetime(history["assessed_on"]).dt.date.unique(), reverse=True)
 
 
-def changes_since(history: pd.DataFrame, since, *, include_unchanged: bool = False) -> pd.DataFrame:
+def changes_since(history: pd.DataFrame, since, statuses: Statuses, *, include_unchanged: bool = False
+                  ) -> pd.DataFrame:
     """Assessments dated after ``since``, each with the status before it (the previous assessment of
     the same commune × criterion, however old) and ``change``: new | better | worse | same."""
     if history.empty:
@@ -101,7 +137,7 @@ def changes_since(history: pd.DataFrame, since, *, include_unchanged: bool = Fal
     h["previous_status"] = g["status"].shift(1)
     h["previous_on"] = g["assessed_on"].shift(1)
     h = h[pd.to_datetime(h["assessed_on"]) > pd.Timestamp(since)]
-    rank = {s: i for i, s in enumerate(STATUSES)}
+    rank = statuses.table["rank"].to_dict()
     now, before = h["status"].map(rank), h["previous_status"].map(rank)
     h["change"] = np.select([h["previous_status"].isna(), now > before, now < before],
                             ["new", "better", "worse"], default="same")
@@ -110,15 +146,6 @@ def changes_since(history: pd.DataFrame, since, *, include_unchanged: bool = Fal
     h["previous_status"] = h["previous_status"].astype(object).where(h["previous_status"].notna(), None)
     return h.sort_values(["assessed_on", "nis_code", "criterion_id"], ascending=[False, True, True]).reset_index(
         drop=True)
-
-
-def status_text(status, _) -> str:
-    """'✅ done' in the interface language; None -> ''."""
-    if status is None or (isinstance(status, float) and np.isnan(status)):
-        return ""
-    labels = {"unknown": _("unknown"), "none": _("none"), "committed": _("committed"),
-              "in_progress": _("in progress"), "done": _("done")}
-    return f"{STATUS_ICON.get(status, '')} {labels.get(status, status)}"
 
 
 def score_bin(value) -> int:
@@ -133,7 +160,7 @@ def score_bin(value) -> int:
 
 
 def commune_criteria(g: pd.DataFrame, nis_code: str, criteria: pd.DataFrame, sources: pd.DataFrame,
-                     lang: str, _) -> pd.DataFrame:
+                     statuses: Statuses, lang: str, _) -> pd.DataFrame:
     """The detail table of one commune: one row per criterion (tip order), status shown with the
     commitment apart from the action, date, responsible level, evidence link, source and quality."""
     levels = {"commune": _("commune"), "cpas": _("CPAS/OCMW"), "region": _("region")}
@@ -154,11 +181,11 @@ def commune_criteria(g: pd.DataFrame, nis_code: str, criteria: pd.DataFrame, sou
     return pd.DataFrame({
         "tip_id": d["tip_id"].to_numpy(),
         _("Criterion"): d[f"label_{lang}"].to_numpy(),
-        _("Status"): [status_text(s, _) for s in d["status"]],
-        _("Committed"): [s in COMMITTED for s in d["status"]],
+        _("Status"): [statuses.text(s, lang) for s in d["status"]],
+        _("Committed"): [s in statuses.committed for s in d["status"]],
         _("Done"): [s == "done" for s in d["status"]],
         _("Assessed on"): pd.to_datetime(d["assessed_on"]).dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
-        _("Before"): [status_text(s, _) for s in d.get("previous_status", [None] * len(d))],
+        _("Before"): [statuses.text(s, lang) for s in d.get("previous_status", [None] * len(d))],
         _("Responsible level"): [levels.get(x, x) for x in d["level"]],
         _("Evidence"): [u if isinstance(u, str) and u.startswith(("http://", "https://")) else None
                         for u in d.get("evidence_url", [None] * len(d))],
@@ -206,7 +233,7 @@ def tip_detail(detail: pd.DataFrame, tip_id: int) -> pd.DataFrame:
 
 
 def changes_table(changes: pd.DataFrame, criteria: pd.DataFrame, communes: pd.DataFrame, tip_short: dict,
-                  lang: str, _) -> pd.DataFrame:
+                  statuses: Statuses, lang: str, _) -> pd.DataFrame:
     """``changes_since`` for display: date, commune (both names), tip, criterion, before, now, change,
     evidence, quality, in the interface language."""
     labels = criteria.set_index("criterion_id")[f"label_{lang}"]
@@ -217,8 +244,8 @@ def changes_table(changes: pd.DataFrame, criteria: pd.DataFrame, communes: pd.Da
         _("Commune"): [both_names(names.loc[c], lang) for c in changes["nis_code"]],
         _("Tip"): [tip_short[int(t)] for t in changes["tip_id"]],
         _("Criterion"): changes["criterion_id"].map(labels),
-        _("Before"): [status_text(s, _) for s in changes["previous_status"]],
-        _("Now"): [status_text(s, _) for s in changes["status"]],
+        _("Before"): [statuses.text(s, lang) for s in changes["previous_status"]],
+        _("Now"): [statuses.text(s, lang) for s in changes["status"]],
         _("Change"): changes["change"].map(change_names),
         _("Evidence"): changes["evidence_url"],
         _("Quality"): [_(q) for q in changes["quality"]],

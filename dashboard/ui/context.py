@@ -22,6 +22,7 @@ class PageContext:
     sources: pd.DataFrame
     geojson_url: str | None       # None: no boundaries loaded -> tile map only
     tiles: pd.DataFrame
+    display: dict[str, list[str]]  # catalogue display places -> indicator ids (indicator_display)
 
     def label(self, indicator_id: str) -> str:
         return self.indicators.loc[indicator_id, f"label_{self.lang}"]
@@ -30,6 +31,17 @@ class PageContext:
     def commune_codes(self) -> list[str]:
         """The 19 communes' NIS codes (the region left out), in code order."""
         return self.communes.loc[self.communes["level"] == "commune", "nis_code"].tolist()
+
+    def shown(self, place: str) -> list[str]:
+        """The indicators the catalogue puts at ``place`` (e.g. ``overview_headline``), in order, those
+        present in this database only."""
+        return [i for i in self.display.get(place, []) if i in self.indicators.index]
+
+    def default(self, place: str, options) -> str | None:
+        """The catalogue's choice for ``place`` when it is among ``options``, else the first option."""
+        options = list(options)
+        chosen = [i for i in self.shown(place) if i in options]
+        return chosen[0] if chosen else (options[0] if options else None)
 
     def both_names(self, nis_code: str) -> str:
         return both_names(self.communes.set_index("nis_code").loc[nis_code], self.lang)
@@ -43,4 +55,5 @@ def page_context() -> PageContext:
         lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,
         sources=queries.sources(ver), geojson_url=static_geojson_url(queries.geometry(ver)),
         tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
+        display=queries.display_places(ver),
     )
