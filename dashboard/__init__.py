@@ -1,5 +1,5 @@
 """The code the Streamlit pages (``views/``, ``app.py``) share, in layers; each imports only its own and
-the ones below it (``tests/test_layers.py`` checks it):
+the ones below it (``tests/unit/test_layers.py`` checks it):
 
 ``config`` (paths and environment) < ``text`` (i18n, formats, commune names) < ``data`` (the one query
 layer) < ``model`` (pure frames per page) < ``charts`` (plotly builders, classification, styling) <

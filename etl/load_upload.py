@@ -17,6 +17,7 @@ The same path serves the editor page. Steps of a load:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -204,6 +205,9 @@ def _stage_and_build(data: bytes, name: str, entry: dict, data_dir: Path, db_pat
         try:
             record = build(data_dir, db_path, boundaries=boundaries or last_boundaries(db_path or data_dir / "impact.duckdb"),
                            with_example=with_example, log=log)
+        except BuildError as exc:
+            staged.undo()
+            raise _as_uploaded(exc, staged.dest, name) from None
         except BaseException:
             staged.undo()
             raise
@@ -228,6 +232,20 @@ def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_
         folder = scratch / source.upload_dir
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, folder / safe_name(name))
-        build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
-              with_example=with_example, log=log)
+        try:
+            build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
+                  with_example=with_example, log=log)
+        except BuildError as exc:
+            raise _as_uploaded(exc, folder / safe_name(name), name) from None
     return source.kind
+
+
+def _as_uploaded(exc: BuildError, staged: Path, name: str) -> BuildError:
+    """The same error, its problems in the staged copy of an upload named after the uploaded file."""
+    where = {str(staged), str(staged.resolve()), rel(staged)}
+    problems = [dataclasses.replace(p, file=name) if p.file in where else p for p in exc.problems]
+    out = BuildError(str(exc).splitlines()[0] if exc.problems else str(exc), problems)
+    for attr, value in vars(exc).items():
+        if attr != "problems":
+            setattr(out, attr, value)
+    return out

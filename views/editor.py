@@ -1,18 +1,23 @@
 """Editor: upload a filled template, read the validation report and the preview, publish.
 
 Listed by app.py only for a signed-in user on the allow-list (dashboard.ui.auth); checked again here.
+The ETL runs in its own process (``python -m etl archive | preview | load --json``, through
+``dashboard.data.etl_command``): the app imports nothing of it. Each upload's working files live in a
+private temporary folder of this session, removed when the next file comes or after publishing.
 Nothing from an uploaded file is rendered as HTML: names, problems and values go to st.dataframe,
 st.text or st.code only.
 """
 from __future__ import annotations
 
 import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
 from dashboard import config
+from dashboard.data import etl_command
 from dashboard.data.snapshot import snapshot
 from dashboard.model import editor as ev
 from dashboard.ui import auth
@@ -26,10 +31,8 @@ if not auth.can_edit():
     st.error(_("This page is for editors only."))
     st.stop()
 
-from etl.build import BuildError  # noqa: E402  (the editor is the one page that runs the ETL)
-from etl.load_upload import MAX_UPLOAD_BYTES, archive, check_upload, load_file, preview_build, safe_name  # noqa: E402
-
 DATA_DIR = config.data_dir()
+LIMITS = st.session_state.get("etl_limits") or st.session_state.setdefault("etl_limits", etl_command.limits())
 _logged_in, email = auth.current_user()
 st.title(_("Editor"))
 st.text(_("Signed in as {email}", email=email))
@@ -39,44 +42,40 @@ st.markdown(_("Upload a filled template: the five-tips **assessments** "
               "Every uploaded file is archived first (time, uploader, sha256). The same path on the command line: "
               "`python -m etl load FILE`."))
 
-upload = st.file_uploader(_("Filled template (.csv or .xlsx, at most 5 MB)"), type=["csv", "xlsx"],
-                          max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024), key="upload")
+upload = st.file_uploader(_("Filled template (.csv or .xlsx, at most 5 MB)"),
+                          type=[s.lstrip(".") for s in LIMITS["suffixes"]],
+                          max_upload_size=LIMITS["max_upload_bytes"] // (1024 * 1024), key="upload")
 if upload is None:
     st.stop()
 
 data = upload.getvalue()
 name = Path(upload.name).name
 digest = hashlib.sha256(data).hexdigest()
-refused = check_upload(name, len(data))
 state = st.session_state.setdefault("editor", {})
 if state.get("sha") != digest:
-    # a new file: archive it first, whatever happens next
-    entry = archive(data, name, email or "unknown", DATA_DIR)
+    # a new file: a private working folder for it (the previous one goes), then archive it first
+    if state.get("work"):
+        shutil.rmtree(state["work"], ignore_errors=True)
     state.clear()
-    state.update(sha=digest, entry=entry)
+    work = Path(tempfile.mkdtemp(prefix="bsim-upload-"))      # mode 0700, unpredictable name
+    upload_file = work / ("upload" + Path(name).suffix.lower())
+    upload_file.write_bytes(data)
+    state.update(sha=digest, work=str(work), file=str(upload_file),
+                 archived=etl_command.archive(upload_file, name=name, user=email or "unknown", data_dir=DATA_DIR))
+work, tmp_file = Path(state["work"]), Path(state["file"])
 st.caption(_("Archived: {name}, {size} bytes, sha256 {sha}", name=name, size=len(data), sha=digest[:16] + "…"))
-if refused:
-    st.error(_("File refused."))
-    st.dataframe(ev.problem_table(refused), hide_index=True, key="refused")
-    st.stop()
-
-work = Path(tempfile.gettempdir()) / f"bsim-editor-{digest[:16]}"
-work.mkdir(exist_ok=True)
-tmp_file = work / ("upload" + Path(name).suffix.lower())
-tmp_file.write_bytes(data)
 
 if "preview" not in state:
     out_db = work / "preview.duckdb"
-    out_db.unlink(missing_ok=True)
     with st.spinner(_("Checking the file and building a preview…")):
-        try:
-            kind = preview_build(tmp_file, original_name=name, data_dir=DATA_DIR, out_db=out_db,
-                                 log=lambda *a: None)
+        res = etl_command.preview(tmp_file, name=name, out_db=out_db, data_dir=DATA_DIR)
+        if res.ok:
             diff = ev.diff_databases(snapshot(config.db_path()), snapshot(out_db))
-            state["preview"] = {"ok": True, "kind": kind, "diff": diff}
-        except BuildError as exc:
-            state["preview"] = {"ok": False, "problems": ev.problem_table(exc.problems, name, str(tmp_file), safe_name(name)),
-                                "message": str(exc).splitlines()[0]}
+            state["preview"] = {"ok": True, "kind": res.kind, "diff": diff}
+        else:
+            state["preview"] = {"ok": False, "message": res.message,
+                                "problems": ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name)}
+        out_db.unlink(missing_ok=True)
 preview = state["preview"]
 
 st.header(_("Validation report"))
@@ -104,13 +103,13 @@ else:
 
 if st.button(_("Publish"), type="primary", key="publish"):
     with st.spinner(_("Publishing…")):
-        try:
-            out = load_file(tmp_file, uploader=email or "unknown", original_name=name, data_dir=DATA_DIR,
-                            db_path=config.db_path(), archived=state.get("entry"), log=lambda *a: None)
-        except BuildError as exc:
-            st.error(_("Publishing failed; the published database was not changed."))
-            st.dataframe(ev.problem_table(exc.problems, name, str(tmp_file), safe_name(name)), hide_index=True, key="publish_problems")
-            st.stop()
+        res = etl_command.load(tmp_file, name=name, user=email or "unknown", data_dir=DATA_DIR, db=config.db_path())
+    if not res.ok:
+        st.error(_("Publishing failed; the published database was not changed."))
+        st.dataframe(ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name), hide_index=True,
+                     key="publish_problems")
+        st.stop()
     st.cache_data.clear()
+    shutil.rmtree(work, ignore_errors=True)
     state.clear()
-    st.success(_("Published: {message}", message=out["run"]["message"]))
+    st.success(_("Published: {message}", message=res.run["message"]))

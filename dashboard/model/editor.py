@@ -2,6 +2,7 @@
 database and a scratch build) and the problem table of a refused file. Pure: DataFrames in and out."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -83,9 +84,10 @@ def problem_table(problems, shown_name: str | None = None, temp_name: str | None
     is shown under the uploaded name."""
     rows = []
     for p in problems:
-        f = str(p.file)
+        p = p if isinstance(p, Mapping) else vars(p)     # the ETL's JSON problems, or Problem objects
+        f = str(p["file"])
         staged = staged_name and Path(f).name == staged_name and Path(f).parent.name in ("assessments", "members")
         if shown_name and (f == temp_name or staged):
             f = shown_name
-        rows.append({"file": f, "row": p.row, "column": p.column or "", "reason": p.reason})
+        rows.append({"file": f, "row": p["row"], "column": p["column"] or "", "reason": p["reason"]})
     return pd.DataFrame(rows, columns=["file", "row", "column", "reason"])

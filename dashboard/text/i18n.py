@@ -9,7 +9,7 @@ Update the catalogues after adding strings::
     pybabel extract -F babel.cfg -k N_ -o /tmp/messages.pot .
     pybabel update -i /tmp/messages.pot -d locales --ignore-obsolete
 
-``tests/test_i18n.py`` fails when a ``_("…")`` string used in ``dashboard/``, ``views/`` or
+``tests/unit/test_text_i18n.py`` fails when a ``_("…")`` string used in ``dashboard/``, ``views/`` or
 ``app.py`` has no French or Dutch translation.
 """
 from __future__ import annotations

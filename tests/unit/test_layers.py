@@ -18,11 +18,6 @@ from tests.conftest import ROOT
 LAYERS = ("config", "text", "data", "model", "charts", "exports", "ui")
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
-# Modules of the app that import the ETL. The editor page runs an upload through the ETL in-process
-# today; a later step replaces that with a subprocess contract and empties this list.
-ETL_IMPORT_ALLOWED = {
-    "views/editor.py",  # etl.build.BuildError, etl.load_upload (preview, publish, archive)
-}
 
 # Streamlit is for the query layer's caches, the per-version memo of the model, and the widgets
 STREAMLIT_ALLOWED = ("dashboard/data/", "dashboard/model/memo.py", "dashboard/ui/")
@@ -150,17 +145,10 @@ def test_views_hold_no_sql_and_no_plotly():
 
 
 def test_the_app_does_not_import_the_etl():
-    offenders = [f"{_rel(p)}:{line}: {text}" for p in _app_files() if _rel(p) not in ETL_IMPORT_ALLOWED
+    """No exception: the editor runs the ETL as a process (dashboard/data/etl_command.py)."""
+    offenders = [f"{_rel(p)}:{line}: {text}" for p in _app_files()
                  for line, module, text in _imports(p) if module.split(".")[0] == "etl"]
     assert not offenders, "the app imports etl/ (the database file is the only contract):\n" + "\n".join(offenders)
-
-
-def test_etl_allow_list_is_current():
-    """Every allowed exception still exists and still imports etl (so the list only shrinks)."""
-    for rel in ETL_IMPORT_ALLOWED:
-        path = ROOT / rel
-        assert path.exists(), rel
-        assert any(m.split(".")[0] == "etl" for _l, m, _t in _imports(path)), f"{rel} no longer imports etl"
 
 
 def test_only_config_reads_the_environment_or_locates_the_repository():
