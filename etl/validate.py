@@ -6,13 +6,13 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .messages import Message
 from .sources import claiming
 from .sources.base import ROOT
 from .sources.catalog import load_catalog
 from .sources.communes import communes_path, read_communes
 
-UNRECOGNISED = ("unrecognised file: not a facts, communes, operators, Statbel or boundary file "
-                "(check the header)")
+UNRECOGNISED = Message("unrecognised")
 
 
 class Context:

@@ -65,10 +65,11 @@ if state.get("sha") != digest:
 work, tmp_file = Path(state["work"]), Path(state["file"])
 st.caption(_("Archived: {name}, {size} bytes, sha256 {sha}", name=name, size=len(data), sha=digest[:16] + "…"))
 
-if "preview" not in state:
+if "preview" not in state or state.get("preview_lang") != lang:     # the report is in the reader's language
+    state["preview_lang"] = lang
     out_db = work / "preview.duckdb"
     with st.spinner(_("Checking the file and building a preview…")):
-        res = etl_command.preview(tmp_file, name=name, out_db=out_db, data_dir=DATA_DIR)
+        res = etl_command.preview(tmp_file, name=name, out_db=out_db, data_dir=DATA_DIR, lang=lang)
         if res.ok:
             diff = ev.diff_databases(snapshot(config.db_path()), snapshot(out_db))
             state["preview"] = {"ok": True, "kind": res.kind, "diff": diff}
@@ -103,7 +104,8 @@ else:
 
 if st.button(_("Publish"), type="primary", key="publish"):
     with st.spinner(_("Publishing…")):
-        res = etl_command.load(tmp_file, name=name, user=email or "unknown", data_dir=DATA_DIR, db=config.db_path())
+        res = etl_command.load(tmp_file, name=name, user=email or "unknown", data_dir=DATA_DIR, db=config.db_path(),
+                               lang=lang)
     if not res.ok:
         st.error(_("Publishing failed; the published database was not changed."))
         st.dataframe(ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name), hide_index=True,
