@@ -170,7 +170,12 @@ def read_table(path: Path | str, *, max_bytes: int | None = None, delimiter: str
     for i in keep:
         h = header[i]
         if h == "":
-            problems.add(path, Message("header_blank_cell"), row=header_row, column=_letter(i))
+            n, cells = next(((n, c) for n, c in body if i < len(c) and c[i].strip()), (header_row, None))
+            if cells is None:
+                problems.add(path, Message("header_blank_cell"), row=header_row, column=_letter(i))
+            else:
+                problems.add(path, Message("value_outside_header", text=cells[i].strip()[:40], letter=_letter(i)),
+                             row=n)
         elif h in seen:
             problems.add(path, Message("header_duplicate"), row=header_row, column=h)
         seen.add(h)
@@ -196,6 +201,8 @@ def read_table(path: Path | str, *, max_bytes: int | None = None, delimiter: str
             else:
                 problems.add(path, Message("ragged_row", fields=len(cells), header=width, sep=grid.delimiter), row=n)
             continue
+        if any(names[i] == "" for i in keep):
+            continue                        # refused above (a value under a header cell without a name)
         if header_words:
             why = totals_reason(n, cells, grid.formulas)
             if why:

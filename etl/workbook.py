@@ -61,7 +61,11 @@ def formula_cells(path: Path, sheet: str) -> dict[tuple[int, int], tuple[str, bo
                 f = el.find(f"{{{MAIN}}}f")
                 if f is not None and el.get("r"):
                     row, col = coordinate_to_tuple(el.get("r"))
-                    cached = el.find(f"{{{MAIN}}}v") is not None or el.find(f"{{{MAIN}}}is") is not None
+                    v = el.find(f"{{{MAIN}}}v")
+                    # a computed number, date or flag is never empty text; an empty <v> is a computed text only
+                    # in a text cell (openpyxl writes an empty <v> in a number cell for a formula it cannot compute)
+                    cached = (v is not None and bool(v.text)) or (v is not None and el.get("t") in ("str", "s")) \
+                        or el.find(f"{{{MAIN}}}is") is not None
                     out[(row, col - 1)] = (f.text or "", cached)
     return out
 
