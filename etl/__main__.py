@@ -4,9 +4,11 @@ With ``--json`` (validate, load, preview, archive) a command prints exactly one 
 and nothing else (build logs go to stderr)::
 
     {"ok": bool, "kind": str | null, "problems": [{"file", "row", "column", "reason", "code"}, ...],
-     "message": str, "archive": {...}?, "run": {...}?, "files": [...]?}
+     "message": str, "notes": [...]?, "archive": {...}?, "run": {...}?, "files": [...]?}
 
-and exits 0 when ``ok``, 1 otherwise, as without ``--json`` (``files``: validate's report per file).
+and exits 0 when ``ok``, 1 otherwise, as without ``--json`` (``files``: validate's report per file;
+``notes``: what load and preview accepted that the uploader should know, e.g. a header found below
+title rows — shaped like problems).
 ``--lang fr|nl|en`` (validate, load, preview; default en) says ``reason`` and ``message`` in that
 language; ``code`` is the reason's stable code in ``etl/messages.py`` (null for a problem of a file only
 maintainers edit, said in English).
@@ -42,6 +44,10 @@ def _headline(exc: BuildError, lang: str = "en") -> str:
     if isinstance(exc.headline, Message):
         return exc.headline.render(lang)
     return str(exc).splitlines()[0] if exc.problems else str(exc)
+
+
+def _notes(notes, lang: str) -> list[dict]:
+    return [n.as_dict(lang) for n in notes]
 
 
 def _emit(ok: bool, kind, problems, message: str, lang: str = "en", **extra) -> int:
@@ -103,16 +109,18 @@ def _load(args) -> int:
     message = Message("cli_loaded", name=args.name or args.file, kind=out["kind"],
                       archive=out["archive"]["archive_path"], sha=out["archive"]["sha256"][:12])
     if args.json:
-        return _emit(True, out["kind"], [], message, _lang(args), archive=out["archive"], run=out["run"])
+        return _emit(True, out["kind"], [], message, _lang(args), notes=_notes(out["notes"], _lang(args)),
+                     archive=out["archive"], run=out["run"])
     print(localise(message, _lang(args)))
+    _print_problems(out["notes"], _lang(args))
     return 0
 
 
 def _preview(args) -> int:
     from .load_upload import preview_build
     try:
-        kind = preview_build(Path(args.file), data_dir=Path(args.data), original_name=args.name,
-                             out_db=Path(args.out), boundaries=args.boundaries, log=_log(args.json))
+        kind, notes = preview_build(Path(args.file), data_dir=Path(args.data), original_name=args.name,
+                                    out_db=Path(args.out), boundaries=args.boundaries, log=_log(args.json))
     except BuildError as exc:
         lang = _lang(args)
         message = Message("cli_no_preview", headline=_headline(exc, lang))
@@ -123,8 +131,9 @@ def _preview(args) -> int:
         return 1
     message = Message("cli_preview_built", name=args.name or args.file, kind=kind, out=args.out)
     if args.json:
-        return _emit(True, kind, [], message, _lang(args))
+        return _emit(True, kind, [], message, _lang(args), notes=_notes(notes, _lang(args)))
     print(localise(message, _lang(args)))
+    _print_problems(notes, _lang(args))
     return 0
 
 

@@ -59,7 +59,8 @@ def load_sources(step: Step) -> None:
 
 def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, boundaries: str | None = None,
           with_example: bool | None = None, log=print) -> dict:
-    """Load, check, publish. Returns the run record; raises BuildError on failure."""
+    """Load, check, publish. Returns the run record (``notes``: what the sources accepted that a file's
+    author should know, as problems are); raises BuildError on failure."""
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "impact.duckdb")
     if with_example is None:
@@ -104,7 +105,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         record = {"run_id": run_id, "status": "ok", "seconds": round(elapsed, 2), "message": message,
                   "db": str(db_path)}
         publish.log_run(db_path.parent, record)
-        return record
+        return {**record, "notes": step.notes}
     except BaseException as exc:
         if con is not None:
             con.close()

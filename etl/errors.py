@@ -40,7 +40,7 @@ class Problem:
             where.append(render("where_row", {"row": self.row}, lang))
         if self.column:
             where.append(render("where_column", {"column": self.column}, lang))
-        return f"{', '.join(where)}: {self.reason_in(lang)}"
+        return render("where_reason", {"where": ", ".join(where), "reason": self.reason_in(lang)}, lang)
 
     def as_dict(self, lang: str = "en") -> dict:
         """The ``--json`` form: file, row, column, reason (in ``lang``) and code (None: English only)."""
@@ -70,7 +70,7 @@ class InputError(Exception):
 
 
 def fail(file: str, reason: str, row: int | None = None, column: str | None = None) -> InputError:
-    """Shorthand: ``raise fail(path, Message('code'), row, column)``."""
+    """Shorthand: ``raise fail(path, Message(CODE, **params), row, column)``."""
     return InputError(Problem(str(file), row, column, reason))
 
 

@@ -265,13 +265,16 @@ def _stage_and_build(data: bytes, name: str, entry: dict, data_dir: Path, db_pat
             staged.undo()
             raise
         staged.keep()
-    return {"archive": entry, "kind": kind, "run": record}
+    notes = _renamed(record.pop("notes", []), staged.dest, name)
+    return {"archive": entry, "kind": kind, "run": record, "notes": notes}
 
 
 def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_name: str | None = None,
-                  out_db: Path, boundaries: str | None = None, with_example: bool | None = None, log=print) -> str:
+                  out_db: Path, boundaries: str | None = None, with_example: bool | None = None, log=print
+                  ) -> tuple[str, list[Problem]]:
     """Build what the database would become with this upload into ``out_db`` (a scratch copy of the
-    inputs; nothing under ``data_dir`` changes, nothing is archived). Returns the kind."""
+    inputs; nothing under ``data_dir`` changes, nothing is archived). Returns the kind and the notes
+    about the upload (``build``)."""
     path = Path(path)
     name = original_name or path.name
     if not path.is_file():
@@ -287,11 +290,18 @@ def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, folder / safe_name(name))
         try:
-            build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
-                  with_example=with_example, log=log)
+            record = build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
+                           with_example=with_example, log=log)
         except BuildError as exc:
             raise _as_uploaded(exc, folder / safe_name(name), name) from None
-    return source.kind
+        notes = _renamed(record["notes"], folder / safe_name(name), name)
+    return source.kind, notes
+
+
+def _renamed(notes: list[Problem], staged: Path, name: str) -> list[Problem]:
+    """The notes of the staged copy of an upload, named after the uploaded file (other files' notes go)."""
+    where = {str(staged), str(staged.resolve()), rel(staged)}
+    return [dataclasses.replace(p, file=name) for p in notes if p.file in where]
 
 
 def _as_uploaded(exc: BuildError, staged: Path, name: str) -> BuildError:

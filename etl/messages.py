@@ -489,10 +489,14 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{n} file(s): {good} OK, {bad} with problems",
         "{n} fichier(s) : {good} sans problème, {bad} avec des problèmes",
         "{n} bestand(en): {good} in orde, {bad} met problemen"),
-    "cli_header_row": (
+    "header_below_rows": (
         "header found on row {row}; the {skipped} row(s) above it were not read",
         "en-tête trouvé à la ligne {row} ; les {skipped} ligne(s) au-dessus n'ont pas été lues",
         "kopregel gevonden op rij {row}; de {skipped} rij(en) erboven zijn niet gelezen"),
+    "where_reason": (
+        "{where}: {reason}",
+        "{where} : {reason}",
+        "{where}: {reason}"),
     "where_row": (
         "row {row}",
         "ligne {row}",

@@ -33,11 +33,11 @@ from . import decimals
 from .control_chars import clean
 from .decimals import MISSING_MARKERS, NumberError
 from .encodings import Undecodable, decode
-from .errors import ProblemList, fail
+from .errors import Problem, ProblemList, fail
 from .grid import Grid, fold, header_index, totals_reason
 from .messages import Message
 
-__all__ = ["MISSING_MARKERS", "TABLE_SUFFIXES", "Table", "as_written", "check_size", "read_notes", "duplicate_rows", "fold", "numbers",
+__all__ = ["MISSING_MARKERS", "TABLE_SUFFIXES", "Table", "as_written", "check_size", "header_notes", "read_notes", "duplicate_rows", "fold", "numbers",
            "parse_number", "read_header", "read_table", "require_columns"]
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -294,6 +294,14 @@ def require_columns(table: Table, required: list[str], optional: list[str] = (),
         if c not in frame.columns:
             frame[c] = ""
     return frame
+
+
+def header_notes(table: Table, name: str) -> list[Problem]:
+    """What a build tells the author of a file it accepted: its header was found below other rows."""
+    if table.header_row <= 1:
+        return []
+    return [Problem(name, table.header_row, None,
+                    Message("header_below_rows", row=table.header_row, skipped=table.header_row - 1))]
 
 
 def read_notes(table: Table) -> str:

@@ -35,7 +35,7 @@ import pandas as pd
 from ..codes import COMMUNES
 from ..errors import InputError, Problem, ProblemList
 from ..messages import Message
-from ..readers import as_written, duplicate_rows, numbers, read_notes, read_table, require_columns
+from ..readers import as_written, duplicate_rows, header_notes, numbers, read_notes, read_table, require_columns
 from .base import Source, Step, insert_frame, rel
 from .catalog import TipStatuses
 from .communes import CommuneNames
@@ -246,6 +246,7 @@ def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFra
     except InputError as exc:
         raise InputError(as_written(exc.problems, table.headers)) from None
     result.attrs["read_notes"] = read_notes(table)
+    result.attrs["header_notes"] = header_notes(table, name)
     return result
 
 
@@ -350,6 +351,7 @@ def load(step: Step) -> list[Problem]:
             problems += exc.problems
             continue
         problems += check_against(frame, real)
+        step.notes += frame.attrs["header_notes"]
         real = pd.concat([real, frame.drop(columns="_row")], ignore_index=True)
         step.inputs.add(path, "assessments", len(frame))
     if problems:

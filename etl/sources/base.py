@@ -67,6 +67,8 @@ class Step:
     geometry: pd.DataFrame | None = None          # WGS84 GeoJSON per commune; None without boundaries
     boundaries_file: Path | None = None           # the boundary file loaded, for etl_run
     observations: list[pd.DataFrame] = field(default_factory=list)   # figures for the facts source to merge
+    # what was accepted that a file's author should know (a header found below other rows): like problems
+    notes: list[Problem] = field(default_factory=list)
 
 
 class Header:

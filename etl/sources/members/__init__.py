@@ -22,7 +22,7 @@ import pandas as pd
 
 from ...errors import InputError, Problem
 from ...messages import Message
-from ...readers import read_notes
+from ...readers import header_notes, read_notes
 from ..base import Source, Step, insert_frame, rel
 from .deriving import aggregate, read_emission_factors
 from .locating import SiteLocator
@@ -83,6 +83,7 @@ def _load_set(step, files: list[Path], example: bool, problems: list[Problem]) -
             problems.extend(exc.problems)
             continue
         mset.headers[display] = table.headers
+        step.notes += header_notes(table, display)
         step.inputs.add(path, f"members_{kind}" + ("_example" if example else ""), len(tidy))
         if example:
             sid = EXAMPLE_SOURCE
