@@ -77,7 +77,7 @@ def _validate(args) -> int:
                      Message("cli_validated", n=len(reports), good=len(reports) - bad, bad=bad), lang, files=files)
     for path, _kind, problems, summary in reports:
         if problems:
-            print(f"{path}: {len(problems)} problem(s)")
+            print(localise(Message("cli_file_problems", file=str(path), n=len(problems)), lang))
             for p in problems[:200]:
                 print(f"  {p.text(lang)}")
         else:

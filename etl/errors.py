@@ -82,4 +82,9 @@ class ProblemList(list):
 
     def raise_if_any(self):
         if self:
-            raise InputError(sorted(self, key=lambda p: (p.file, p.row or 0, p.column or "")))
+            raise InputError(by_place(self))
+
+
+def by_place(problems) -> list[Problem]:
+    """Problems in reading order: file, row, column."""
+    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or ""))

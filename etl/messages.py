@@ -214,12 +214,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "'{text}' is een datum, geen getal: zet de cel in de getalnotatie"),
     "number_ambiguous": (
         "'{text}' could be {as_thousands} or {as_decimal}, and nothing else in this file shows whether '{mark}' "
-        "is the decimal mark: write {plain} for {as_thousands}, or {longer} for {as_decimal}",
+        "is the decimal mark: write {plain} if it is a whole number, or {longer} if it has decimals",
         "« {text} » peut valoir {as_thousands} ou {as_decimal}, et rien d'autre dans ce fichier n'indique si "
-        "« {mark} » est le séparateur décimal : écrivez {plain} pour {as_thousands}, ou {longer} pour "
-        "{as_decimal}",
+        "« {mark} » est le séparateur décimal : écrivez {plain} s'il s'agit d'un nombre entier, ou {longer} "
+        "s'il a des décimales",
         "'{text}' kan {as_thousands} of {as_decimal} zijn, en niets anders in dit bestand toont of '{mark}' het "
-        "decimaalteken is: schrijf {plain} voor {as_thousands}, of {longer} voor {as_decimal}"),
+        "decimaalteken is: schrijf {plain} als het een geheel getal is, of {longer} als het decimalen heeft"),
     "number_ambiguous_mixed": (
         "'{text}' could be {as_thousands} or {as_decimal}, and this file uses both '.' ('{dot}', row {dot_row}) "
         "and ',' ('{comma}', row {comma_row}) as decimal marks: use one decimal mark throughout the file",
@@ -489,6 +489,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{n} file(s): {good} OK, {bad} with problems",
         "{n} fichier(s) : {good} sans problème, {bad} avec des problèmes",
         "{n} bestand(en): {good} in orde, {bad} met problemen"),
+    "cli_file_problems": (
+        "{file}: {n} problem(s)",
+        "{file} : {n} problème(s)",
+        "{file}: {n} probleem/problemen"),
     "header_below_rows": (
         "header found on row {row}; the {skipped} row(s) above it were not read",
         "en-tête trouvé à la ligne {row} ; les {skipped} ligne(s) au-dessus n'ont pas été lues",

@@ -33,7 +33,7 @@ from . import decimals
 from .control_chars import clean
 from .decimals import MISSING_MARKERS, NumberError
 from .encodings import Undecodable, decode
-from .errors import Problem, ProblemList, fail
+from .errors import InputError, Problem, ProblemList, fail
 from .grid import Grid, fold, header_index, totals_reason
 from .messages import Message
 
@@ -142,11 +142,14 @@ def _letter(col: int) -> str:
 
 
 def read_table(path: Path | str, *, max_bytes: int | None = None, delimiter: str | None = None,
-               header_words: frozenset[str] | None = None) -> Table:
+               header_words: frozenset[str] | None = None, deferred: ProblemList | None = None) -> Table:
     """Read CSV/TXT/XLSX as text; raise InputError for empty, header-only or malformed files.
 
     ``header_words``: the lower-case header names (every language) of the template being read; with
-    them, rows above the header are skipped and a totals row is refused (``grid``).
+    them, rows above the header are skipped and a totals row is refused (``grid``). ``deferred``: where
+    the problems of single rows and cells go (a totals row, a control character, a formula without a
+    value, a ragged row) instead of being raised, so the caller reports them with its own checks of the
+    other rows in one run; the table then leaves those rows out.
     """
     path = Path(path)
     grid = read_grid(path, max_bytes=max_bytes, delimiter=delimiter, header_words=header_words)
@@ -186,41 +189,41 @@ def read_table(path: Path | str, *, max_bytes: int | None = None, delimiter: str
     def column_name(col: int) -> str:
         return names.get(col) or _letter(col)
 
+    row_problems = problems if deferred is None else deferred
     for (r, c), why in cell_problems.items():
         if r < header_row:
             continue
-        problems.add(path, why, row=r, column=column_name(c))
+        row_problems.add(path, why, row=r, column=column_name(c))
     records, row_numbers, typed_cols = [], [], []
     for n, cells in body:
         extra = cells[width:]
         if any(c.strip() for c in extra):
             if grid.delimiter == "xlsx":
                 col = width + next(i for i, c in enumerate(extra) if c.strip())
-                problems.add(path, Message("value_outside_header", text=cells[col].strip()[:40], letter=_letter(col)),
-                             row=n)
+                row_problems.add(path, Message("value_outside_header", text=cells[col].strip()[:40],
+                                               letter=_letter(col)), row=n)
             else:
-                problems.add(path, Message("ragged_row", fields=len(cells), header=width, sep=grid.delimiter), row=n)
+                row_problems.add(path, Message("ragged_row", fields=len(cells), header=width, sep=grid.delimiter),
+                                 row=n)
             continue
-        if any(names[i] == "" for i in keep):
-            continue                        # refused above (a value under a header cell without a name)
         if header_words:
             why = totals_reason(n, cells, grid.formulas)
             if why:
-                problems.add(path, why, row=n)
+                row_problems.add(path, why, row=n)
                 continue
         cells = (cells + [""] * width)[:width]
         record = []
         for i in keep:
             text, why = clean(cells[i])
             if why:
-                problems.add(path, why, row=n, column=names[i])
+                row_problems.add(path, why, row=n, column=names[i])
             record.append(text)
         records.append(record)
         row_numbers.append(n)
         typed_cols.append(frozenset(names[i] for i in keep if (n, i) in grid.typed))
     problems.raise_if_any()
     if not records:
-        raise fail(path, Message("no_data_rows"))
+        raise InputError(list(row_problems) or Problem(str(path), None, None, Message("no_data_rows")))
     frame = pd.DataFrame(records, columns=[names[i] for i in keep], dtype=object)
     frame["_row"] = row_numbers
     if grid.typed:
@@ -317,9 +320,10 @@ def read_notes(table: Table) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def as_written(problems, headers: dict[str, str]) -> list:
-    """The problems with each canonical column named as the file's header writes it."""
-    return [dataclasses.replace(p, column=headers.get(p.column, p.column)) if p.column else p for p in problems]
+def as_written(problems, headers: dict[str, str], file: str | None = None) -> list:
+    """The problems with each canonical column named as the file's header writes it (and in ``file``)."""
+    return [dataclasses.replace(p, column=headers.get(p.column, p.column) if p.column else p.column,
+                                file=file or p.file) for p in problems]
 
 
 def parse_number(text: str, decimal: decimals.Evidence | str | None = None) -> float | None:

@@ -33,7 +33,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from ..codes import COMMUNES
-from ..errors import InputError, Problem, ProblemList
+from ..errors import InputError, Problem, ProblemList, by_place
 from ..messages import Message
 from ..readers import as_written, duplicate_rows, header_notes, numbers, read_notes, read_table, require_columns
 from .base import Source, Step, insert_frame, rel
@@ -236,15 +236,18 @@ def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFra
     (``example``); otherwise it comes from the row's source. ``communes``: the commune names accepted
     instead of a NIS code.
     """
-    table = read_table(path, header_words=HEADER_WORDS)
+    rows = ProblemList()               # refused rows and cells, reported with the checks of the other rows
+    table = read_table(path, header_words=HEADER_WORDS, deferred=rows)
     name = display_name or table.name
     table.path = Path(name) if display_name else table.path
-    frame = require_columns(table, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, aliases=ALIASES)
     try:
+        frame = require_columns(table, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, aliases=ALIASES)
         result = _assessment_rows(frame, name, criteria_ids, sources, statuses, default_source, communes, quality,
                                   today)
     except InputError as exc:
-        raise InputError(as_written(exc.problems, table.headers)) from None
+        raise InputError(by_place(as_written(rows, {}, name) + as_written(exc.problems, table.headers))) from None
+    if rows:
+        raise InputError(as_written(rows, {}, name))
     result.attrs["read_notes"] = read_notes(table)
     result.attrs["header_notes"] = header_notes(table, name)
     return result

@@ -285,3 +285,14 @@ def test_preview_refuses_the_same_file_too(data, capsys, tmp_path):
     doc = json.loads(capsys.readouterr().out)
     assert code == 1 and doc["problems"][0]["code"] == "already_loaded" and "al geladen" in doc["problems"][0]["reason"]
     assert "geen voorbeeld" in doc["message"] and sha(data / "impact.duckdb") == before
+
+
+def test_every_mistake_of_a_file_is_reported_in_one_run(data, capsys):
+    rows = [["Flux 2024 — ASBL Exemple"], [], FLOWS_FR[:6], ["M1", "2024", "textiles", "1.234", "60", ""],
+            ["M2", "2024", "plastique", "40", "50", ""], ["Total", "", "", "1274", "110", ""]]
+    upload = excel_csv(data.parent / "flux.csv", rows)
+    assert etl_main(["validate", str(upload), "--data", str(data), "--json", "--lang", "fr"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [(p["row"], p["code"]) for p in doc["problems"]] == [
+        (4, "number_ambiguous"), (5, "unknown_stream"), (5, "reused_over_collected"), (6, "totals_row")]
+    assert doc["message"] == "1 fichier(s) : 0 sans problème, 1 avec des problèmes"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...errors import InputError, Problem, ProblemList
+from ...errors import InputError, Problem, ProblemList, by_place
 from ...messages import Message
 from ...readers import Table, as_written, duplicate_rows, numbers, read_table, require_columns
 from ..catalog import ReuseStreams
@@ -208,7 +208,8 @@ def read_member_file(path: Path, display: str, locator: SiteLocator, streams: Re
                      ) -> tuple[str, pd.DataFrame, pd.DataFrame, Table]:
     """(kind, tidy frame, raw frame with canonical columns, the table read: its ``headers`` map canonical
     columns to the header as written); raises InputError, its problems naming the columns as written."""
-    table = read_table(path, header_words=HEADER_WORDS)
+    rows = ProblemList()               # refused rows and cells, reported with the checks of the other rows
+    table = read_table(path, header_words=HEADER_WORDS, deferred=rows)
     cols = _canonical_columns(table)
     kind = template_kind(cols)
     if kind is None:
@@ -218,8 +219,8 @@ def read_member_file(path: Path, display: str, locator: SiteLocator, streams: Re
     table.path = Path(display)
     required, optional = {"sites": (SITE_REQUIRED, SITE_OPTIONAL), "jobs": (JOBS_REQUIRED, JOBS_OPTIONAL),
                           "flows": (FLOW_REQUIRED, FLOW_OPTIONAL)}[kind]
-    frame = require_columns(table, required, optional, aliases=ALIASES)
     try:
+        frame = require_columns(table, required, optional, aliases=ALIASES)
         if kind == "sites":
             tidy = read_sites(table, frame, locator)
         elif kind == "jobs":
@@ -227,7 +228,9 @@ def read_member_file(path: Path, display: str, locator: SiteLocator, streams: Re
         else:
             tidy = read_flows(table, frame, streams)
     except InputError as exc:
-        raise InputError(as_written(exc.problems, table.headers)) from None
+        raise InputError(by_place(as_written(rows, {}, display) + as_written(exc.problems, table.headers))) from None
+    if rows:
+        raise InputError(as_written(rows, {}, display))
     return kind, tidy, frame, table
 
 
