@@ -72,7 +72,7 @@ if "preview" not in state or state.get("preview_lang") != lang:     # the report
         res = etl_command.preview(tmp_file, name=name, out_db=out_db, data_dir=DATA_DIR, lang=lang)
         if res.ok:
             diff = ev.diff_databases(snapshot(config.db_path()), snapshot(out_db))
-            state["preview"] = {"ok": True, "kind": res.kind, "diff": diff}
+            state["preview"] = {"ok": True, "kind": res.kind, "diff": diff, "notes": res.extra.get("notes") or []}
         else:
             state["preview"] = {"ok": False, "message": res.message,
                                 "problems": ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name)}
@@ -80,13 +80,17 @@ if "preview" not in state or state.get("preview_lang") != lang:     # the report
 preview = state["preview"]
 
 st.header(_("Validation report"))
+problem_columns = {"file": _("File"), "row": _("Row"), "column": _("Column"), "reason": _("Reason")}
 if not preview["ok"]:
     st.error(_("The file has problems; nothing was published. Fix the rows below and upload again."))
-    st.dataframe(preview["problems"], hide_index=True, key="problems", column_config={
-        "file": _("File"), "row": _("Row"), "column": _("Column"), "reason": _("Reason")})
+    st.dataframe(preview["problems"], hide_index=True, key="problems", column_config=problem_columns)
     st.stop()
 kinds = {"assessments": _("five-tips assessments"), "members": _("member data")}
 st.success(_("No problem found: recognised as {kind}.", kind=kinds.get(preview["kind"], preview["kind"])))
+if preview.get("notes"):          # what was accepted that the uploader should know (a header below title rows)
+    st.info(_("The file was read, with these notes:"))
+    st.dataframe(ev.problem_table(preview["notes"], name, str(tmp_file), tmp_file.name), hide_index=True,
+                 key="notes", column_config=problem_columns)
 
 st.header(_("Preview of the changes"))
 diff = preview["diff"]
