@@ -113,45 +113,43 @@ def detect(path: Path, name: str):
     return source
 
 
-def loaded_inputs(data_dir: Path, db_path: Path) -> dict[str, str]:
+def loaded_inputs(data_dir: Path, db_path: Path) -> dict[str, Path]:
     """sha256 -> path of every input the published database was built from, and of every file in an
     upload folder (the inputs of the next build)."""
     import duckdb
-    out: dict[str, str] = {}
-    if Path(db_path).exists():
-        try:
-            with duckdb.connect(str(db_path), read_only=True) as con:
-                out.update({sha: path for sha, path in con.execute("SELECT sha256, path FROM etl_input").fetchall()})
-        except duckdb.Error:
-            pass
+    out: dict[str, Path] = {}
     for source in REGISTRY:
         folder = Path(data_dir) / source.upload_dir if source.upload_dir else None
         if folder and folder.is_dir():
             for f in sorted(folder.iterdir()):
                 if f.is_file() and not f.name.startswith("."):
-                    out.setdefault(hashlib.sha256(f.read_bytes()).hexdigest(), rel(f))
+                    out.setdefault(hashlib.sha256(f.read_bytes()).hexdigest(), f)
+    if Path(db_path).exists():
+        try:
+            with duckdb.connect(str(db_path), read_only=True) as con:
+                for digest, path in con.execute("SELECT sha256, path FROM etl_input").fetchall():
+                    out.setdefault(digest, Path(path) if Path(path).is_absolute() else ROOT / path)
+        except duckdb.Error:
+            pass
     return out
 
 
-def _first_archived(data_dir: Path, sha256: str) -> str | None:
-    index = Path(data_dir) / "archive" / "index.jsonl"
-    if not index.exists():
-        return None
-    for line in index.read_text(encoding="utf-8").splitlines():
-        if line.strip() and json.loads(line).get("sha256") == sha256:
-            return json.loads(line).get("archived_at")
-    return None
-
-
 def check_not_loaded(data: bytes, name: str, data_dir: Path, db_path: Path) -> None:
-    """BuildError when these bytes are already an input (see the module docstring)."""
-    digest = hashlib.sha256(data).hexdigest()
-    path = loaded_inputs(data_dir, db_path).get(digest)
+    """BuildError when these bytes are already an input (see the module docstring): the message names the
+    input as it lies in the data folder, and when it was staged there (an upload folder's file)."""
+    path = loaded_inputs(data_dir, db_path).get(hashlib.sha256(data).hexdigest())
     if path is None:
         return
-    when = _first_archived(data_dir, digest)
-    when = Message("already_loaded_time", time=when) if when else Message("already_loaded_unknown_time")
-    raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("already_loaded", path=path,
+    parts = path.parts                  # shown inside its data folder: no server path in a member's message
+    top = Path(data_dir).name
+    shown = "/".join(parts[len(parts) - parts[::-1].index(top):]) if top in parts else path.name
+    uploaded = any(path.parent.name == s.upload_dir for s in REGISTRY if s.upload_dir)
+    if uploaded and path.exists():
+        when = Message("already_loaded_time", time=dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+                       .strftime("%Y-%m-%d %H:%M"))
+    else:
+        when = Message("already_loaded_unknown_time")
+    raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("already_loaded", path=shown,
                                                                                    when=when))])
 
 

@@ -5,7 +5,7 @@ The ETL runs in its own process (``python -m etl archive | preview | load --json
 ``dashboard.data.etl_command``): the app imports nothing of it. Each upload's working files live in a
 private temporary folder of this session, removed when the next file comes or after publishing.
 Nothing from an uploaded file is rendered as HTML: names, problems and values go to st.dataframe,
-st.text or st.code only.
+st.table, st.text or st.code only.
 """
 from __future__ import annotations
 
@@ -80,17 +80,28 @@ if "preview" not in state or state.get("preview_lang") != lang:     # the report
 preview = state["preview"]
 
 st.header(_("Validation report"))
-problem_columns = {"file": _("File"), "row": _("Row"), "column": _("Column"), "reason": _("Reason")}
+
+
+def show_problems(rows, key: str) -> None:
+    """Problems (or notes) with every reason readable in full: a table wraps its text (a scrolling grid,
+    which cuts long text, only past 100 rows)."""
+    rows = rows.astype(object).where(rows.notna(), "").rename(
+        columns={"file": _("File"), "row": _("Row"), "column": _("Column"), "reason": _("Reason")})
+    if len(rows) <= 100:
+        st.table(rows, hide_index=True)
+    else:
+        st.dataframe(rows, hide_index=True, key=key)
+
+
 if not preview["ok"]:
     st.error(_("The file has problems; nothing was published. Fix the rows below and upload again."))
-    st.dataframe(preview["problems"], hide_index=True, key="problems", column_config=problem_columns)
+    show_problems(preview["problems"], "problems")
     st.stop()
 kinds = {"assessments": _("five-tips assessments"), "members": _("member data")}
 st.success(_("No problem found: recognised as {kind}.", kind=kinds.get(preview["kind"], preview["kind"])))
 if preview.get("notes"):          # what was accepted that the uploader should know (a header below title rows)
     st.info(_("The file was read, with these notes:"))
-    st.dataframe(ev.problem_table(preview["notes"], name, str(tmp_file), tmp_file.name), hide_index=True,
-                 key="notes", column_config=problem_columns)
+    show_problems(ev.problem_table(preview["notes"], name, str(tmp_file), tmp_file.name), "notes")
 
 st.header(_("Preview of the changes"))
 diff = preview["diff"]
@@ -112,8 +123,7 @@ if st.button(_("Publish"), type="primary", key="publish"):
                                lang=lang)
     if not res.ok:
         st.error(_("Publishing failed; the published database was not changed."))
-        st.dataframe(ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name), hide_index=True,
-                     key="publish_problems")
+        show_problems(ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name), "publish_problems")
         st.stop()
     st.cache_data.clear()
     shutil.rmtree(work, ignore_errors=True)

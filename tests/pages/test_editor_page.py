@@ -92,6 +92,15 @@ def _frame(at: AppTest, *columns: str):
                          f"errors {[e.value for e in at.error]}")
 
 
+def _report(at: AppTest):
+    """The validation report (or notes) table: file, row, column, reason under their translated headings."""
+    for t in at.table:
+        if len(t.value.columns) == 4:
+            return t.value.set_axis(["file", "row", "column", "reason"], axis=1)
+    raise AssertionError(f"no report table: {[list(t.value.columns) for t in at.table]}; "
+                         f"errors {[e.value for e in at.error]}")
+
+
 def test_no_identity_provider_no_page(env):
     at = _app({"is_logged_in": True, "email": "editor@example.org"}, with_auth=False)
     assert not at.exception
@@ -125,7 +134,7 @@ def test_editor_flow(env):
     at.file_uploader(key="upload").upload("bad.csv", BAD, "text/csv")
     at.run()
     assert not at.exception, at.exception
-    report = _frame(at, "file", "row", "column", "reason")
+    report = _report(at)
     assert {"file", "row", "column", "reason"} <= set(report.columns)
     assert set(report["file"]) == {"bad.csv"}
     # the columns as the file's (French) header names them
@@ -160,7 +169,7 @@ def test_editor_report_is_in_the_readers_language(env):
     at.file_uploader(key="upload").upload("mauvais.csv", BAD, "text/csv")
     at.run()
     assert not at.exception, at.exception
-    report = _frame(at, "file", "row", "column", "reason")
+    report = _report(at)
     assert "« maybe » n'est pas un statut" in " ".join(report["reason"])
     assert set(report["column"]) >= {"code NIS", "statut", "preuve"}          # the columns as the file names them
     # a header below a title row is read, and the editor says so
@@ -171,7 +180,7 @@ def test_editor_report_is_in_the_readers_language(env):
     at.run()
     assert not at.exception, at.exception
     assert any("lu, avec ces remarques" in i.value for i in at.info)
-    notes = _frame(at, "file", "row", "column", "reason")
+    notes = _report(at)
     assert list(notes["row"]) == [3] and "en-tête trouvé à la ligne 3" in notes["reason"].iloc[0]
     assert set(_frame(at, "nis_code", "added", "changed", "removed")["nis_code"]) == {"21006"}
 
