@@ -202,9 +202,15 @@ def _sql_plain(v: str, rule: Rule, point: str | None) -> str:
     return f"TRY_CAST({expr} AS DOUBLE)"
 
 
+# the common forms, read by a plain cast: a whole number or a dot decimal that is not ambiguous
+_SQL_PLAIN = r"[+-]?[0-9]*\.?[0-9]+"
+_SQL_AMBIGUOUS = "|".join(r.pattern for r in RULES if r.ambiguous)
+
+
 def sql_value(v: str, rule_index: str, mark: str | None) -> str:
     """A DuckDB expression: the number ``v`` (normalised text, its rule index ``rule_index``) is, given the
-    file's decimal ``mark`` (None: ambiguous values stay NULL)."""
+    file's decimal ``mark`` (None: ambiguous values stay NULL). The common forms take a plain cast; only
+    the others evaluate the rules."""
     whens = []
     for i, r in enumerate(RULES):
         if r.ambiguous:
@@ -215,17 +221,19 @@ def sql_value(v: str, rule_index: str, mark: str | None) -> str:
         else:
             expr = _sql_plain(v, r, r.point)
         whens.append(f"WHEN {i} THEN {expr}")
-    return f"CASE {rule_index} {' '.join(whens)} END"
+    return (f"CASE WHEN regexp_full_match({v}, '{_SQL_PLAIN}') AND NOT regexp_full_match({v}, '{_SQL_AMBIGUOUS}') "
+            f"THEN TRY_CAST({v} AS DOUBLE) ELSE (CASE {rule_index} {' '.join(whens)} END) END")
 
 
-def evidence_from_rules(counts: dict[int, tuple[str, int]]) -> Evidence:
-    """``Evidence`` from {rule index: (first text, its row)} as a SQL scan of a file gives it."""
-    found: dict[str, tuple[str, int]] = {}
-    for i, first in sorted(counts.items(), key=lambda kv: kv[1][1]):
-        mark = RULES[i].evidence
-        if mark and mark not in found:
-            found[mark] = first
-    return Evidence(found.get("."), found.get(","))
+def sql_evidence(v: str, row: str) -> str:
+    """DuckDB aggregates over a file's values ``v`` (normalised text) and rows ``row``: for '.' then ',', the
+    first value showing it as the decimal mark and its row (``Evidence``), in one pass of a few patterns."""
+    out = []
+    for mark in (".", ","):
+        union = "|".join(f"({r.pattern})" for r in RULES if r.evidence == mark)
+        shows = f"regexp_full_match({v}, '{union}') AND NOT regexp_full_match({v}, '{_SQL_AMBIGUOUS}')"
+        out.append(f"arg_min({v}, {row}) FILTER (WHERE {shows}), min({row}) FILTER (WHERE {shows})")
+    return ", ".join(out)
 
 
 def ambiguous_message(text: str, ev: Evidence) -> Message:

@@ -127,11 +127,11 @@ NUMBER_TEXT = decimals.sql_normalise("coalesce(value, '')")
 
 def value_evidence(con: duckdb.DuckDBPyConnection, table: str) -> decimals.Evidence:
     """What the staged file's values show about its decimal mark (``decimals``)."""
-    rows = con.execute(
-        f"SELECT r, min(_row), arg_min(v, _row) FROM (SELECT _row, v, {decimals.sql_rule('v')} AS r FROM "
-        f"(SELECT _row, {NUMBER_TEXT} AS v FROM {table} WHERE contains(value, '.') OR contains(value, ','))) "
-        "WHERE r IS NOT NULL GROUP BY r").fetchall()
-    return decimals.evidence_from_rules({int(r): (text, int(row)) for r, row, text in rows})
+    dot, dot_row, comma, comma_row = con.execute(
+        f"SELECT {decimals.sql_evidence('v', '_row')} FROM (SELECT _row, {NUMBER_TEXT} AS v FROM {table} "
+        "WHERE contains(value, '.') OR contains(value, ','))").fetchone()
+    return decimals.Evidence((dot, int(dot_row)) if dot is not None else None,
+                             (comma, int(comma_row)) if comma is not None else None)
 
 
 def _value_problem(raw: str, evidence: decimals.Evidence) -> Message:
