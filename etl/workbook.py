@@ -99,8 +99,7 @@ def choose_sheet(path: Path, wb) -> tuple[object, list[Problem]]:
     problems = [Problem(str(path), None, None, Message("hidden_sheet", sheet=ws.title)) for ws in hidden]
     if len(visible) > 1:
         problems.append(Problem(str(path), None, None,
-                                Message("several_sheets", sheet=visible[0].title,
-                                        sheets=", ".join(f"'{ws.title}'" for ws in visible))))
+                                Message("several_sheets", sheets=", ".join(f"'{ws.title}'" for ws in visible))))
     active = wb.active
     chosen = active if active in visible else (visible[0] if len(visible) == 1 else None)
     return chosen, problems
