@@ -3,17 +3,21 @@
 With ``--json`` (validate, load, preview, archive) a command prints exactly one JSON object on stdout
 and nothing else (build logs go to stderr)::
 
-    {"ok": bool, "kind": str | null, "problems": [{"file", "row", "column", "reason"}, ...],
-     "message": str, "archive": {...}?, "run": {...}?, "files": [...]?}
+    {"ok": bool, "kind": str | null, "problems": [{"file", "row", "column", "reason", "code"}, ...],
+     "message": str, "notes": [...]?, "archive": {...}?, "run": {...}?, "files": [...]?}
 
-and exits 0 when ``ok``, 1 otherwise, as without ``--json`` (``files``: validate's report per file).
+and exits 0 when ``ok``, 1 otherwise, as without ``--json`` (``files``: validate's report per file;
+``notes``: what load and preview accepted that the uploader should know, e.g. a header found below
+title rows — shaped like problems).
+``--lang fr|nl|en`` (validate, load, preview; default en) says ``reason`` and ``message`` in that
+language; ``code`` is the reason's stable code in ``etl/messages.py`` (null for a problem of a file only
+maintainers edit, said in English).
 ``limits --json`` prints
 ``{"max_upload_bytes": int, "suffixes": [...]}``.
 """
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import getpass
 import json
 import sys
@@ -21,23 +25,34 @@ import traceback
 from pathlib import Path
 
 from .build import BuildError, build
+from .messages import LANGUAGES, Message, localise
 from .sources.base import ROOT
 
 
-def _print_problems(problems) -> None:
+def _lang(args) -> str:
+    return getattr(args, "lang", None) or "en"
+
+
+def _print_problems(problems, lang: str = "en") -> None:
     for p in problems[:200]:
-        print(f"  {p}", file=sys.stderr)
+        print(f"  {p.text(lang)}", file=sys.stderr)
     if len(problems) > 200:
         print(f"  ... and {len(problems) - 200} more", file=sys.stderr)
 
 
-def _headline(exc: BuildError) -> str:
+def _headline(exc: BuildError, lang: str = "en") -> str:
+    if isinstance(exc.headline, Message):
+        return exc.headline.render(lang)
     return str(exc).splitlines()[0] if exc.problems else str(exc)
 
 
-def _emit(ok: bool, kind, problems, message: str, **extra) -> int:
+def _notes(notes, lang: str) -> list[dict]:
+    return [n.as_dict(lang) for n in notes]
+
+
+def _emit(ok: bool, kind, problems, message: str, lang: str = "en", **extra) -> int:
     """The one JSON object of a ``--json`` command; its exit code."""
-    doc = {"ok": ok, "kind": kind, "problems": [dataclasses.asdict(p) for p in problems], "message": message,
+    doc = {"ok": ok, "kind": kind, "problems": [p.as_dict(lang) for p in problems], "message": localise(message, lang),
            **{k: v for k, v in extra.items() if v is not None}}
     print(json.dumps(doc, ensure_ascii=False, default=str))
     return 0 if ok else 1
@@ -50,20 +65,21 @@ def _log(as_json: bool):
 
 def _validate(args) -> int:
     from .validate import validate_files
+    lang = _lang(args)
     reports = validate_files([Path(p) for p in args.files], Path(args.data))
     bad = sum(1 for _path, _kind, problems, _summary in reports if problems)
     if args.json:
         files = [{"file": str(path), "kind": kind, "ok": not problems, "summary": summary,
-                  "problems": [dataclasses.asdict(p) for p in problems]} for path, kind, problems, summary in reports]
+                  "problems": [p.as_dict(lang) for p in problems]} for path, kind, problems, summary in reports]
         kinds = {f["kind"] for f in files}
         return _emit(not bad, kinds.pop() if len(kinds) == 1 else None,
                      [p for _path, _kind, problems, _summary in reports for p in problems],
-                     f"{len(reports)} file(s): {len(reports) - bad} OK, {bad} with problems", files=files)
+                     Message("cli_validated", n=len(reports), good=len(reports) - bad, bad=bad), lang, files=files)
     for path, _kind, problems, summary in reports:
         if problems:
-            print(f"{path}: {len(problems)} problem(s)")
+            print(localise(Message("cli_file_problems", file=str(path), n=len(problems)), lang))
             for p in problems[:200]:
-                print(f"  {p}")
+                print(f"  {p.text(lang)}")
         else:
             print(f"{path}: OK ({summary})")
     return 1 if bad else 0
@@ -81,37 +97,43 @@ def _load(args) -> int:
                         db_path=Path(args.db) if args.db else None, original_name=args.name,
                         boundaries=args.boundaries, log=_log(args.json), archived=archived)
     except BuildError as exc:
-        message = (f"{_headline(exc)}; the published database was not changed"
-                   + (" (the upload is kept in the archive)" if getattr(exc, "archive", None) else ""))
+        lang = _lang(args)
+        message = Message("cli_db_unchanged", headline=_headline(exc, lang))
+        if getattr(exc, "archive", None):
+            message = Message("cli_kept_in_archive", message=message)
         if args.json:
-            return _emit(False, None, exc.problems, message, archive=getattr(exc, "archive", None))
-        print(f"load failed: {message}", file=sys.stderr)
-        _print_problems(exc.problems)
+            return _emit(False, None, exc.problems, message, _lang(args), archive=getattr(exc, "archive", None))
+        print(f"load failed: {localise(message, lang)}", file=sys.stderr)
+        _print_problems(exc.problems, lang)
         return 1
-    message = (f"loaded {args.name or args.file} as {out['kind']} (archived as {out['archive']['archive_path']}, "
-               f"sha256 {out['archive']['sha256'][:12]}…)")
+    message = Message("cli_loaded", name=args.name or args.file, kind=out["kind"],
+                      archive=out["archive"]["archive_path"], sha=out["archive"]["sha256"][:12])
     if args.json:
-        return _emit(True, out["kind"], [], message, archive=out["archive"], run=out["run"])
-    print(message)
+        return _emit(True, out["kind"], [], message, _lang(args), notes=_notes(out["notes"], _lang(args)),
+                     archive=out["archive"], run=out["run"])
+    print(localise(message, _lang(args)))
+    _print_problems(out["notes"], _lang(args))
     return 0
 
 
 def _preview(args) -> int:
     from .load_upload import preview_build
     try:
-        kind = preview_build(Path(args.file), data_dir=Path(args.data), original_name=args.name,
-                             out_db=Path(args.out), boundaries=args.boundaries, log=_log(args.json))
+        kind, notes = preview_build(Path(args.file), data_dir=Path(args.data), original_name=args.name,
+                                    out_db=Path(args.out), boundaries=args.boundaries, log=_log(args.json))
     except BuildError as exc:
-        message = f"{_headline(exc)}; no preview was built"
+        lang = _lang(args)
+        message = Message("cli_no_preview", headline=_headline(exc, lang))
         if args.json:
-            return _emit(False, None, exc.problems, message)
-        print(f"preview failed: {message}", file=sys.stderr)
-        _print_problems(exc.problems)
+            return _emit(False, None, exc.problems, message, lang)
+        print(f"preview failed: {localise(message, lang)}", file=sys.stderr)
+        _print_problems(exc.problems, lang)
         return 1
-    message = f"preview of {args.name or args.file} as {kind} built in {args.out}"
+    message = Message("cli_preview_built", name=args.name or args.file, kind=kind, out=args.out)
     if args.json:
-        return _emit(True, kind, [], message)
-    print(message)
+        return _emit(True, kind, [], message, _lang(args), notes=_notes(notes, _lang(args)))
+    print(localise(message, _lang(args)))
+    _print_problems(notes, _lang(args))
     return 0
 
 
@@ -120,7 +142,7 @@ def _archive(args) -> int:
     from .load_upload import archive
     path = Path(args.file)
     if not path.is_file():
-        problems = [Problem(args.name or str(path), None, None, "file not found")]
+        problems = [Problem(args.name or str(path), None, None, Message("file_not_found"))]
         if args.json:
             return _emit(False, None, problems, "nothing archived")
         _print_problems(problems)
@@ -149,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     data_help = "data folder (default: data/)"
     json_help = "print one JSON object on stdout (see python -m etl --help)"
+    lang_help = "the language of the problems and messages (default: en)"
     b = sub.add_parser("build", help="build data/impact.duckdb from data/ and publish it atomically")
     b.add_argument("--data", default=str(ROOT / "data"), help=data_help)
     b.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
@@ -161,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("files", nargs="+")
     v.add_argument("--data", default=str(ROOT / "data"), help=data_help + ": the catalogue and communes checked against")
     v.add_argument("--json", action="store_true", help=json_help)
+    v.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     ld = sub.add_parser("load", help="archive an uploaded template (assessments or member data), file it as an "
                                       "input, rebuild and publish; a refused file leaves the database unchanged")
     ld.add_argument("file")
@@ -173,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
     ld.add_argument("--boundaries", default=None, help="boundary file (default: the one of the last build)")
     ld.add_argument("--json", action="store_true", help=json_help)
+    ld.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     pv = sub.add_parser("preview", help="build what the database would become with this upload into --out; "
                                          "nothing under DATA changes, nothing is archived")
     pv.add_argument("file")
@@ -181,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     pv.add_argument("--data", default=str(ROOT / "data"), help=data_help)
     pv.add_argument("--boundaries", default=None, help="boundary file (default: the one of the last build)")
     pv.add_argument("--json", action="store_true", help=json_help)
+    pv.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     ar = sub.add_parser("archive", help="keep an upload in data/archive/ (copy + index line) without loading it")
     ar.add_argument("file")
     ar.add_argument("--name", default=None, help="the upload's original file name (default: FILE's name)")

@@ -16,6 +16,7 @@ import pandas as pd
 from . import publish
 from .checks import run_checks
 from .errors import InputError, Problem
+from .messages import Message
 from .sources import REGISTRY
 from .sources.base import ROOT, SCHEMA, Inputs, Step, insert_frame, rel
 from .sources.facts import OBSERVATION_KEY
@@ -24,12 +25,14 @@ NO_EXAMPLE_ENV = "BSIM_NO_EXAMPLE"
 
 
 class BuildError(Exception):
-    """A build that could not publish; ``problems`` name file, row, column and reason."""
+    """A build that could not publish; ``problems`` name file, row, column and reason; ``headline`` (text
+    or a ``messages.Message``) says what they have in common."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None):
         self.problems = problems or []
+        self.headline = message
         detail = "".join(f"\n  {p}" for p in self.problems[:20])
-        super().__init__(message + detail)
+        super().__init__(str(message) + detail)
 
 
 def load_sources(step: Step) -> None:
@@ -51,12 +54,13 @@ def load_sources(step: Step) -> None:
             not_loaded.add(source.kind)
             problems += found
     if problems:
-        raise BuildError(headline or "input files have problems", problems)
+        raise BuildError(headline or Message("input_problems"), problems)
 
 
 def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, boundaries: str | None = None,
           with_example: bool | None = None, log=print) -> dict:
-    """Load, check, publish. Returns the run record; raises BuildError on failure."""
+    """Load, check, publish. Returns the run record (``notes``: what the sources accepted that a file's
+    author should know, as problems are); raises BuildError on failure."""
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "impact.duckdb")
     if with_example is None:
@@ -101,7 +105,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         record = {"run_id": run_id, "status": "ok", "seconds": round(elapsed, 2), "message": message,
                   "db": str(db_path)}
         publish.log_run(db_path.parent, record)
-        return record
+        return {**record, "notes": step.notes}
     except BaseException as exc:
         if con is not None:
             con.close()

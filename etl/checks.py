@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import duckdb
 
+from .control_chars import SQL_REMOVED, SQL_SUSPECT
+
 CHECKS: list[tuple[str, str]] = [
     ("observations name known communes",
      "SELECT 'observation names unknown commune ' || nis_code || ' (' || count(*) || ' rows)' FROM observation "
@@ -60,9 +62,39 @@ CHECKS: list[tuple[str, str]] = [
 ]
 
 
+# the fact tables (millions of rows at scale): their free text (note, ref_period, scope) is cleaned and checked
+# as each fact file is loaded (etl.sources.facts), and every code in them must match a catalogue table
+CHECKED_AT_LOAD = ("observation", "scoped_observation")
+
+
+def text_checks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """One check per published table: no control character, bidi override or invisible character in its
+    text reaches a page or an export (the readers clean or refuse them at the door; this catches any
+    input that went around them)."""
+    cols = con.execute("SELECT table_name, column_name FROM information_schema.columns c JOIN "
+                       "information_schema.tables t USING (table_schema, table_name) WHERE table_schema = 'main' "
+                       "AND table_type = 'BASE TABLE' AND data_type = 'VARCHAR' AND table_name NOT IN "
+                       f"({', '.join(repr(t) for t in CHECKED_AT_LOAD)}) ORDER BY ALL").fetchall()
+    # tabs and line breaks are allowed here (documentation text has them; cells never do after the readers)
+    pattern = SQL_SUSPECT.replace("\\x{0}-\\x{1f}", "\\x{0}-\\x{8}\\x{b}\\x{c}\\x{e}-\\x{1f}")[:-1] + SQL_REMOVED[1:]
+    tables: dict[str, list[str]] = {}
+    for t, c in cols:
+        tables.setdefault(t, []).append(c)
+    checks = []
+    for t, cs in tables.items():
+        # one pattern over the row's text first (usually no row matches); then which column
+        per_column = " UNION ALL ".join(
+            f"SELECT '{t}.{c} has ' || count(*) || ' value(s) with a control or invisible character' FROM bad "
+            f"WHERE regexp_matches({c}, '{pattern}') HAVING count(*) > 0" for c in cs)
+        checks.append((f"no control characters in {t}",
+                       f"WITH bad AS (SELECT {', '.join(cs)} FROM {t} WHERE regexp_matches(concat_ws(' ', "
+                       f"{', '.join(cs)}), '{pattern}')) {per_column}"))
+    return checks
+
+
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
     failures: list[str] = []
-    for title, sql in CHECKS:
+    for title, sql in CHECKS + text_checks(con):
         rows = con.execute(sql).fetchall()
         failures += [f"check '{title}': {r[0]}" for r in rows[:20]]
     return failures

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from .messages import Message
+
 REGION = "04000"
 ARRONDISSEMENT = "21000"
 BELGIUM = "01000"
@@ -20,16 +22,15 @@ def normalise_nis(raw: str) -> str:
     return s
 
 
-def check_nis(raw: str, allowed=KNOWN) -> tuple[str, str | None]:
+def check_nis(raw: str, allowed=KNOWN) -> tuple[str, Message | None]:
     """Return (normalised code, reason it is refused or None)."""
     code = normalise_nis(raw)
     if code in allowed:
         return code, None
     if not re.fullmatch(r"\d{5}", code):
-        return code, f"'{raw}' is not a 5-digit NIS code"
+        return code, Message("nis_not_5_digits", text=raw)
     if code == ARRONDISSEMENT:
-        return code, "21000 is the arrondissement; use the region code 04000 or a commune 21001-21019"
+        return code, Message("nis_arrondissement")
     if code.startswith("21"):
-        return code, f"unknown NIS code {code}: Brussels communes are 21001-21019"
-    return code, (f"NIS code {code} is outside the Brussels-Capital Region (or a code retired by the 2019/2025 "
-                  "municipal mergers); only 21001-21019 and the region 04000 are accepted")
+        return code, Message("nis_unknown_brussels", code=code)
+    return code, Message("nis_outside", code=code)

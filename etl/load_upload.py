@@ -14,6 +14,11 @@ The same path serves the editor page. Steps of a load:
    as input (the archive keeps both);
 4. **build** with ``etl.build.build`` (new file, checks, atomic swap). If the build fails, the staged
    file is removed (or the earlier file of that name restored) and the published database is untouched.
+
+Between 1 and 2, **the same file twice** is refused: bytes whose sha256 is that of an input the
+published database was built from (a member file, an assessment round, the example data) or of a file
+already in an upload folder would count the same rows again (or pass example data as reported data);
+nothing changes and the message says which input it repeats. Preview refuses it the same way.
 """
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ from pathlib import Path
 
 from .build import BuildError, build
 from .errors import InputError, Problem
-from .sources import claiming
+from .messages import Message
+from .sources import REGISTRY, claiming
 from .sources.base import ROOT, rel
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -52,12 +58,12 @@ def limits() -> dict:
 def check_upload(name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> list[Problem]:
     problems = []
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        problems.append(Problem(name, None, None, "only .csv and .xlsx files are accepted"))
+        problems.append(Problem(name, None, None, Message("upload_suffix")))
     if size > max_bytes:
-        problems.append(Problem(name, None, None, f"file is {size / 1e6:.1f} MB, over the "
-                                                  f"{max_bytes / 1e6:.0f} MB upload cap"))
+        problems.append(Problem(name, None, None, Message("upload_too_big", size_mb=round(size / 1e6, 1),
+                                                          cap_mb=float(round(max_bytes / 1e6)))))
     if size == 0:
-        problems.append(Problem(name, None, None, "file is empty"))
+        problems.append(Problem(name, None, None, Message("file_empty")))
     return problems
 
 
@@ -87,20 +93,64 @@ def archive(data: bytes, original_name: str, uploader: str, data_dir: Path, kind
     return entry
 
 
-NOT_A_TEMPLATE = ("not a known template: expected the five-tips assessment template or a member template "
-                  "(check the header row)")
+NOT_A_TEMPLATE = Message("not_a_template")
 
 
 def detect(path: Path, name: str):
     """The first uploadable source of the registry that claims the file (by its header, any language);
-    BuildError when none does."""
+    BuildError when none does (naming the sheet read, for a workbook)."""
     try:
         source = claiming(path, uploadable=True)
     except InputError as exc:
-        raise BuildError("upload refused", exc.problems) from None
+        raise BuildError(Message("upload_refused"), [dataclasses.replace(p, file=name) for p in exc.problems]) from None
     if source is None:
-        raise BuildError("upload refused", [Problem(name, 1, None, NOT_A_TEMPLATE)])
+        sheet = None
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from .workbook import sheet_title
+            sheet = sheet_title(path)
+        reason = Message("not_a_template_sheet", sheet=sheet) if sheet else NOT_A_TEMPLATE
+        raise BuildError(Message("upload_refused"), [Problem(name, 1, None, reason)])
     return source
+
+
+def loaded_inputs(data_dir: Path, db_path: Path) -> dict[str, Path]:
+    """sha256 -> path of every input the published database was built from, and of every file in an
+    upload folder (the inputs of the next build)."""
+    import duckdb
+    out: dict[str, Path] = {}
+    for source in REGISTRY:
+        folder = Path(data_dir) / source.upload_dir if source.upload_dir else None
+        if folder and folder.is_dir():
+            for f in sorted(folder.iterdir()):
+                if f.is_file() and not f.name.startswith("."):
+                    out.setdefault(hashlib.sha256(f.read_bytes()).hexdigest(), f)
+    if Path(db_path).exists():
+        try:
+            with duckdb.connect(str(db_path), read_only=True) as con:
+                for digest, path in con.execute("SELECT sha256, path FROM etl_input").fetchall():
+                    out.setdefault(digest, Path(path) if Path(path).is_absolute() else ROOT / path)
+        except duckdb.Error:
+            pass
+    return out
+
+
+def check_not_loaded(data: bytes, name: str, data_dir: Path, db_path: Path) -> None:
+    """BuildError when these bytes are already an input (see the module docstring): the message names the
+    input as it lies in the data folder, and when it was staged there (an upload folder's file)."""
+    path = loaded_inputs(data_dir, db_path).get(hashlib.sha256(data).hexdigest())
+    if path is None:
+        return
+    parts = path.parts                  # shown inside its data folder: no server path in a member's message
+    top = Path(data_dir).name
+    shown = "/".join(parts[len(parts) - parts[::-1].index(top):]) if top in parts else path.name
+    uploaded = any(path.parent.name == s.upload_dir for s in REGISTRY if s.upload_dir)
+    if uploaded and path.exists():
+        when = Message("already_loaded_time", time=dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+                       .strftime("%Y-%m-%d %H:%M"))
+    else:
+        when = Message("already_loaded_unknown_time")
+    raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("already_loaded", path=shown,
+                                                                                   when=when))])
 
 
 class Staged:
@@ -167,7 +217,7 @@ def load_file(path: Path | str, *, uploader: str, data_dir: Path = ROOT / "data"
     data_dir = Path(data_dir)
     name = original_name or path.name
     if not path.is_file():
-        raise BuildError("upload refused", [Problem(name, None, None, "file not found")])
+        raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("file_not_found"))])
     data = path.read_bytes()
     if archived and archived.get("sha256") == hashlib.sha256(data).hexdigest():
         entry = dict(archived)
@@ -193,7 +243,8 @@ def _stage_and_build(data: bytes, name: str, entry: dict, data_dir: Path, db_pat
                      boundaries: str | None, with_example: bool | None, log) -> dict:
     problems = check_upload(name, len(data))
     if problems:
-        raise BuildError("upload refused", problems)
+        raise BuildError(Message("upload_refused"), problems)
+    check_not_loaded(data, name, data_dir, db_path or data_dir / "impact.duckdb")
     with tempfile.TemporaryDirectory(prefix="bsim-upload-") as tmp:
         local = Path(tmp) / safe_name(name)
         local.write_bytes(data)
@@ -212,20 +263,24 @@ def _stage_and_build(data: bytes, name: str, entry: dict, data_dir: Path, db_pat
             staged.undo()
             raise
         staged.keep()
-    return {"archive": entry, "kind": kind, "run": record}
+    notes = _renamed(record.pop("notes", []), staged.dest, name)
+    return {"archive": entry, "kind": kind, "run": record, "notes": notes}
 
 
 def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_name: str | None = None,
-                  out_db: Path, boundaries: str | None = None, with_example: bool | None = None, log=print) -> str:
+                  out_db: Path, boundaries: str | None = None, with_example: bool | None = None, log=print
+                  ) -> tuple[str, list[Problem]]:
     """Build what the database would become with this upload into ``out_db`` (a scratch copy of the
-    inputs; nothing under ``data_dir`` changes, nothing is archived). Returns the kind."""
+    inputs; nothing under ``data_dir`` changes, nothing is archived). Returns the kind and the notes
+    about the upload (``build``)."""
     path = Path(path)
     name = original_name or path.name
     if not path.is_file():
-        raise BuildError("upload refused", [Problem(name, None, None, "file not found")])
+        raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("file_not_found"))])
     problems = check_upload(name, path.stat().st_size)
     if problems:
-        raise BuildError("upload refused", problems)
+        raise BuildError(Message("upload_refused"), problems)
+    check_not_loaded(path.read_bytes(), name, data_dir, Path(data_dir) / "impact.duckdb")
     source = detect(path, name)
     with tempfile.TemporaryDirectory(prefix="bsim-preview-") as tmp:
         scratch = scratch_copy(data_dir, Path(tmp))
@@ -233,18 +288,25 @@ def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, folder / safe_name(name))
         try:
-            build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
-                  with_example=with_example, log=log)
+            record = build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
+                           with_example=with_example, log=log)
         except BuildError as exc:
             raise _as_uploaded(exc, folder / safe_name(name), name) from None
-    return source.kind
+        notes = _renamed(record["notes"], folder / safe_name(name), name)
+    return source.kind, notes
+
+
+def _renamed(notes: list[Problem], staged: Path, name: str) -> list[Problem]:
+    """The notes of the staged copy of an upload, named after the uploaded file (other files' notes go)."""
+    where = {str(staged), str(staged.resolve()), rel(staged)}
+    return [dataclasses.replace(p, file=name) for p in notes if p.file in where]
 
 
 def _as_uploaded(exc: BuildError, staged: Path, name: str) -> BuildError:
     """The same error, its problems in the staged copy of an upload named after the uploaded file."""
     where = {str(staged), str(staged.resolve()), rel(staged)}
     problems = [dataclasses.replace(p, file=name) if p.file in where else p for p in exc.problems]
-    out = BuildError(str(exc).splitlines()[0] if exc.problems else str(exc), problems)
+    out = BuildError(exc.headline, problems)
     for attr, value in vars(exc).items():
         if attr != "problems":
             setattr(out, attr, value)

@@ -6,13 +6,13 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .messages import Message
 from .sources import claiming
 from .sources.base import ROOT
 from .sources.catalog import load_catalog
 from .sources.communes import communes_path, read_communes
 
-UNRECOGNISED = ("unrecognised file: not a facts, communes, operators, Statbel or boundary file "
-                "(check the header)")
+UNRECOGNISED = Message("unrecognised")
 
 
 class Context:
@@ -36,6 +36,9 @@ def validate_file(path: Path, context: Context) -> tuple[str, list[Problem], str
     try:
         source = claiming(path)
         if source is None:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):     # a workbook can only be a template: name its sheet
+                from .workbook import sheet_title
+                return kind, [Problem(str(path), 1, None, Message("not_a_template_sheet", sheet=sheet_title(path)))], ""
             return kind, [Problem(str(path), 1, None, UNRECOGNISED)], ""
         kind = source.kind
         problems, summary = source.validate(path, context)

@@ -5,7 +5,7 @@ The ETL runs in its own process (``python -m etl archive | preview | load --json
 ``dashboard.data.etl_command``): the app imports nothing of it. Each upload's working files live in a
 private temporary folder of this session, removed when the next file comes or after publishing.
 Nothing from an uploaded file is rendered as HTML: names, problems and values go to st.dataframe,
-st.text or st.code only.
+st.table, st.text or st.code only.
 """
 from __future__ import annotations
 
@@ -65,13 +65,14 @@ if state.get("sha") != digest:
 work, tmp_file = Path(state["work"]), Path(state["file"])
 st.caption(_("Archived: {name}, {size} bytes, sha256 {sha}", name=name, size=len(data), sha=digest[:16] + "…"))
 
-if "preview" not in state:
+if "preview" not in state or state.get("preview_lang") != lang:     # the report is in the reader's language
+    state["preview_lang"] = lang
     out_db = work / "preview.duckdb"
     with st.spinner(_("Checking the file and building a preview…")):
-        res = etl_command.preview(tmp_file, name=name, out_db=out_db, data_dir=DATA_DIR)
+        res = etl_command.preview(tmp_file, name=name, out_db=out_db, data_dir=DATA_DIR, lang=lang)
         if res.ok:
             diff = ev.diff_databases(snapshot(config.db_path()), snapshot(out_db))
-            state["preview"] = {"ok": True, "kind": res.kind, "diff": diff}
+            state["preview"] = {"ok": True, "kind": res.kind, "diff": diff, "notes": res.extra.get("notes") or []}
         else:
             state["preview"] = {"ok": False, "message": res.message,
                                 "problems": ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name)}
@@ -79,13 +80,28 @@ if "preview" not in state:
 preview = state["preview"]
 
 st.header(_("Validation report"))
+
+
+def show_problems(rows, key: str) -> None:
+    """Problems (or notes) with every reason readable in full: a table wraps its text (a scrolling grid,
+    which cuts long text, only past 100 rows)."""
+    rows = rows.astype(object).where(rows.notna(), "").rename(
+        columns={"file": _("File"), "row": _("Row"), "column": _("Column"), "reason": _("Reason")})
+    if len(rows) <= 100:
+        st.table(rows, hide_index=True)
+    else:
+        st.dataframe(rows, hide_index=True, key=key)
+
+
 if not preview["ok"]:
     st.error(_("The file has problems; nothing was published. Fix the rows below and upload again."))
-    st.dataframe(preview["problems"], hide_index=True, key="problems", column_config={
-        "file": _("File"), "row": _("Row"), "column": _("Column"), "reason": _("Reason")})
+    show_problems(preview["problems"], "problems")
     st.stop()
 kinds = {"assessments": _("five-tips assessments"), "members": _("member data")}
 st.success(_("No problem found: recognised as {kind}.", kind=kinds.get(preview["kind"], preview["kind"])))
+if preview.get("notes"):          # what was accepted that the uploader should know (a header below title rows)
+    st.info(_("The file was read, with these notes:"))
+    show_problems(ev.problem_table(preview["notes"], name, str(tmp_file), tmp_file.name), "notes")
 
 st.header(_("Preview of the changes"))
 diff = preview["diff"]
@@ -103,11 +119,11 @@ else:
 
 if st.button(_("Publish"), type="primary", key="publish"):
     with st.spinner(_("Publishing…")):
-        res = etl_command.load(tmp_file, name=name, user=email or "unknown", data_dir=DATA_DIR, db=config.db_path())
+        res = etl_command.load(tmp_file, name=name, user=email or "unknown", data_dir=DATA_DIR, db=config.db_path(),
+                               lang=lang)
     if not res.ok:
         st.error(_("Publishing failed; the published database was not changed."))
-        st.dataframe(ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name), hide_index=True,
-                     key="publish_problems")
+        show_problems(ev.problem_table(res.problems, name, str(tmp_file), tmp_file.name), "publish_problems")
         st.stop()
     st.cache_data.clear()
     shutil.rmtree(work, ignore_errors=True)

@@ -4,8 +4,11 @@
 previews and publishes uploads through this module, which runs the command with the app's own
 interpreter from the project root and returns the one JSON object the command prints::
 
-    {"ok": bool, "kind": str | None, "problems": [{"file", "row", "column", "reason"}, ...],
+    {"ok": bool, "kind": str | None, "problems": [{"file", "row", "column", "reason", "code"}, ...],
      "message": str, "archive": {...}?, "run": {...}?}
+
+``preview`` and ``load`` pass the reader's language (``--lang fr|nl|en``): the ETL says ``reason`` and
+``message`` in it (``code`` is the reason's stable code).
 
 Build progress goes to the command's stderr and is kept in ``EtlResult.log`` for the editor to show.
 """
@@ -63,11 +66,11 @@ def archive(path: Path, *, name: str, user: str, data_dir: Path) -> EtlResult:
     return run("archive", str(path), "--name", name, "--as-user", user, "--data", str(data_dir))
 
 
-def preview(path: Path, *, name: str, out_db: Path, data_dir: Path) -> EtlResult:
-    return run("preview", str(path), "--name", name, "--out", str(out_db), "--data", str(data_dir))
+def preview(path: Path, *, name: str, out_db: Path, data_dir: Path, lang: str = "en") -> EtlResult:
+    return run("preview", str(path), "--name", name, "--out", str(out_db), "--data", str(data_dir), "--lang", lang)
 
 
-def load(path: Path, *, name: str, user: str, data_dir: Path, db: Path) -> EtlResult:
+def load(path: Path, *, name: str, user: str, data_dir: Path, db: Path, lang: str = "en") -> EtlResult:
     """Publish the upload (its archive entry, made on arrival, is reused: ``--archived``)."""
     return run("load", str(path), "--name", name, "--as-user", user, "--archived", "--data", str(data_dir),
-               "--db", str(db))
+               "--db", str(db), "--lang", lang)

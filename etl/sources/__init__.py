@@ -24,10 +24,14 @@ REGISTRY: tuple[Source, ...] = (
 )
 
 
+# the header words of every template, so a template's header is recognised below title or blank rows
+HEADER_WORDS = frozenset().union(*(s.header_words for s in REGISTRY))
+
+
 def claiming(path: Path | str, *, uploadable: bool = False) -> Source | None:
     """The first source (the first uploadable one) that claims the file, or None."""
     path = Path(path)
-    header = Header(path)
+    header = Header(path, HEADER_WORDS)
     for source in REGISTRY:
         if (source.uploadable or not uploadable) and source.claims(path, header):
             return source

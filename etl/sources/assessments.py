@@ -32,11 +32,13 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from ..codes import COMMUNES, check_nis
-from ..errors import InputError, Problem, ProblemList
-from ..readers import duplicate_rows, numbers, read_table, require_columns
+from ..codes import COMMUNES
+from ..errors import InputError, Problem, ProblemList, by_place
+from ..messages import Message
+from ..readers import as_written, duplicate_rows, header_notes, numbers, read_notes, read_table, require_columns
 from .base import Source, Step, insert_frame, rel
 from .catalog import TipStatuses
+from .communes import CommuneNames
 
 LEVELS = {"commune", "cpas", "region"}
 EXAMPLE_SOURCE = "SRC_EXAMPLE_ASSESSMENTS"
@@ -58,7 +60,13 @@ ALIASES = {
     "link": "evidence_url", "url": "evidence_url", "evidence url": "evidence_url",
     "remarque": "note", "commentaire": "note", "opmerking": "note", "notes": "note",
     "source": "source_id", "bron": "source_id",
+    # a commune name is accepted instead of its code (etl.sources.communes.CommuneNames)
+    "commune": "nis_code", "gemeente": "nis_code", "municipality": "nis_code",
 }
+# every header cell the template may have, lower case: finds the header below title or blank rows
+HEADER_WORDS = frozenset(ALIASES) | frozenset(TEMPLATE_COLUMNS) | frozenset(OPTIONAL_COLUMNS)
+# a spreadsheet date number (days since 1899-12-30) of 1954–2119: a date whose cell lost its date format
+SERIAL_DAYS = (20_000, 80_000)
 def _records(frame: pd.DataFrame):
     """Rows as objects; ``_row`` (the spreadsheet row) is ``row_``."""
     for d in frame.to_dict("records"):
@@ -203,6 +211,15 @@ def _parse_date(text: str) -> dt.date | None:
     return None
 
 
+def date_problem(text: str) -> Message:
+    """Why a text that ``_parse_date`` does not read is not a date; a spreadsheet date number says which
+    date it may be (a cell not formatted as a date is never read as one: the number could be anything)."""
+    s = (text or "").strip()
+    if re.fullmatch(r"\d{5}(\.0+)?", s) and SERIAL_DAYS[0] <= float(s) <= SERIAL_DAYS[1]:
+        return Message("date_serial", text=s, date=(dt.date(1899, 12, 30) + dt.timedelta(days=int(float(s)))).isoformat())
+    return Message("not_a_date", text=s)
+
+
 def is_assessment_header(columns) -> bool:
     """True when a header (any language) is the assessment template's."""
     canon = {ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in columns}
@@ -210,17 +227,35 @@ def is_assessment_header(columns) -> bool:
 
 
 def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFrame, *, statuses: TipStatuses,
-                         default_source: str, quality: str | None = None, display_name: str | None = None,
-                         today: dt.date | None = None) -> pd.DataFrame:
-    """Read and check one filled assessment template; raise InputError listing every problem.
+                         default_source: str, communes: CommuneNames, quality: str | None = None,
+                         display_name: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """Read and check one filled assessment template; raise InputError listing every problem (columns
+    named as the file's header writes them).
 
     ``sources``: the source table (source_id index, quality column). ``quality`` forces the tier
-    (``example``); otherwise it comes from the row's source.
+    (``example``); otherwise it comes from the row's source. ``communes``: the commune names accepted
+    instead of a NIS code.
     """
-    table = read_table(path)
+    rows = ProblemList()               # refused rows and cells, reported with the checks of the other rows
+    table = read_table(path, header_words=HEADER_WORDS, deferred=rows)
     name = display_name or table.name
     table.path = Path(name) if display_name else table.path
-    frame = require_columns(table, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, aliases=ALIASES)
+    try:
+        frame = require_columns(table, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, aliases=ALIASES)
+        result = _assessment_rows(frame, name, criteria_ids, sources, statuses, default_source, communes, quality,
+                                  today)
+    except InputError as exc:
+        raise InputError(by_place(as_written(rows, {}, name) + as_written(exc.problems, table.headers))) from None
+    if rows:
+        raise InputError(as_written(rows, {}, name))
+    result.attrs["read_notes"] = read_notes(table)
+    result.attrs["header_notes"] = header_notes(table, name)
+    return result
+
+
+def _assessment_rows(frame: pd.DataFrame, name: str, criteria_ids: set[str], sources: pd.DataFrame,
+                     statuses: TipStatuses, default_source: str, communes: CommuneNames, quality: str | None,
+                     today: dt.date | None) -> pd.DataFrame:
     problems = ProblemList()
     today = today or dt.date.today()
     # as messages list them: what evidence can conclude, then 'unknown'
@@ -228,33 +263,34 @@ def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFra
     out = []
     for r in _records(frame):
         row = int(r.row_)
-        code, why = check_nis(r.nis_code, allowed=frozenset(COMMUNES))
-        if why:
-            problems.add(name, why if r.nis_code else "value is required", row=row, column="nis_code")
+        code, why = communes.code(r.nis_code)
+        if not r.nis_code:
+            problems.add(name, Message("value_required"), row=row, column="nis_code")
+        elif why:
+            problems.add(name, why, row=row, column="nis_code")
         if r.criterion_id not in criteria_ids:
-            shown = f"unknown criterion '{r.criterion_id}'" if r.criterion_id else "value is required"
+            shown = Message("unknown_criterion", text=r.criterion_id) if r.criterion_id else Message("value_required")
             problems.add(name, shown, row=row, column="criterion_id")
         on = _parse_date(r.assessed_on)
         if on is None:
-            problems.add(name, f"'{r.assessed_on}' is not a date (use YYYY-MM-DD)", row=row, column="assessed_on")
+            problems.add(name, date_problem(r.assessed_on), row=row, column="assessed_on")
         elif on > today:
-            problems.add(name, f"date {on} is in the future", row=row, column="assessed_on")
+            problems.add(name, Message("date_future", date=on.isoformat()), row=row, column="assessed_on")
         elif on.year < 1990:
-            problems.add(name, f"date {on} is before 1990", row=row, column="assessed_on")
+            problems.add(name, Message("date_before_1990", date=on.isoformat()), row=row, column="assessed_on")
         status = statuses.code(r.status)
         if status is None:
-            problems.add(name, f"'{r.status}' is not a status ({listed})", row=row, column="status")
+            problems.add(name, Message("not_a_status", text=r.status, listed=listed), row=row, column="status")
         url = (r.evidence_url or "").strip()
         if url and not URL_RE.match(url):
-            problems.add(name, "evidence must be a web address starting with http:// or https://", row=row,
-                         column="evidence_url")
+            problems.add(name, Message("evidence_not_url"), row=row, column="evidence_url")
         if status in statuses.commitments and not url and quality != "example":
-            problems.add(name, f"status '{status}' needs an evidence link", row=row, column="evidence_url")
+            problems.add(name, Message("evidence_needed", status=status), row=row, column="evidence_url")
         sid = (r.source_id or "").strip() or default_source
         if sid not in sources.index:
-            problems.add(name, f"unknown source '{sid}' (see the sources page)", row=row, column="source_id")
+            problems.add(name, Message("unknown_source_page", text=sid), row=row, column="source_id")
         if len(r.note or "") > 2000:
-            problems.add(name, "note is longer than 2,000 characters", row=row, column="note")
+            problems.add(name, Message("note_too_long"), row=row, column="note")
         out.append({"nis_code": code, "criterion_id": r.criterion_id, "assessed_on": on, "status": status,
                     "evidence_url": url or None, "note": (r.note or "").strip() or None, "source_id": sid,
                     "quality": quality or (sources.loc[sid, "quality"] if sid in sources.index else None),
@@ -264,7 +300,7 @@ def read_assessment_file(path: Path, criteria_ids: set[str], sources: pd.DataFra
     for r in _records(result):
         key = (r.nis_code, r.criterion_id, r.assessed_on)
         if key in seen:
-            problems.add(name, f"duplicate of row {seen[key]} (same commune, criterion and date)", row=r.row_)
+            problems.add(name, Message("duplicate_assessment", first=seen[key]), row=r.row_)
         else:
             seen[key] = r.row_
     problems.raise_if_any()
@@ -278,7 +314,8 @@ def check_against(frame: pd.DataFrame, existing: pd.DataFrame) -> list[Problem]:
     key = ["nis_code", "criterion_id", "assessed_on"]
     clash = frame.merge(existing[key + ["input_file"]].rename(columns={"input_file": "_other"}), on=key)
     return [Problem(r.input_file, int(r.row_) if r.row_ is not None else None, "assessed_on",
-                    f"{r.nis_code} {r.criterion_id} on {r.assessed_on} is already assessed by {r._other}")
+                    Message("already_assessed", code=r.nis_code, criterion=r.criterion_id, date=str(r.assessed_on),
+                            other=r._other))
             for r in _records(clash)]
 
 
@@ -308,14 +345,16 @@ def load(step: Step) -> list[Problem]:
     n_evidence = len(real)
     sources = step.con.execute("SELECT source_id, quality FROM source").df().set_index("source_id")
     ids = set(criteria["criterion_id"])
+    names = CommuneNames(step.communes)
     for path in upload_files(step.data_dir):
         try:
             frame = read_assessment_file(path, ids, sources, statuses=statuses, default_source=UPLOAD_SOURCE,
-                                         display_name=rel(path))
+                                         communes=names, display_name=rel(path))
         except InputError as exc:
             problems += exc.problems
             continue
         problems += check_against(frame, real)
+        step.notes += frame.attrs["header_notes"]
         real = pd.concat([real, frame.drop(columns="_row")], ignore_index=True)
         step.inputs.add(path, "assessments", len(frame))
     if problems:
@@ -326,7 +365,7 @@ def load(step: Step) -> list[Problem]:
     if step.with_example and ex_path.exists():
         try:
             example = read_assessment_file(ex_path, ids, sources, statuses=statuses, default_source=EXAMPLE_SOURCE,
-                                           quality="example", display_name=rel(ex_path))
+                                           communes=names, quality="example", display_name=rel(ex_path))
         except InputError as exc:
             return exc.problems
         step.inputs.add(ex_path, "example_assessments", len(example))
@@ -364,9 +403,9 @@ def validate(path: Path, context) -> tuple[list[Problem], str]:
     criteria = read_criteria(context.data_dir / "catalog" / "tip_criteria.csv", catalog)
     sources = catalog.sources.set_index("source_id")
     frame = read_assessment_file(path, set(criteria["criterion_id"]), sources, statuses=catalog.tip_statuses,
-                                 default_source=UPLOAD_SOURCE)
-    return [], f"assessments: {len(frame)} rows, {frame['nis_code'].nunique()} communes"
+                                 default_source=UPLOAD_SOURCE, communes=CommuneNames(context.communes))
+    return [], f"assessments: {len(frame)} rows, {frame['nis_code'].nunique()} communes" + frame.attrs["read_notes"]
 
 
 SOURCE = Source("assessments", load, claims, validate, requires=("catalog", "communes", "facts"),
-                upload_dir="assessments")
+                upload_dir="assessments", header_words=HEADER_WORDS)

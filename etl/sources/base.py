@@ -67,20 +67,24 @@ class Step:
     geometry: pd.DataFrame | None = None          # WGS84 GeoJSON per commune; None without boundaries
     boundaries_file: Path | None = None           # the boundary file loaded, for etl_run
     observations: list[pd.DataFrame] = field(default_factory=list)   # figures for the facts source to merge
+    # what was accepted that a file's author should know (a header found below other rows): like problems
+    notes: list[Problem] = field(default_factory=list)
 
 
 class Header:
-    """The header cells of a file, read (first line only) when a source first asks; a file that is not
-    a table (GeoJSON, zip, ...) has none."""
+    """The header cells of a file, read (first lines only) when a source first asks; a file that is not
+    a table (GeoJSON, zip, ...) has none. ``words``: the header words of the templates, so a header
+    below title or blank rows is found."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, words: frozenset[str] | None = None):
         self.path = Path(path)
+        self.words = words
 
     @cached_property
     def columns(self) -> frozenset[str]:
         if self.path.suffix.lower() not in TABLE_SUFFIXES:
             return frozenset()
-        return frozenset(read_header(self.path))
+        return frozenset(read_header(self.path, self.words))
 
 
 def claims_nothing(path: Path, header: Header) -> bool:
@@ -97,7 +101,8 @@ class Source:
     problems) and returns its problems (or raises ``InputError``); ``claims`` recognises a single file by
     its name, suffix or header; ``validate`` checks such a file for ``python -m etl validate`` and returns
     (problems, one-line summary); a source with an ``upload_dir`` takes uploads (``python -m etl load``),
-    staged as inputs in ``data/<upload_dir>/``."""
+    staged as inputs in ``data/<upload_dir>/``; ``header_words``: every header cell its template may have
+    (lower case, every language), to find a header below title or blank rows."""
 
     kind: str
     load: Callable[[Step], list[Problem]]
@@ -105,6 +110,7 @@ class Source:
     validate: Callable[[Path, Any], tuple[list[Problem], str]] = not_validated
     requires: tuple[str, ...] = ()
     upload_dir: str | None = None
+    header_words: frozenset[str] = frozenset()
 
     @property
     def uploadable(self) -> bool:

@@ -2,14 +2,16 @@
 codes, tile positions."""
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from ..codes import COMMUNES, REGION, check_nis
+from ..codes import COMMUNES, REGION, check_nis, normalise_nis
 from ..errors import ProblemList
-from ..readers import duplicate_rows, numbers, read_table, require_columns
+from ..messages import Message
+from ..readers import duplicate_rows, fold, numbers, read_table, require_columns
 from .base import Source, Step, insert_frame
 from .catalog import Catalog
 
@@ -65,6 +67,52 @@ def read_communes(path: Path, catalog: Catalog) -> tuple[pd.DataFrame, int]:
 def commune_name_sets(communes: pd.DataFrame) -> dict[str, set[str]]:
     """Lower-case names per code, to recognise a scope that is the commune itself."""
     return {r.nis_code: {r.name_fr.lower(), r.name_nl.lower(), r.name_en.lower()} for r in communes.itertuples()}
+
+
+# the City of Brussels as people usually write it (its official names are Bruxelles, Brussel, City of Brussels)
+CITY_OF_BRUSSELS = ("Bruxelles-Ville", "Ville de Bruxelles", "Brussel-Stad", "Stad Brussel", "Brussels City")
+# abbreviations people write in commune names (folded words)
+ABBREVIATIONS = {"st": ("saint", "sint"), "ste": ("sainte",), "sts": ("saints",)}
+
+
+class CommuneNames:
+    """A commune as people write it: its NIS code, or its official name in French, Dutch or English (case,
+    accents, punctuation and the St/Ste abbreviations aside); ``code`` says why anything else is refused,
+    with the closest name and the list of names."""
+
+    def __init__(self, communes: pd.DataFrame):
+        rows = communes[communes["level"] == "commune"].sort_values("nis_code")
+        self.label = {r.nis_code: " / ".join(dict.fromkeys((r.name_fr, r.name_nl))) for r in rows.itertuples()}
+        self.codes: dict[str, str] = {}
+        for r in rows.itertuples():
+            for name in (r.name_fr, r.name_nl, r.name_en):
+                self.codes[fold(name)] = r.nis_code
+        for name in CITY_OF_BRUSSELS:
+            self.codes.setdefault(fold(name), "21004")
+
+    def _variants(self, folded: str) -> list[str]:
+        out = [folded]
+        for word, replacements in ABBREVIATIONS.items():
+            tokens = out[0].split()
+            if word in tokens:
+                out += [" ".join(r if t == word else t for t in tokens) for r in replacements]
+        return out
+
+    def code(self, text: str) -> tuple[str | None, Message | None]:
+        """(NIS code, None) for a commune, (None, reason) otherwise; (None, None) for an empty cell."""
+        text = str(text or "").strip()
+        if not text:
+            return None, None
+        nis = normalise_nis(text)
+        if re.fullmatch(r"\d{5}", nis):
+            return (nis, None) if nis in COMMUNES else (None, check_nis(text, allowed=frozenset(COMMUNES))[1])
+        for variant in self._variants(fold(text)):
+            if variant in self.codes:
+                return self.codes[variant], None
+        close = difflib.get_close_matches(fold(text), list(self.codes), n=1, cutoff=0.75)
+        suggestion = Message("did_you_mean", name=self.label[self.codes[close[0]]]) if close else ""
+        names = ", ".join(self.label.values())
+        return None, Message("commune_unknown", text=text, suggestion=suggestion, names=names)
 
 
 def postal_index(communes: pd.DataFrame) -> dict[str, set[str]]:

@@ -28,8 +28,12 @@ from pathlib import Path
 
 import duckdb
 
+from .. import decimals
+from ..control_chars import SQL_SUSPECT, clean, sql_clean
+from ..encodings import wide_encoding
 from ..errors import InputError, Problem
-from ..readers import MISSING_MARKERS, check_size
+from ..messages import Message
+from ..readers import check_size
 from .base import SCHEMA, Source, Step, insert_frame, rel
 from .catalog import insert_catalog
 
@@ -63,24 +67,32 @@ def _sniff(header: str) -> str:
     return best if counts[best] else ","
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, name: str) -> tuple[list[Problem], str]:
-    """Read ``path`` as text into ``table`` with a ``_row`` column; return (problems, decimal mark)."""
+def _encoding(path: Path) -> str:
+    with open(path, "rb") as fh:
+        wide = wide_encoding(fh.read(4096))
+    return wide or ("utf-8" if _is_utf8(path) else "cp1252")
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, name: str) -> list[Problem]:
+    """Read ``path`` as text into ``table`` with a ``_row`` column; return the problems."""
     check_size(path)
     src = path
     tmp = None
-    if not _is_utf8(path):
-        # Windows-1252 export: transcode once to UTF-8 for DuckDB's reader
+    encoding = _encoding(path)
+    if encoding != "utf-8":
+        # Windows-1252 or UTF-16 export: transcode once to UTF-8 for DuckDB's reader
         fd, tmp = tempfile.mkstemp(suffix=".csv")
-        with os.fdopen(fd, "w", encoding="utf-8") as out, open(path, encoding="cp1252", errors="strict") as inp:
+        with os.fdopen(fd, "w", encoding="utf-8") as out, open(path, encoding=encoding, errors="strict") as inp:
             try:
                 for line in inp:
                     out.write(line)
             except UnicodeDecodeError as exc:
-                return [Problem(name, None, None, f"not UTF-8 nor Windows-1252 text ({exc.reason})")], "."
+                os.unlink(tmp)
+                return [Problem(name, None, None, Message("not_text", offset=exc.start))]
         src = Path(tmp)
     header = _first_line(src, "utf-8")
     if not header.strip():
-        return [Problem(name, None, None, "file is empty")], "."
+        return [Problem(name, None, None, Message("file_empty"))]
     delim = _sniff(header)
     cols = [c.strip() for c in header.rstrip("\r\n").split(delim)]
     while cols and cols[-1] == "":
@@ -92,7 +104,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, name: str) -> 
     if len(set(cols)) != len(cols):
         problems.append(Problem(name, 1, None, "a column name appears twice in the header"))
     if problems:
-        return problems, "."
+        return problems
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS _row, * FROM read_csv(?, "
@@ -101,20 +113,36 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, name: str) -> 
             [str(src), delim, {c: "VARCHAR" for c in cols}])
     except duckdb.Error as exc:
         msg = str(exc).splitlines()[0]
-        return [Problem(name, None, None, f"cannot read as {delim!r}-separated text: {msg}")], "."
+        return [Problem(name, None, None, f"cannot read as {delim!r}-separated text: {msg}")]
     finally:
-        if tmp:
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
     if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
-        return [Problem(name, None, None, "file has a header but no data rows")], "."
-    return [], "," if delim == ";" else "."
+        return [Problem(name, None, None, Message("no_data_rows"))]
+    return []
 
 
-def _value_sql(decimal: str) -> str:
-    v = "replace(replace(trim(coalesce(value, '')), '\u00a0', ''), ' ', '')"
-    if decimal == ",":
-        v = f"replace(replace({v}, '.', ''), ',', '.')"
-    return f"TRY_CAST({v} AS DOUBLE)"
+NUMBER_TEXT = decimals.sql_normalise("coalesce(value, '')")
+
+
+def value_evidence(con: duckdb.DuckDBPyConnection, table: str) -> decimals.Evidence:
+    """What the staged file's values show about its decimal mark (``decimals``)."""
+    dot, dot_row, comma, comma_row = con.execute(
+        f"SELECT {decimals.sql_evidence('v', '_row')} FROM (SELECT _row, {NUMBER_TEXT} AS v FROM {table} "
+        "WHERE contains(value, '.') OR contains(value, ','))").fetchone()
+    return decimals.Evidence((dot, int(dot_row)) if dot is not None else None,
+                             (comma, int(comma_row)) if comma is not None else None)
+
+
+def _value_problem(raw: str, evidence: decimals.Evidence) -> Message:
+    """Why a staged value is not a figure: missing, or not a number (same reasons as the Python reader)."""
+    try:
+        value = decimals.parse(raw, evidence)
+    except decimals.NumberError as exc:
+        return exc.message
+    if value is None:
+        return Message("value_missing_marker", text=raw) if raw else Message("value_missing_empty")
+    return Message("not_a_number", text=raw)
 
 
 def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, quality_override: str | None = None
@@ -125,12 +153,12 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
     ``_commune_names(nis_code, name)``, ``_obs_stage`` and ``_scoped_stage``.
     Returns (problems, rows read).
     """
-    problems, decimal = stage(con, path, "_f", name)
+    problems = stage(con, path, "_f", name)
     if problems:
         return problems, 0
+    evidence = value_evidence(con, "_f")
     has_scope = "scope" in {r[0] for r in con.execute("DESCRIBE _f").fetchall()}
-    scope_sql = "trim(coalesce(scope, ''))" if has_scope else "''"
-    markers = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_MARKERS))
+    scope_sql = sql_clean("coalesce(scope, '')") if has_scope else "''"
     geo = ", ".join(f"'{s}'" for s in GEOGRAPHIC_SCOPES)
     # one pass: normalise, parse, look up indicator/unit/source/commune; the raw table goes at once
     con.execute(f"""
@@ -138,11 +166,14 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
         WITH f AS (
           SELECT _row, trim(coalesce(nis_code, '')) AS raw_code, trim(coalesce(year, '')) AS raw_year,
                  trim(coalesce(indicator, '')) AS indicator_id, trim(coalesce(value, '')) AS raw_value,
-                 {_value_sql(decimal)} AS value, trim(coalesce(unit, '')) AS unit,
+                 {NUMBER_TEXT} AS number_text, trim(coalesce(unit, '')) AS unit,
                  trim(coalesce(source_id, '')) AS raw_sources,
-                 nullif(trim(coalesce(ref_period, '')), '') AS ref_period,
-                 nullif(trim(coalesce(note, '')), '') AS note, {scope_sql} AS scope
+                 nullif({sql_clean("coalesce(ref_period, '')")}, '') AS ref_period,
+                 nullif({sql_clean("coalesce(note, '')")}, '') AS note, {scope_sql} AS scope
           FROM _f),
+        n AS (SELECT f.* EXCLUDE (number_text),
+                     {decimals.sql_value("number_text", decimals.sql_rule("number_text"), evidence.mark)} AS value
+              FROM f),
         g AS (
           SELECT f.*,
                  CASE WHEN regexp_full_match(raw_code, '[0-9]{{1,4}}') THEN lpad(raw_code, 5, '0') ELSE raw_code END
@@ -152,7 +183,7 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
                       THEN array_to_string(list_filter(list_transform(string_split(raw_sources, ';'),
                                                                       lambda x: trim(x)), lambda x: x <> ''), ';')
                       ELSE raw_sources END AS source_ids
-          FROM f)
+          FROM n AS f)
         SELECT g.*, split_part(g.source_ids, ';', 1) AS source_id, i.kind, i.unit_id AS indicator_unit,
                m.unit_id AS fact_unit, s.quality AS source_quality, k.nis_code IS NOT NULL AS known,
                (k.nis_code IS NOT NULL AND g.year IS NOT NULL AND (lower(g.scope) IN ({geo})
@@ -170,19 +201,12 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
         "WHEN nis_code LIKE '21%' THEN 'unknown NIS code ' || nis_code || ': Brussels communes are 21001-21019' "
         "ELSE 'NIS code ' || nis_code || ' is outside the Brussels-Capital Region (or a code retired by the "
         "2019/2025 municipal mergers); only 21001-21019 and the region 04000 are accepted' END")
-    decimal_hint = " (this file uses '','' as decimal mark)'" if decimal == "," else "'"
-    value_reason = (
-        "CASE WHEN lower(raw_value) IN (" + markers + ") THEN 'value is missing (' || "
-        "CASE WHEN raw_value = '' THEN 'empty' ELSE '''' || raw_value || '''' END || "
-        "'); leave the row out rather than mark a figure as unknown' "
-        "ELSE '''' || raw_value || ''' is not a number" + decimal_hint + " END")
     checks = [
         ("nis_code", code_reason, "(raw_code <> '' AND NOT known AND nis_code <> '01000') OR (raw_code = '' AND scope = '')"),
         ("year", "'''' || raw_year || ''' is not a year (1990-2100)'",
          "raw_year <> '' AND (year IS NULL OR year NOT BETWEEN 1990 AND 2100)"),
         ("indicator", "'unknown indicator ''' || indicator_id || ''' (add it to data/catalog/indicators.csv)'",
          "kind IS NULL"),
-        ("value", value_reason, "value IS NULL OR NOT isfinite(value)"),
         ("unit", "'unknown unit ''' || unit || ''' (add it to data/catalog/unit_map.csv)'", "fact_unit IS NULL"),
         ("unit", "'unit ''' || unit || ''' does not match the indicator''s unit ''' || indicator_unit || ''''",
          "fact_unit <> indicator_unit"),
@@ -194,6 +218,17 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
     for column, reason, where in checks:
         sql = f"SELECT _row, {reason} FROM _g WHERE {where} ORDER BY _row LIMIT {MAX_PER_CHECK}"
         out += [Problem(name, int(r), column, msg) for r, msg in con.execute(sql).fetchall()]
+    # values that are not numbers, and control characters: the reader's own words (decimals, control_chars)
+    for r, raw in con.execute("SELECT _row, raw_value FROM _g WHERE value IS NULL OR NOT isfinite(value) "
+                              f"ORDER BY _row LIMIT {MAX_PER_CHECK}").fetchall():
+        out.append(Problem(name, int(r), "value", _value_problem(raw, evidence)))
+    for r, *texts in con.execute(
+            "SELECT _row, note, ref_period, scope FROM _g WHERE regexp_matches(coalesce(note, '') || "
+            f"coalesce(ref_period, '') || scope, '{SQL_SUSPECT}') ORDER BY _row LIMIT {MAX_PER_CHECK}").fetchall():
+        for column, text in zip(("note", "ref_period", "scope"), texts):
+            why = clean(text or "")[1]
+            if why:
+                out.append(Problem(name, int(r), column, why))
     rows = con.execute(
         "SELECT _row, s FROM (SELECT _row, unnest(string_split(source_ids, ';')) AS s FROM _g "
         "                     WHERE source_quality IS NULL OR contains(source_ids, ';')) "

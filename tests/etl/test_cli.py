@@ -21,7 +21,7 @@ GOOD = (b"nis_code,criterion_id,assessed_on,status,evidence_url,note\n"
         b"21011,t5_childcare,2025-03-01,en cours,https://www.koekelberg.be/creche,\n")
 BAD = (b"nis_code,criterion_id,assessed_on,status,evidence_url,note\n"
        b"21002,t4_plan,2025-03-01,maybe,https://www.auderghem.be/plan,\n")
-PROBLEM_KEYS = {"file", "row", "column", "reason"}
+PROBLEM_KEYS = {"file", "row", "column", "reason", "code"}
 
 
 def sha(path: Path) -> str:
@@ -119,4 +119,4 @@ def test_archive_then_load_json(data, tmp_path):
     assert [e["original_name"] for e in index] == ["bad.csv", "round2025.csv"]   # bad.csv archived once
     code, doc, _ = etl("load", str(tmp_path / "missing.csv"), "--name", "x.csv", "--data", str(data), "--json")
     assert code == 1 and doc["problems"] == [{"file": "x.csv", "row": None, "column": None,
-                                              "reason": "file not found"}]
+                                              "reason": "file not found", "code": "file_not_found"}]

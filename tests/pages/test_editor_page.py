@@ -92,6 +92,15 @@ def _frame(at: AppTest, *columns: str):
                          f"errors {[e.value for e in at.error]}")
 
 
+def _report(at: AppTest):
+    """The validation report (or notes) table: file, row, column, reason under their translated headings."""
+    for t in at.table:
+        if len(t.value.columns) == 4:
+            return t.value.set_axis(["file", "row", "column", "reason"], axis=1)
+    raise AssertionError(f"no report table: {[list(t.value.columns) for t in at.table]}; "
+                         f"errors {[e.value for e in at.error]}")
+
+
 def test_no_identity_provider_no_page(env):
     at = _app({"is_logged_in": True, "email": "editor@example.org"}, with_auth=False)
     assert not at.exception
@@ -125,10 +134,11 @@ def test_editor_flow(env):
     at.file_uploader(key="upload").upload("bad.csv", BAD, "text/csv")
     at.run()
     assert not at.exception, at.exception
-    report = _frame(at, "file", "row", "column", "reason")
+    report = _report(at)
     assert {"file", "row", "column", "reason"} <= set(report.columns)
     assert set(report["file"]) == {"bad.csv"}
-    assert {"nis_code", "criterion_id", "status", "evidence_url", "assessed_on"} <= set(report["column"])
+    # the columns as the file's (French) header names them
+    assert {"code NIS", "critère", "statut", "preuve", "date"} <= set(report["column"])
     assert sha(db) == before
     index = [json.loads(line) for line in (env / "archive" / "index.jsonl").read_text().splitlines()]
     assert index[-1]["original_name"] == "bad.csv" and index[-1]["uploader"] == "editor@example.org"
@@ -150,6 +160,29 @@ def test_editor_flow(env):
     assert (env / "assessments" / "round2025.csv").exists()
     names = [json.loads(line)["original_name"] for line in (env / "archive" / "index.jsonl").read_text().splitlines()]
     assert names.count("round2025.csv") == 1 and "bad.csv" in names
+
+
+def test_editor_report_is_in_the_readers_language(env):
+    at = _app({"is_logged_in": True, "email": "editor@example.org"}, lang="fr")
+    at.switch_page("views/editor.py")
+    at.run()
+    at.file_uploader(key="upload").upload("mauvais.csv", BAD, "text/csv")
+    at.run()
+    assert not at.exception, at.exception
+    report = _report(at)
+    assert "« maybe » n'est pas un statut" in " ".join(report["reason"])
+    assert set(report["column"]) >= {"code NIS", "statut", "preuve"}          # the columns as the file names them
+    # a header below a title row is read, and the editor says so
+    titled = (b"\xc9valuations 2025 \x96 commune d'Evere;;;;;\r\n;;;;;\r\n"
+              b"nis_code;criterion_id;assessed_on;status;evidence_url;note\r\n"
+              b"Evere;t4_plan;05/03/2025;engag\xe9;https://www.evere.be/plan;\r\n")
+    at.file_uploader(key="upload").upload("evere.csv", titled, "text/csv")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("lu, avec ces remarques" in i.value for i in at.info)
+    notes = _report(at)
+    assert list(notes["row"]) == [3] and "en-tête trouvé à la ligne 3" in notes["reason"].iloc[0]
+    assert set(_frame(at, "nis_code", "added", "changed", "removed")["nis_code"]) == {"21006"}
 
 
 # ----------------------------------------------------------------------------- CLI load

@@ -21,10 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import InputError, Problem
+from ...messages import Message
+from ...readers import header_notes, read_notes
 from ..base import Source, Step, insert_frame, rel
 from .deriving import aggregate, read_emission_factors
 from .locating import SiteLocator
-from .reading import ALIASES, member_files, read_member_file, template_kind
+from .reading import ALIASES, HEADER_WORDS, member_files, read_member_file, template_kind
 
 EXAMPLE_SOURCE = "SRC_EXAMPLE_MEMBERS"
 
@@ -38,6 +40,10 @@ class MemberSet:
     jobs: list[pd.DataFrame] = field(default_factory=list)
     flows: list[pd.DataFrame] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)    # file -> canonical column -> as written
+
+    def column(self, file: str, column: str) -> str:
+        return self.headers.get(file, {}).get(column, column)
 
 
 def _source_for_file(path: Path, frame: pd.DataFrame, digest: str, display: str) -> dict:
@@ -72,10 +78,12 @@ def _load_set(step, files: list[Path], example: bool, problems: list[Problem]) -
     for path in files:
         display = rel(path)
         try:
-            kind, tidy, raw = read_member_file(path, display, locator, step.catalog.reuse_streams)
+            kind, tidy, raw, table = read_member_file(path, display, locator, step.catalog.reuse_streams)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        mset.headers[display] = table.headers
+        step.notes += header_notes(table, display)
         step.inputs.add(path, f"members_{kind}" + ("_example" if example else ""), len(tidy))
         if example:
             sid = EXAMPLE_SOURCE
@@ -101,8 +109,9 @@ def _check_references(mset: MemberSet, problems: list[Problem]) -> None:
         for r in sites.to_dict("records"):
             if r["site_id"] in first:
                 f = first[r["site_id"]]
-                problems.append(Problem(r["_file"], int(r["_row"]), "site_id", f"site_id '{r['site_id']}' is already "
-                                        f"defined in {f['_file']} row {int(f['_row'])}"))
+                problems.append(Problem(r["_file"], int(r["_row"]), mset.column(r["_file"], "site_id"),
+                                        Message("site_id_defined_twice", site=r["site_id"], file=f["_file"],
+                                                row=int(f["_row"]))))
             else:
                 first[r["site_id"]] = r
     where = "data/example/" if mset.example else "data/members/"
@@ -110,15 +119,14 @@ def _check_references(mset: MemberSet, problems: list[Problem]) -> None:
         for f in frames:
             for r in f.to_dict("records"):
                 if r["site_id"] not in known:
-                    problems.append(Problem(r["_file"], int(r["_row"]), "site_id",
-                                            f"unknown site_id '{r['site_id']}': it is in no operator-sites file of "
-                                            + where))
+                    problems.append(Problem(r["_file"], int(r["_row"]), mset.column(r["_file"], "site_id"),
+                                            Message("unknown_site_id", site=r["site_id"], where=where)))
     for frames, key in ((mset.jobs, ["site_id", "year"]), (mset.flows, ["site_id", "year", "stream"])):
         both = _concat(frames)
         if both is not None and both["_file"].nunique() > 1:
             for r in both[both.duplicated(key, keep="first")].to_dict("records"):
-                problems.append(Problem(r["_file"], int(r["_row"]), None, f"the same {', '.join(key)} is already "
-                                        "reported in another file"))
+                problems.append(Problem(r["_file"], int(r["_row"]), None,
+                                        Message("reported_in_other_file", columns=", ".join(key))))
 
 
 def load(step: Step) -> list[Problem]:
@@ -184,10 +192,10 @@ def claims(path: Path, header) -> bool:
 def validate(path: Path, context) -> tuple[list[Problem], str]:
     """One file on its own: site ids are not matched against the other files, and coordinates are only
     checked against the region's box (the polygons come with the build's boundaries)."""
-    kind, tidy, _raw = read_member_file(path, str(path), SiteLocator(context.communes, None),
-                                        context.catalog.reuse_streams)
-    return [], f"member {kind}: {len(tidy)} rows"
+    kind, tidy, _raw, table = read_member_file(path, str(path), SiteLocator(context.communes, None),
+                                               context.catalog.reuse_streams)
+    return [], f"member {kind}: {len(tidy)} rows" + read_notes(table)
 
 
 SOURCE = Source("members", load, claims, validate, requires=("catalog", "communes", "boundaries", "facts"),
-                upload_dir="members")
+                upload_dir="members", header_words=HEADER_WORDS)

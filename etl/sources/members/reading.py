@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...errors import InputError, Problem, ProblemList
-from ...readers import duplicate_rows, numbers, read_table, require_columns
+from ...errors import InputError, Problem, ProblemList, by_place
+from ...messages import Message
+from ...readers import Table, as_written, duplicate_rows, numbers, read_table, require_columns
 from ..catalog import ReuseStreams
 from .locating import SiteLocator
 
@@ -76,6 +77,10 @@ _alias("recycled_t", "recycled (t)", "recycled t", "tonnes recycled", "recyclé 
        "recycle_t", "tonnes recyclées", "gerecycleerd (t)", "gerecycleerd_t", "gerecycleerd t", "ton gerecycleerd")
 
 
+# every header cell a member template may have, lower case: finds the header below title or blank rows
+HEADER_WORDS = frozenset(ALIASES)
+
+
 def template_kind(columns) -> str | None:
     cols = set(columns)
     if "stream" in cols:
@@ -95,33 +100,33 @@ def _year(table, frame, problems: ProblemList) -> pd.Series:
     years = numbers(table, frame, "year", problems, integer=True)
     for y, row in zip(years, frame["_row"]):
         if y == y and not FIRST_YEAR <= y <= LAST_YEAR:
-            problems.add(table.name, f"year {y:g} is outside {FIRST_YEAR}–{LAST_YEAR}", int(row), "year")
+            problems.add(table.name, Message("year_range", year=f"{y:g}", first=FIRST_YEAR, last=LAST_YEAR), int(row),
+                         "year")
     return years
 
 
 def _site_ids(table, frame, problems: ProblemList) -> None:
     for v, row in zip(frame["site_id"], frame["_row"]):
         if not v:
-            problems.add(table.name, "site_id is required", int(row), "site_id")
+            problems.add(table.name, Message("site_id_required"), int(row), "site_id")
         elif not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}", v):
-            problems.add(table.name, f"site_id '{v}' may only use letters, digits, '_', '.', '-' (40 at most)",
-                         int(row), "site_id")
+            problems.add(table.name, Message("site_id_chars", text=v), int(row), "site_id")
 
 
 def read_sites(table, frame: pd.DataFrame, locator: SiteLocator) -> pd.DataFrame:
     problems = ProblemList()
     _site_ids(table, frame, problems)
-    lon = numbers(table, frame, "lon", problems, required=False)
-    lat = numbers(table, frame, "lat", problems, required=False)
+    lon = numbers(table, frame, "lon", problems, required=False, evidence=["lon", "lat"])
+    lat = numbers(table, frame, "lat", problems, required=False, evidence=["lon", "lat"])
     out_codes = []
     for i in range(len(frame)):
         rec = frame.iloc[i]
         row = int(rec["_row"])
         if not rec["name"]:
-            problems.add(table.name, "name is required", row, "name")
+            problems.add(table.name, Message("name_required"), row, "name")
         cat = rec["category"]
         if not cat or not re.fullmatch(r"[a-z0-9_]+", cat):
-            problems.add(table.name, f"category '{cat}' must be a snake_case code (e.g. reuse_shop)", row, "category")
+            problems.add(table.name, Message("category_code", text=cat), row, "category")
         out_codes.append(locator.locate(table.name, row, rec["commune"], rec["postal_code"], lon.iloc[i], lat.iloc[i],
                                         problems))
     duplicate_rows(table.name, frame, ["site_id"], problems)
@@ -139,15 +144,15 @@ def read_sites(table, frame: pd.DataFrame, locator: SiteLocator) -> pd.DataFrame
 def _figures_by_row(table, frame: pd.DataFrame, vals: dict[str, pd.Series], bound: float, too_big: str,
                     problems: ProblemList):
     """Yield (row number, {column: value}) after the checks jobs and flows share: at least one figure on
-    the row, none above the plausibility ``bound`` (``too_big`` says why, after the value)."""
+    the row, none above the plausibility ``bound`` (``too_big``: the code of the message saying so)."""
     for i, row in enumerate(frame["_row"]):
         row = int(row)
         v = {c: vals[c].iloc[i] for c in vals}
         if all(x != x for x in v.values()) and not any(p.row == row for p in problems):
-            problems.add(table.name, "no figure on this row: give at least one of " + ", ".join(vals), row)
+            problems.add(table.name, Message("no_figure", columns=", ".join(vals)), row)
         for c, x in v.items():
             if x == x and x > bound:
-                problems.add(table.name, f"{x:g} {too_big}", row, c)
+                problems.add(table.name, Message(too_big, value=float(x), bound=bound), row, c)
         yield row, v
 
 
@@ -155,15 +160,13 @@ def read_jobs(table, frame: pd.DataFrame) -> pd.DataFrame:
     problems = ProblemList()
     _site_ids(table, frame, problems)
     years = _year(table, frame, problems)
-    vals = {c: numbers(table, frame, c, problems, required=False, non_negative=True, integer=c != "fte")
-            for c in JOBS_VALUES}
-    bound = (f"is implausible for one site in one year (bound: {MAX_PERSONS_PER_SITE}); check the unit or "
-             "split the site")
-    for row, v in _figures_by_row(table, frame, vals, MAX_PERSONS_PER_SITE, bound, problems):
+    vals = {c: numbers(table, frame, c, problems, required=False, non_negative=True, integer=c != "fte",
+                       evidence=JOBS_VALUES) for c in JOBS_VALUES}
+    for row, v in _figures_by_row(table, frame, vals, MAX_PERSONS_PER_SITE, "implausible_persons", problems):
         people = [v["integration_workers"], v["art60_placements"]]
         if v["fte"] == v["fte"] and all(p == p for p in people) and v["fte"] > sum(people) + 1e-9:
-            problems.add(table.name, f"fte {v['fte']:g} is more than the {sum(people):g} persons in integration "
-                                     "and article 60§7", row, "fte")
+            problems.add(table.name, Message("fte_over_persons", fte=float(v["fte"]), persons=float(sum(people))),
+                         row, "fte")
     duplicate_rows(table.name, frame.assign(_y=years), ["site_id", "_y"], problems)
     problems.raise_if_any()
     out = pd.DataFrame({"site_id": frame["site_id"], "year": years.astype(int)})
@@ -180,18 +183,19 @@ def read_flows(table, frame: pd.DataFrame, streams: ReuseStreams) -> pd.DataFram
     for v, row in zip(frame["stream"], frame["_row"]):
         code = streams.code(v) if v else None
         if code is None:
-            problems.add(table.name, f"unknown stream '{v}' (accepted: {streams.hint()})", int(row), "stream")
+            problems.add(table.name, Message("unknown_stream", text=v, accepted=streams.hint()), int(row), "stream")
         codes.append(code)
-    vals = {c: numbers(table, frame, c, problems, required=False, non_negative=True) for c in FLOW_VALUES}
-    bound = f"t is implausible for one site, stream and year (bound: {MAX_TONNES_PER_SITE:,} t); tonnes, not kg?"
-    for row, v in _figures_by_row(table, frame, vals, MAX_TONNES_PER_SITE, bound, problems):
+    vals = {c: numbers(table, frame, c, problems, required=False, non_negative=True, evidence=FLOW_VALUES)
+            for c in FLOW_VALUES}
+    for row, v in _figures_by_row(table, frame, vals, MAX_TONNES_PER_SITE, "implausible_tonnes", problems):
         col, reu, rec = v["collected_t"], v["reused_t"], v["recycled_t"]
         if col == col:
             if reu == reu and reu > col + 1e-9:
-                problems.add(table.name, f"reused_t {reu:g} is more than collected_t {col:g}", row, "reused_t")
+                problems.add(table.name, Message("reused_over_collected", reused=float(reu), collected=float(col)),
+                             row, "reused_t")
             elif reu == reu and rec == rec and reu + rec > col + 1e-6:
-                problems.add(table.name, f"reused_t + recycled_t = {reu + rec:g} is more than collected_t {col:g}",
-                             row, "recycled_t")
+                problems.add(table.name, Message("reused_recycled_over_collected", total=float(reu + rec),
+                                                 collected=float(col)), row, "recycled_t")
     duplicate_rows(table.name, frame.assign(_y=years, _s=codes), ["site_id", "_y", "_s"], problems)
     problems.raise_if_any()
     out = pd.DataFrame({"site_id": frame["site_id"], "year": years.astype(int), "stream": codes})
@@ -201,24 +205,33 @@ def read_flows(table, frame: pd.DataFrame, streams: ReuseStreams) -> pd.DataFram
 
 
 def read_member_file(path: Path, display: str, locator: SiteLocator, streams: ReuseStreams
-                     ) -> tuple[str, pd.DataFrame, pd.DataFrame]:
-    """(kind, tidy frame, raw frame with canonical columns); raises InputError."""
-    table = read_table(path)
+                     ) -> tuple[str, pd.DataFrame, pd.DataFrame, Table]:
+    """(kind, tidy frame, raw frame with canonical columns, the table read: its ``headers`` map canonical
+    columns to the header as written); raises InputError, its problems naming the columns as written."""
+    rows = ProblemList()               # refused rows and cells, reported with the checks of the other rows
+    table = read_table(path, header_words=HEADER_WORDS, deferred=rows)
     cols = _canonical_columns(table)
     kind = template_kind(cols)
     if kind is None:
-        raise InputError(Problem(display, 1, None, "not a member template: the header needs 'stream' (re-use "
-                                 "flows), a jobs column (integration_workers, art60_placements, fte, exits_to_work) "
-                                 "or 'name' (operator sites) — see data/templates/README.md"))
+        reason = (Message("not_a_template_sheet", sheet=table.sheet) if table.sheet
+                  else Message("not_member_template"))
+        raise InputError(Problem(display, table.header_row, None, reason))
     table.path = Path(display)
-    if kind == "sites":
-        frame = require_columns(table, SITE_REQUIRED, SITE_OPTIONAL, aliases=ALIASES)
-        return kind, read_sites(table, frame, locator), frame
-    if kind == "jobs":
-        frame = require_columns(table, JOBS_REQUIRED, JOBS_OPTIONAL, aliases=ALIASES)
-        return kind, read_jobs(table, frame), frame
-    frame = require_columns(table, FLOW_REQUIRED, FLOW_OPTIONAL, aliases=ALIASES)
-    return kind, read_flows(table, frame, streams), frame
+    required, optional = {"sites": (SITE_REQUIRED, SITE_OPTIONAL), "jobs": (JOBS_REQUIRED, JOBS_OPTIONAL),
+                          "flows": (FLOW_REQUIRED, FLOW_OPTIONAL)}[kind]
+    try:
+        frame = require_columns(table, required, optional, aliases=ALIASES)
+        if kind == "sites":
+            tidy = read_sites(table, frame, locator)
+        elif kind == "jobs":
+            tidy = read_jobs(table, frame)
+        else:
+            tidy = read_flows(table, frame, streams)
+    except InputError as exc:
+        raise InputError(by_place(as_written(rows, {}, display) + as_written(exc.problems, table.headers))) from None
+    if rows:
+        raise InputError(as_written(rows, {}, display))
+    return kind, tidy, frame, table
 
 
 def member_files(directory: Path, pattern: str = "*") -> list[Path]:
