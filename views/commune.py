@@ -8,7 +8,7 @@ from dashboard.data import queries
 from dashboard.exports import cite
 from dashboard.model import commune as cv
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
-from dashboard.ui import chart, state
+from dashboard.ui import chart, nav, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
@@ -19,12 +19,12 @@ _ = ctx._
 lang = ctx.lang
 
 codes = ctx.commune_codes
-with st.sidebar:
-    nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
-                       format_func=lambda c: cv.picker_label(ctx.communes, c))
+title_slot = st.empty()   # the title names the commune picked just below it
+nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
+                   format_func=lambda c: cv.picker_label(ctx.communes, c))
 
 title, english = cv.header_names(ctx.communes, nis)
-st.title(title)
+title_slot.title(title)
 st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
 view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
 commune_export_buttons(ctx.ver, nis, lang, url=view_link)
@@ -52,7 +52,7 @@ with st.expander(_("Key figures as a table")):
     st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
                  width="stretch")
 if st.button(_("Compare this commune with the others")):
-    st.switch_page("views/compare.py", query_params={"commune": nis, "lang": lang})
+    st.switch_page("views/compare.py", query_params=state.carried(commune=nis))
 
 # ------------------------------------------------------------------ time series
 st.subheader(_("Over time: the commune and the region"))
@@ -96,4 +96,4 @@ else:
 # jobs, re-use and operator sites (member and directory data, example data marked)
 impact_ui.commune_section(ctx, nis)
 
-st.page_link("views/tips.py", label=_("Five tips scorecard"), icon=":material/checklist:", query_params={"lang": lang, "commune": nis})
+nav.page_link("views/tips.py", _("Five tips scorecard"), ":material/checklist:", commune=nis)

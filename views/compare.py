@@ -28,9 +28,7 @@ ids = cmp.comparable_ids(ctx.indicators)
 population = queries.observations(ctx.ver, POPULATION)
 den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
 
-with st.sidebar:
-    nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
-                       format_func=ctx.both_names)
+nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE, format_func=ctx.both_names)
 
 # ------------------------------------------------------------------ (a) ranking
 st.subheader(_("Ranking"))

@@ -20,7 +20,7 @@ from dashboard.model.indicators import (
 )
 from dashboard.model.meta import METHODS, mappable
 from dashboard.text.format import fmt_value
-from dashboard.ui import chart, state
+from dashboard.ui import chart, nav, state
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
 
@@ -64,12 +64,6 @@ def values_for(y: int):
 def meta_for(y: int, region_value):
     return indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources,
                           source_ids=year_source_ids(obs, y), region_value=region_value, method=method)
-
-
-def open_commune_on_click(event, codes) -> None:
-    nis = maps.selected_commune(event)
-    if nis in codes:
-        st.switch_page("views/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
 
 
 def show_table(df, meta, key: str) -> None:
@@ -119,11 +113,12 @@ with main:
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
                            selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
+        nav.commune_opener(ctx, sorted(codes), key="map_open", indicator=ind_id)
         with st.expander(_("Embed this map on another website")):
             spec = embed.EmbedSpec("map", ind_id, year, "", lang, den, view)
             st.code(embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url), spec), meta.title),
                     language="html", wrap_lines=True)
-        open_commune_on_click(event, codes)
+        nav.on_map_click(event, codes, indicator=ind_id)
         st.caption(_("The same figures as a table: choose the table view above."))
 
 # ----------------------------------------------------------------------------- change between two years
@@ -152,6 +147,6 @@ else:
         maps.fit_to_page(cfig, geo=view == "geo", height=580 if view == "geo" else None)
         cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
                             selection_mode="points")
-        open_commune_on_click(cevent, codes)
+        nav.on_map_click(cevent, codes, indicator=ind_id)
         with st.expander(_("Table")):
             st.dataframe(cstyled, hide_index=True, key="change_table_alt")

@@ -67,7 +67,7 @@ st.caption(_("{score} in %, latest assessment of each criterion. — = unknown (
            + " " + " · ".join(f"{tip_short[t]}: {tip_title[t]}" for t in tip_short))
 rows = event.selection.rows if event and event.selection else []
 if rows:
-    state.set_param("commune", table.iloc[rows[0]]["nis_code"])
+    state.choose("commune", table.iloc[rows[0]]["nis_code"])
 
 # ------------------------------------------------------------------ small maps
 st.header(_("Maps per tip"))

@@ -12,7 +12,7 @@ from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label
 from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.text.format import fmt_value
-from dashboard.ui import chart, state
+from dashboard.ui import chart, nav, state
 
 
 def example_banner(ctx) -> None:
@@ -51,10 +51,9 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
                            style="geo" if ctx.geojson_url else "tile")
     fig.update_layout(height=540)
     event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points")
-    nis = maps.selected_commune(event)
-    if nis and nis in set(df["nis_code"]):
-        st.switch_page("views/commune.py", query_params={"commune": nis, "lang": lang})
+    nav.on_map_click(event, df["nis_code"])
     st.caption(_("Click a commune on the map to open its profile") + " · " + row[f"description_{lang}"])
+    nav.commune_opener(ctx, ctx.commune_codes, key=f"{key}_open")
     table = iv.table_frame(df, lang, value_label=_("Value"), unit=meta.unit_label, sources=ctx.sources)
     with st.expander(_("Table")):
         st.dataframe(table.drop(columns="quality"), hide_index=True, key=f"{key}_table")
@@ -128,8 +127,7 @@ def commune_section(ctx, nis: str) -> None:
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
     if len(ops):
         st.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
-    st.page_link("views/operators.py", label=_("Operators map and directory"), icon=":material/storefront:",
-                 query_params={"lang": lang, "communes": nis})
+    nav.page_link("views/operators.py", _("Operators map and directory"), ":material/storefront:", communes=nis)
 
 
 def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):

@@ -58,9 +58,7 @@ def test_tip_indicator_prefers_rates_with_enough_communes():
     assert mv.tip_link(inds, 2, "fr") == ("views/sources.py", {"lang": "fr"})
 
 
-def test_commune_link_and_years():
-    assert mv.commune_link("21004", "nl", "x") == {"commune": "21004", "lang": "nl", "indicator": "x"}
-    assert mv.commune_link("21004", "fr") == {"commune": "21004", "lang": "fr"}
+def test_parse_year():
     assert mv.parse_year("2021", [2023, 2021]) == 2021
     assert mv.parse_year("1999", [2023, 2021], 2023) == 2023
     assert mv.parse_year("abc", [2023], None) is None
