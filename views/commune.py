@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard.charts import figures
 from dashboard.data import queries
 from dashboard.exports import cite
+from dashboard.exports.bundle import summary_sentences
 from dashboard.model import commune as cv
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
 from dashboard.ui import chart, nav, state
@@ -28,6 +29,16 @@ title_slot.title(title)
 st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
 view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
 commune_export_buttons(ctx.ver, nis, lang, url=view_link)
+
+# ------------------------------------------------------------------ the commune in a few sentences
+st.header(_("In a few sentences"))
+sentences = summary_sentences(ctx.ver, nis, lang)
+if sentences:
+    st.code("\n\n".join(sentences), language=None, wrap_lines=True)
+    st.caption(_("Written from the figures of this page, each sentence with its year and source; the copy button "
+                 "is at the top right of the text. The fiche and the slides carry the same text."))
+else:
+    st.info(_("No figure"))
 
 # ------------------------------------------------------------------ key figures
 st.subheader(_("Key figures"))
