@@ -11,7 +11,7 @@ from functools import lru_cache
 import pandas as pd
 
 from dashboard.data import queries
-from dashboard.model.commune import key_figures, rank_text
+from dashboard.model.commune import key_figures, publisher_label, rank_text
 from dashboard.model.impact import commune_summary
 from dashboard.model.indicators import source_label, unit_label
 from dashboard.model.summary import commune_sentences
@@ -48,6 +48,7 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             "year": MISSING if missing else str(int(r["year"])),
             "rank": rank_text(r["rank"], r["n_ranked"], r["tied"]),
             "source": MISSING if missing else source_label(sources, r["source_id"] or ""),
+            "publisher": MISSING if missing else publisher_label(sources, r["source_id"]),
             "source_id": r["source_id"], "quality": None if missing else r["quality"],
         })
     return rows
@@ -161,8 +162,9 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         source_ids += ids
     bundle["is_example"] |= any(k["quality"] == "example" for k in bundle["key_figures"])
     bundle["source_ids"] = list(dict.fromkeys(source_ids))
-    bundle["sources"] = [
-        {"source_id": s, "label": source_label(sources, s), "licence": sources.loc[s].get("licence") or _("not stated"),
+    bundle["sources"] = [   # in full: the documents wrap them, they never cut them
+        {"source_id": s, "label": f"{sources.loc[s, 'publisher']} — {sources.loc[s, 'title']}",
+         "licence": sources.loc[s].get("licence") or _("not stated"),
          "url": sources.loc[s].get("url") or "", "quality": sources.loc[s].get("quality")}
         for s in bundle["source_ids"] if s in sources.index]
     return bundle

@@ -59,8 +59,11 @@ def available() -> bool:
 
 # ----------------------------------------------------------------------------- sizes
 
-def image_size(fig: go.Figure, size: str = "screen") -> tuple[int, int, float]:
-    """(layout width, layout height, scale) of ``size``; pixels = width·scale × height·scale."""
+def image_size(fig: go.Figure, size="screen") -> tuple[int, int, float]:
+    """(layout width, layout height, scale) of ``size``; pixels = width·scale × height·scale. ``size`` may
+    also be a (width, height, scale) tuple: a box of its own (the deck lays a chart out at its box's size)."""
+    if isinstance(size, tuple):
+        return int(size[0]), int(size[1]), float(size[2])
     if size == "slide":
         return SLIDE_LAYOUT[0], SLIDE_LAYOUT[1], SLIDE_SCALE
     if size != "screen":
@@ -149,7 +152,7 @@ def _wrap(text: str, width_chars: int) -> tuple[str, int]:
     return "<br>".join(lines), len(lines) - 1
 
 
-def prepare(fig: go.Figure, size: str = "screen", geojson: dict | None = None) -> go.Figure:
+def prepare(fig: go.Figure, size="screen", geojson: dict | None = None) -> go.Figure:
     """A copy of ``fig`` laid out for an image of ``size``: geometry inlined, the map zoomed to fit,
     the title and footer wrapped to the width and kept inside the margins."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
@@ -228,7 +231,7 @@ def _render(fig: go.Figure, fmt: str, scale: float) -> bytes:
                 return pio.to_image(fig, format=fmt, scale=scale, validate=False)
 
 
-def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size: str = "screen",
+def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size="screen",
                  geojson: dict | None = None) -> bytes:
     """PNG or SVG bytes of ``fig`` (a Figure, its JSON or dict) at ``size`` (``screen`` | ``slide``)."""
     if fmt not in FORMATS:
@@ -237,7 +240,7 @@ def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size: str = "scr
         fig = pio.from_json(fig, skip_invalid=True)
     else:
         fig = go.Figure(fig)     # a copy: the caller's figure (still on screen) is never changed
-    key = hashlib.sha256((fig.to_json() + fmt + size + ("g" if geojson else "")).encode()).hexdigest()
+    key = hashlib.sha256((fig.to_json() + fmt + str(size) + ("g" if geojson else "")).encode()).hexdigest()
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -252,7 +255,7 @@ def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size: str = "scr
     return data
 
 
-def to_png(fig, size: str = "screen", geojson: dict | None = None) -> bytes:
+def to_png(fig, size="screen", geojson: dict | None = None) -> bytes:
     return figure_image(fig, "png", size, geojson)
 
 
