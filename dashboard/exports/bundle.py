@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard.data import queries
 from dashboard.model.commune import key_figures, publisher_label, rank_text
 from dashboard.model.impact import commune_summary
-from dashboard.model.indicators import source_label, unit_label
+from dashboard.model.indicators import source_label, split_ids, unit_label
 from dashboard.model.summary import commune_sentences
 from dashboard.model.tips import Statuses, grid, latest, tip_scores
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
@@ -144,7 +144,9 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     got = _safe(impact)
     if got is not None:
         summary, ids = got
-        bundle["impact"] = summary["figures"].to_dict("records")
+        bundle["impact"] = [dict(r, publisher=" / ".join(dict.fromkeys(
+            publisher_label(sources, i) for i in split_ids(r.get("source_ids"))))) for r in
+            summary["figures"].to_dict("records")]
         bundle["n_operators"] = summary["n_operators"]
         bundle["is_example"] |= bool(summary["is_example"])
         source_ids += ids

@@ -9,6 +9,7 @@ import pytest
 from dashboard.data import connection
 from dashboard.exports import deck as dk
 from dashboard.exports.bundle import collect_commune_bundle
+from dashboard.exports.fiche import commune_fiche_pdf
 from dashboard.text.i18n import translator
 from tests.support import render
 from tests.support.browser import shots_dir
@@ -138,3 +139,51 @@ def test_tip_chart_pictures_have_a_text_alternative(deck):
             if shape.shape_type == 13:          # a picture
                 assert shape._element.nvPicPr.cNvPr.get("descr")
                 assert abs(shape.width / 914400 - dk.CHART_BOX[0]) < 0.01
+
+
+# ----------------------------------------------------------------------------- the fiche
+
+@pytest.fixture(scope="module", params=CASES, ids=lambda c: f"{c[0]}-{c[1]}")
+def fiche(request, tmp_path_factory):
+    nis, lang = request.param
+    out = tmp_path_factory.mktemp(f"fiche-{nis}-{lang}")
+    url = URL.format(nis=nis, lang=lang)
+    pdf = out / f"fiche-{nis}-{lang}.pdf"
+    pdf.write_bytes(commune_fiche_pdf(connection.version(), nis, lang, url))
+    render.to_pngs(pdf, shots_dir(out), f"fiche-{nis}-{lang}", dpi=80)
+    return {"pdf": pdf, "bundle": collect_commune_bundle(connection.version(), nis, lang, url), "lang": lang}
+
+
+def test_fiche_text_stays_inside_the_page_margins(fiche):
+    pages = render.pages(fiche["pdf"])
+    assert 1 <= len(pages) <= 2
+    margin = 12 / 25.4 * 72          # 12 mm in points
+    for n, page in enumerate(pages, start=1):
+        outside = [(w, round(x0), round(x1)) for w, x0, y0, x1, y1 in page["words"]
+                   if x0 < margin - 1 or x1 > page["width"] - margin + 1 or y1 > page["height"] - 10]
+        assert not outside, (n, outside[:5])
+
+
+def test_nothing_of_the_fiche_is_cut_off(fiche):
+    b, _ = fiche["bundle"], translator(fiche["lang"])
+    text = render.text(fiche["pdf"])
+    wanted = [b["name_fr"], b["name_nl"]]
+    for k in b["key_figures"]:
+        wanted += [k["label"], k["value_short"], k["region_short"], k["year"], k["rank"], k["publisher"]]
+    for s in b["sources"]:
+        wanted += [s["label"], s["licence"], s["url"]]
+    for r in b["impact"] or []:
+        wanted += [r["what"], r["value"], r["publisher"]]
+    for t in b["tips"] or []:
+        wanted += [t["title"], t["action"], t["commitment"], t["coverage"]]
+    wanted += list(b["summary"])
+    words = {w for page in render.pages(fiche["pdf"]) for w, *_box in page["words"]}
+    # a string is there in full: in one run of text, or (a table cell wrapped beside other cells) word by word
+    missing = [w for w in wanted if w and render.squeeze(w) not in text
+               and not all(t in words for t in render.normalise(str(w)).split())]
+    assert not missing, f"cut off or missing: {missing[:5]}"
+    # no text shortened with an ellipsis by the fiche itself
+    given = sum(str(w).count("…") for w in wanted)
+    assert text.count("…") <= given
+    if b["is_example"]:
+        assert render.squeeze(_("EXAMPLE DATA")) in text
