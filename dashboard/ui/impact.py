@@ -7,12 +7,12 @@ import streamlit as st
 
 from dashboard.charts import figures, maps
 from dashboard.data import queries
-from dashboard.exports import tables
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label
 from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.text.format import fmt_value
 from dashboard.ui import chart, nav, state
+from dashboard.ui.downloads import csv_buttons
 
 
 def example_banner(ctx) -> None:
@@ -57,11 +57,9 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     table = iv.table_frame(df, lang, value_label=_("Value"), unit=meta.unit_label, sources=ctx.sources)
     with st.expander(_("Table")):
         st.dataframe(table.drop(columns="quality"), hide_index=True, key=f"{key}_table")
-    st.download_button(_("Download CSV"), tables.to_csv(
-        df.assign(indicator_id=ind_id, unit=meta.unit_label)[
-            ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]]),
-        file_name=f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", mime="text/csv",
-        key=f"{key}_csv", on_click="ignore")
+    csv_buttons(df.assign(indicator_id=ind_id, unit=meta.unit_label)[
+        ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]],
+        f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", key=f"{key}_csv", lang=lang)
     return df
 
 

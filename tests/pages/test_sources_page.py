@@ -50,6 +50,7 @@ def test_sources_page(lang):
     # downloads
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_ind_csv", "dl_ind_xlsx", "dl_all_csv", "dl_all_xlsx", "dl_db"} <= keys
+    assert {"dl_ind_csv_be", "dl_all_csv_be"} <= keys          # the Belgian Excel CSV beside each standard one
     # the fill-in templates, CSV and XLSX, with their documentation
     assert {f"tpl_{t}.{f}" for t in ("operator_sites", "jobs", "reuse_flows", "assessments")
             for f in ("csv", "xlsx")} <= keys
