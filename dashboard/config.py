@@ -28,6 +28,9 @@ DEFAULT_DATA = ROOT / "data"
 STATIC_DIR = ROOT / "static"
 STATIC_URL = "app/static"
 
+# the app's static stylesheet (text that wraps, phone spacing; no data passes through it)
+STYLESHEET = ROOT / "assets" / "app.css"
+
 # interface strings: locales/{fr,nl,en}/LC_MESSAGES/*.po
 LOCALES_DIR = ROOT / "locales"
 

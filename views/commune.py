@@ -41,7 +41,7 @@ else:
     st.info(_("No figure"))
 
 # ------------------------------------------------------------------ key figures
-st.subheader(_("Key figures"))
+st.header(_("Key figures"))
 ids = cv.key_indicator_ids(ctx.indicators, ctx.shown("profile_key"))
 obs_keys = queries.observations_of(ctx.ver, ids)
 kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
@@ -66,7 +66,7 @@ if st.button(_("Compare this commune with the others")):
     st.switch_page("views/compare.py", query_params=state.carried(commune=nis))
 
 # ------------------------------------------------------------------ time series
-st.subheader(_("Over time: the commune and the region"))
+st.header(_("Over time: the commune and the region"))
 obs_commune = queries.observations_for_commune(ctx.ver, nis)
 series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis, ctx.shown("profile_key"))
 if not series_ids:
@@ -96,7 +96,7 @@ else:
                            + f" ({_(latest['quality'])})"]))
 
 # ------------------------------------------------------------------ organisations and operators located here
-st.subheader(_("Figures of organisations located in the commune"))
+st.header(_("Figures of organisations located in the commune"))
 st.caption(_("Figures whose scope is an organisation, a site or part of the commune: context, not commune statistics."))
 scoped = cv.scoped_for_commune(queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
 if scoped.empty:

@@ -45,9 +45,13 @@ years = years_with_data(obs)
 c_year, c_den, c_method, c_view = st.columns([1, 1.3, 1.3, 2.6])
 year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
 dens = denominators_for(row)
-den = state.select(_("Denominator"), dens, "denominator", default_denominator(row),
-                   format_func=lambda d: _(DENOMINATOR_INFO[d].label_msgid), container=c_den,
-                   disabled=len(dens) == 1)
+if len(dens) > 1:
+    den = state.select(_("Denominator"), dens, "denominator", default_denominator(row),
+                       format_func=lambda d: _(DENOMINATOR_INFO[d].label_msgid), container=c_den)
+else:   # nothing to choose: said in words (a disabled control is hard to read and to reach)
+    den = dens[0]
+    state.set_param("denominator", None)
+    c_den.caption(_("Shown as published (a rate or an average)."))
 method = state.select(_("Classification"), METHODS, "method", "quantiles",
                       format_func=lambda m: _(map_view.METHOD_MSGIDS[m]), container=c_method)
 views = map_view.view_options(bool(ctx.geojson_url))
@@ -123,7 +127,7 @@ with main:
 
 # ----------------------------------------------------------------------------- change between two years
 # opt-in (URL ?change=1): a second map and table on every rerun would double what travels to the browser
-st.subheader(_("Change between two years"))
+st.header(_("Change between two years"))
 show_change = st.toggle(_("Show the change between two years"), value=state.get_param("change") == "1")
 state.set_param("change", "1" if show_change else None)
 earlier = [y for y in years if y < year]

@@ -50,6 +50,6 @@ chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="op
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 
-st.subheader(_("Directory"))
+st.header(_("Directory"))
 st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
 csv_buttons(table, "operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", key="ops_csv", lang=lang)

@@ -24,7 +24,7 @@ st.markdown(_(
     "figure carries its year, unit, source and quality (official, reported or example)."))
 
 # ----------------------------------------------------------------------------- headline figures
-st.subheader(_("The region in figures"))
+st.header(_("The region in figures"))
 present = ctx.shown("overview_headline")
 cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
 for col, ind_id in zip(cols, present):
@@ -55,7 +55,7 @@ if ind_id in ctx.indicators.index:
         nav.page_link("views/map.py", _("Open in the map explorer"), ":material/map:", indicator=ind_id, year=year)
 
 # ----------------------------------------------------------------------------- five tips
-st.subheader(_("Five tips for the communes"))
+st.header(_("Five tips for the communes"))
 tips = queries.tips(ctx.ver)
 for tip in tips.itertuples():
     page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)

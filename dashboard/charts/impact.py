@@ -22,8 +22,7 @@ def _bar_finish(fig: go.Figure, meta: ChartMeta, lang: str, what: str, legend_ti
     fig.update_layout(height=420, bargap=0.3, barmode="group")
     fig.update_yaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", separatethousands=True)
     fig = finish(fig, meta, lang, chart_title(meta, lang, what=what), [], legend_title,
-                 margin={"b": 110}, footer_shift=-60)
-    fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
+                 margin={"b": 110}, footer_shift=-60, axis_width=70)
     return fig
 
 

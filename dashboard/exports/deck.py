@@ -1,6 +1,6 @@
 """PowerPoint deck of a commune (python-pptx), made for a projector: 16:9 (13.333 × 7.5 in) with the
 template's master and every layout laid out for that width, text in Arial at 18 pt or more (titles 24–40),
-each box and table sized from the font's metrics (``textfit``) and spread over as many slides as it needs,
+each box and table sized from the font's metrics (``text.measure``) and spread over as many slides as it needs,
 so nothing overflows its box and no shape leaves the slide.
 
 Slides: the title; the commune in a few sentences (``model.summary``); key figures against the region;
@@ -24,9 +24,10 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from dashboard.charts.figures import ranking_bar
-from dashboard.exports import images, textfit
+from dashboard.exports import images
 from dashboard.exports.bundle import collect_commune_bundle
 from dashboard.model.meta import ChartMeta
+from dashboard.text import measure as textfit
 from dashboard.text.format import MISSING
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, english_name

@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.charts.maps import feature_id
+from dashboard.charts.style import screen_lines
 from dashboard.config import STATIC_DIR, browser_path, export_browser_path
 
 SCREEN_WIDTH, SCREEN_HEIGHT = 1100, 650
@@ -162,10 +163,15 @@ def prepare(fig: go.Figure, size="screen", geojson: dict | None = None) -> go.Fi
     ml, mr, mt, mb = (m.l if m.l is not None else 80), (m.r if m.r is not None else 80), \
         (m.t if m.t is not None else 100), (m.b if m.b is not None else 80)
     # title: wrap long titles, give them room
+    # the chart's own unwrapped title and footer (``style.finish``) are wrapped again to this width
+    raw = out.layout.meta if isinstance(out.layout.meta, dict) else {}
     title = out.layout.title.text if out.layout.title and out.layout.title.text else ""
     if title:
         tsize = (out.layout.title.font.size or 16)
-        wrapped, added = _wrap(title, int((width - 20) / (tsize * 0.55)))
+        if raw.get("title"):
+            wrapped, added = "<br>".join(screen_lines(raw["title"], tsize, width - 30)), 0
+        else:
+            wrapped, added = _wrap(title, int((width - 20) / (tsize * 0.55)))
         out.layout.title.text = wrapped
         mt += added * int(tsize * 1.3)
         has_mark = any(a.yref == "paper" and a.y == 1 and a.yanchor == "bottom" for a in out.layout.annotations)
@@ -177,7 +183,10 @@ def prepare(fig: go.Figure, size="screen", geojson: dict | None = None) -> go.Fi
     for a in out.layout.annotations:
         if _is_footer(a):
             fsize = (a.font.size if a.font and a.font.size else 11)
-            text, _added = _wrap(a.text or "", int((width - ml - 10) / (fsize * 0.56)))
+            if raw.get("footer"):
+                text = "<br>".join(screen_lines(raw["footer"], fsize, width - ml - 20))
+            else:
+                text, _added = _wrap(a.text or "", int((width - ml - 10) / (fsize * 0.56)))
             a.text = text
             n = text.count("<br>") + 1
             need = -(a.yshift or 0) + n * int(fsize * 1.35) + 8

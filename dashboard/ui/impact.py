@@ -9,8 +9,9 @@ from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label
+from dashboard.model.map import metric_texts
 from dashboard.model.meta import ChartMeta, example_mark
-from dashboard.text.format import fmt_value
+from dashboard.text.format import is_missing
 from dashboard.ui import chart, nav, state
 from dashboard.ui.downloads import csv_buttons
 
@@ -68,8 +69,8 @@ def region_metric(ctx, ind_id: str, year: int) -> None:
     row = ctx.indicators.loc[ind_id]
     obs = member_obs(ctx, ind_id)
     value, q, sids = iv.region_value(obs, year)
-    st.metric(row[f"label_{lang}"], fmt_value(value, lang, int(row["decimals"]), row[f"unit_{lang}"],
-                                              missing=_("No data")), border=True)
+    label, text = metric_texts(row[f"label_{lang}"], value, lang, int(row["decimals"]), row[f"unit_{lang}"])
+    st.metric(label, _("No data") if is_missing(value) else text, border=True)
     st.caption(" · ".join(p for p in (_("Brussels-Capital Region"), str(year),
                                       source_label(ctx.sources, sids) if sids else "",
                                       _(q) if q else "") if p))
@@ -93,7 +94,7 @@ def public_block(ctx, ids, *, key: str) -> None:
     _, lang = ctx._, ctx.lang
     obs = queries.all_observations(ctx.ver)
     table = iv.public_figures(obs, queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ids, lang)
-    st.subheader(_("Public figures (regional or organisation-wide)"))
+    st.header(_("Public figures (regional or organisation-wide)"))
     st.caption(_("Published totals with their own scope and definition: shown beside the member figures, never "
                  "added to them."))
     if table.empty:
@@ -109,7 +110,7 @@ def commune_section(ctx, nis: str) -> None:
     ids = [i for i in ctx.indicators.index if str(i).startswith("member_")]
     obs = queries.observations_of(ctx.ver, ids)
     summary = iv.commune_summary(obs, queries.operator_sites(ctx.ver), ctx.indicators, ctx.sources, nis, lang)
-    st.subheader(_("Jobs, re-use and operators"))
+    st.header(_("Jobs, re-use and operators"))
     if summary["is_example"]:
         example_banner(ctx)
     figs = summary["figures"]
@@ -118,8 +119,10 @@ def commune_section(ctx, nis: str) -> None:
     else:
         cols = st.columns(4)
         for i, r in enumerate(figs.itertuples()):
-            with cols[i % 4]:
-                st.metric(r.what, r.value, border=True)
+            with cols[i % 4]:   # a long unit goes to the label: the number is never cut off
+                label, value = metric_texts(r.what, r.value_raw, lang,
+                                            int(ctx.indicators.loc[r.indicator_id, "decimals"]), r.unit)
+                st.metric(label, value, border=True)
                 st.caption(f"{r.year} · {r.source} · {_(r.quality)}")
     ops = summary["operators"]
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
@@ -153,7 +156,7 @@ def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
 def trend_section(ctx, trend_indicators, default: str, nis: str, key: str) -> None:
     """'Trend': a figure picker bound to ``y`` and the series of the region and the chosen commune."""
     _ = ctx._
-    st.subheader(_("Trend"))
+    st.header(_("Trend"))
     trend_ind = state.select(_("Figure"), [i for i in trend_indicators if i in ctx.indicators.index], "y", default,
                              format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"],
                              widget=st.segmented_control)

@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.charts.maps import legend_outside
 from dashboard.model import map as mv
 from tests.support.frames import CODES, communes, frame
 
@@ -147,10 +146,7 @@ def test_change_table():
     assert len(t) == 19 and len(communes()) == 19
 
 
-def test_legend_outside_and_label_not_repeated():
-    import plotly.graph_objects as go
-    fig = legend_outside(go.Figure())
-    assert fig.layout.legend.x > 1 and fig.layout.legend.xanchor == "left"
+def test_headline_label_not_repeated():
     ind = _ind(decimals=0, unit_nl="vestigingseenheden", label_nl="Vestigingseenheden")
     obs = pd.DataFrame({"nis_code": ["04000"], "year": [2023], "value": [169522.0], "source_id": ["S1"],
                         "quality": ["official"]})
