@@ -59,10 +59,11 @@ def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = No
     fig.update_xaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", zeroline=True,
                      separatethousands=True)
     fig.update_layout(height=max(360, 26 * len(d) + 120), bargap=0.25)
+    # room for the longest commune label, measured with the widest font a browser may use: the bars start at
+    # a known place, and the footer at the figure's left edge under the names, not at the bars
+    label_width = int(max([measure.text_width(str(t), 11, family="verdana") for t in d["label"]] or [0]) + 8)
     fig = finish(fig, meta, lang, chart_title(meta, lang, what=_("Ranking") + ": " + meta.title), extra, "",
-                 margin={"l": 10, "r": 60, "t": 60, "b": 100}, footer_shift=-50)
-    # the footer starts at the figure's left edge, under the commune names, not at the bars
-    label_width = max([measure.text_width(str(t), 11, family="verdana") for t in d["label"]] or [0]) + 8
+                 margin={"l": label_width + 10, "r": 60, "t": 60, "b": 100}, footer_shift=-50)
     fig.layout.annotations[-1 - int(meta.is_example)].xshift = -label_width
     return fig
 

@@ -328,8 +328,9 @@ def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: 
 def fit_to_page(fig, *, geo: bool, height: int | None = None):
     """A map on a page: ``height`` px (unchanged when None); a geographic map zoomed so the 19 communes
     fill it (the class legend is a band above the map, see ``style.finish``)."""
-    if height:
-        fig.update_layout(height=height)
+    if height:   # the map keeps its area however many lines its title, legend and footer take
+        m = fig.layout.margin
+        fig.update_layout(height=height + max(0, (m.t or 0) + (m.b or 0) - 150))
     if geo:
         fig.update_layout(map_zoom=GEO_ZOOM)
     return fig

@@ -369,6 +369,7 @@ def slide_chart(fig: go.Figure, width_in: float, height_in: float, minimum: floa
             a["text"], _n = _wrapped(text, a["font"]["size"], inner)
             if bars:
                 a["yshift"] = -28             # under the tick labels (the axis title is dropped)
+                a["xshift"] = 0               # under the bars, the width it was wrapped to
         notes.append(a)
     layout["annotations"] = notes
     margin["t"] = int(12 + n_title * title_size * 1.35 + 10)

@@ -62,16 +62,53 @@ def selectboxes(pg) -> dict[str, str]:
     return dict(pairs)
 
 
+# what a reader would see cut: for every chart, texts past its edges, and a legend overlapping its plot area
+_LAYOUT_CHECK = """() => {
+  const doc = document.documentElement, main = document.querySelector('[data-testid=stMain]');
+  const out = {page: [doc.scrollWidth, doc.clientWidth], main: [main.scrollWidth, main.clientWidth],
+               cut: [], overlap: [], charts: 0};
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const box = gd.getBoundingClientRect();
+    if (!box.width || !gd._fullLayout) continue;
+    out.charts += 1;
+    for (const el of gd.querySelectorAll('.gtitle, .annotation-text, .legendtext, .legendtitletext')) {
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+        out.cut.push([el.textContent.slice(0, 50), Math.round(r.left - box.left), Math.round(r.right - box.left),
+                      Math.round(box.width)]);
+    }
+    const s = gd._fullLayout._size, legend = gd.querySelector('.legend');
+    if (legend && s) {
+      const l = legend.getBoundingClientRect();
+      const px = {left: box.left + s.l, top: box.top + s.t, right: box.left + s.l + s.w, bottom: box.top + s.t + s.h};
+      const inter = Math.min(l.right, px.right) - Math.max(l.left, px.left) > 1 &&
+                    Math.min(l.bottom, px.bottom) - Math.max(l.top, px.top) > 1;
+      if (l.width && inter) out.overlap.push((gd._fullLayout.title || {}).text || '?');
+    }
+  }
+  return out;
+}"""
+
+
+def chart_layout(pg) -> dict:
+    """Sideways scrolling of the page, chart texts cut at a chart's edge, legends over a plot area (once
+    every chart is drawn)."""
+    pg.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout)",
+                         timeout=120_000)
+    return pg.evaluate(_LAYOUT_CHECK)
+
+
 def full_height_screenshot(pg, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its app view, so the viewport grows to the content first."""
     height = pg.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
                          "[data-testid=stAppViewContainer], section')].map(e => e.scrollHeight), 800)")
     size = pg.viewport_size
-    pg.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
+    # (taller than ~8000 px, Chromium stitches the picture from tiles and repeats parts of the page)
+    pg.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8_000)})
     pg.wait_for_timeout(800)
     pg.screenshot(path=str(path), full_page=True)
     pg.set_viewport_size(size)
 
 
-__all__ = ["CHROMIUM_ARGS", "PHONE", "full_height_screenshot", "guarded_context", "params", "selectboxes",
+__all__ = ["CHROMIUM_ARGS", "PHONE", "chart_layout", "full_height_screenshot", "guarded_context", "params", "selectboxes",
            "shots_dir", "visible_view", "wait_ready"]

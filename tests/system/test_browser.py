@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import params, shots_dir, visible_view, wait_ready
+from tests.support.browser import chart_layout, full_height_screenshot, params, shots_dir, visible_view, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -92,4 +92,7 @@ def test_every_page_renders_without_error(page, server, path, lang, tmp_path):
     assert page.locator("text=Page not found").count() == 0
     page.wait_for_timeout(1500)   # let charts draw before the screenshot a person looks at
     name = (path.strip("/") or "overview") + f"_{lang}.png"
-    page.screenshot(path=str(shots_dir(tmp_path) / name), full_page=True)
+    full_height_screenshot(page, shots_dir(tmp_path) / name)
+    got = chart_layout(page)
+    assert not got["cut"], f"chart texts cut at the chart's edge (text, left, right, width): {got['cut'][:5]}"
+    assert not got["overlap"], f"legend over the plot: {got['overlap']}"

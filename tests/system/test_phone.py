@@ -7,39 +7,20 @@ from __future__ import annotations
 import pytest
 
 from dashboard.text.i18n import translator
-from tests.support.browser import PHONE, full_height_screenshot, guarded_context, params, shots_dir, wait_ready
+from tests.support.browser import (
+    PHONE,
+    chart_layout,
+    full_height_screenshot,
+    guarded_context,
+    params,
+    shots_dir,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"overview": "/", "map": "/map", "commune": "/commune?commune=21012", "tips": "/tips?commune=21012"}
-
-# what a reader would see cut: for every chart, texts past its edges, and a legend overlapping its plot area
-LAYOUT_CHECK = """() => {
-  const doc = document.documentElement, main = document.querySelector('[data-testid=stMain]');
-  const out = {page: [doc.scrollWidth, doc.clientWidth], main: [main.scrollWidth, main.clientWidth],
-               cut: [], overlap: [], charts: 0};
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    const box = gd.getBoundingClientRect();
-    if (!box.width || !gd._fullLayout) continue;
-    out.charts += 1;
-    for (const el of gd.querySelectorAll('.gtitle, .annotation-text, .legendtext, .legendtitletext')) {
-      const r = el.getBoundingClientRect();
-      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
-        out.cut.push([el.textContent.slice(0, 50), Math.round(r.left - box.left), Math.round(r.right - box.left),
-                      Math.round(box.width)]);
-    }
-    const s = gd._fullLayout._size, legend = gd.querySelector('.legend');
-    if (legend && s) {
-      const l = legend.getBoundingClientRect();
-      const px = {left: box.left + s.l, top: box.top + s.t, right: box.left + s.l + s.w, bottom: box.top + s.t + s.h};
-      const inter = Math.min(l.right, px.right) - Math.max(l.left, px.left) > 1 &&
-                    Math.min(l.bottom, px.bottom) - Math.max(l.top, px.top) > 1;
-      if (l.width && inter) out.overlap.push((gd._fullLayout.title || {}).text || '?');
-    }
-  }
-  return out;
-}"""
-
+PAGES = {"overview": "/", "map": "/map", "commune": "/commune?commune=21012", "tips": "/tips?commune=21012",
+         "compare": "/compare?commune=21012"}
 
 @pytest.fixture()
 def phone(browser, server):
@@ -65,7 +46,7 @@ def _open(pg, server, path: str, lang: str) -> None:
 def test_page_fits_a_phone(phone, server, name, lang, tmp_path):
     _open(phone, server, PAGES[name], lang)
     full_height_screenshot(phone, shots_dir(tmp_path) / f"phone_{name}_{lang}.png")
-    got = phone.evaluate(LAYOUT_CHECK)
+    got = chart_layout(phone)
     assert got["page"][0] <= got["page"][1] + 1, f"the page scrolls sideways: {got['page']}"
     assert got["main"][0] <= got["main"][1] + 1, f"the page scrolls sideways: {got['main']}"
     assert got["charts"] >= 1
