@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.config import STYLESHEET
 from dashboard.data import connection
 from dashboard.exports.embed import is_embed_request
 from dashboard.text.i18n import LANGS, LANGUAGE_NAMES, N_, pick_language, translator
 from dashboard.ui.auth import editor_page_visible
 
-st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="assets/favicon.png", layout="wide")
+st.set_page_config(page_icon="assets/favicon.png", layout="wide")
+st.html(STYLESHEET)   # the static stylesheet: text that wraps, phone spacing
 
 # language: URL first, then this session's choice, then the browser's language
 lang = pick_language(st.query_params.get("lang") or st.session_state.get("lang"), st.context.locale)
@@ -55,6 +57,8 @@ if EMBED:
     page = st.navigation([to_embed, embed_page], position="hidden")
 else:
     page = st.navigation(pages)
+# the browser tab: this page and the product, in the language (set on every run, so a switch retitles it)
+st.set_page_config(page_title=f"{page.title} · {_('Brussels Social Impact Monitor')}")
 
 try:
     connection.version()

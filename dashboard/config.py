@@ -28,6 +28,9 @@ DEFAULT_DATA = ROOT / "data"
 STATIC_DIR = ROOT / "static"
 STATIC_URL = "app/static"
 
+# the app's static stylesheet (text that wraps, phone spacing; no data passes through it)
+STYLESHEET = ROOT / "assets" / "app.css"
+
 # interface strings: locales/{fr,nl,en}/LC_MESSAGES/*.po
 LOCALES_DIR = ROOT / "locales"
 
@@ -39,8 +42,10 @@ EDITORS_FILE = ROOT / "data" / "editors.txt"
 BROWSER_ENV = "BROWSER_PATH"
 DEFAULT_BROWSER = "/usr/bin/chromium"
 
-# the fiche PDF's Unicode font (Debian's fonts-dejavu-core); Helvetica without it
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+# the fiche PDF's Unicode font (Debian's fonts-dejavu-core); Helvetica without it; the deck's text widths
+# (Liberation Sans from fonts-liberation, metric-compatible with the deck's Arial)
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
+             Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/liberation"))
 
 
 def db_path() -> Path:

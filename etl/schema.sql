@@ -69,8 +69,8 @@ CREATE TABLE indicator (
 -- which indicators the app shows in each of its places, in order (data/catalog/display.csv; the places are
 -- listed in data/catalog/README.md): overview_headline, overview_map, map_default, profile_key, fiche_key,
 -- compare_x, compare_y, jobs_map, jobs_trend, jobs_public, reuse_map, reuse_trend, reuse_public,
--- embed_default. A place of one indicator (overview_map, map_default, compare_x, compare_y, embed_default)
--- has position 1 only.
+-- embed_default, summary_context, summary_members. A place of one indicator (overview_map, map_default,
+-- compare_x, compare_y, embed_default) has position 1 only.
 CREATE TABLE indicator_display (
     place          VARCHAR NOT NULL,
     position       INTEGER NOT NULL CHECK (position >= 1),

@@ -6,9 +6,10 @@ import streamlit as st
 from dashboard.charts import figures
 from dashboard.data import queries
 from dashboard.exports import cite
+from dashboard.exports.bundle import summary_sentences
 from dashboard.model import commune as cv
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
-from dashboard.ui import chart, state
+from dashboard.ui import chart, nav, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
@@ -19,18 +20,28 @@ _ = ctx._
 lang = ctx.lang
 
 codes = ctx.commune_codes
-with st.sidebar:
-    nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
-                       format_func=lambda c: cv.picker_label(ctx.communes, c))
+title_slot = st.empty()   # the title names the commune picked just below it
+nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
+                   format_func=lambda c: cv.picker_label(ctx.communes, c))
 
 title, english = cv.header_names(ctx.communes, nis)
-st.title(title)
+title_slot.title(title)
 st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
 view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
 commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 
+# ------------------------------------------------------------------ the commune in a few sentences
+st.header(_("In a few sentences"))
+sentences = summary_sentences(ctx.ver, nis, lang)
+if sentences:
+    st.code("\n\n".join(sentences), language=None, wrap_lines=True)
+    st.caption(_("Written from the figures of this page, each sentence with its year and source; the copy button "
+                 "is at the top right of the text. The fiche and the slides carry the same text."))
+else:
+    st.info(_("No figure"))
+
 # ------------------------------------------------------------------ key figures
-st.subheader(_("Key figures"))
+st.header(_("Key figures"))
 ids = cv.key_indicator_ids(ctx.indicators, ctx.shown("profile_key"))
 obs_keys = queries.observations_of(ctx.ver, ids)
 kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
@@ -52,10 +63,10 @@ with st.expander(_("Key figures as a table")):
     st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
                  width="stretch")
 if st.button(_("Compare this commune with the others")):
-    st.switch_page("views/compare.py", query_params={"commune": nis, "lang": lang})
+    st.switch_page("views/compare.py", query_params=state.carried(commune=nis))
 
 # ------------------------------------------------------------------ time series
-st.subheader(_("Over time: the commune and the region"))
+st.header(_("Over time: the commune and the region"))
 obs_commune = queries.observations_for_commune(ctx.ver, nis)
 series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis, ctx.shown("profile_key"))
 if not series_ids:
@@ -85,7 +96,7 @@ else:
                            + f" ({_(latest['quality'])})"]))
 
 # ------------------------------------------------------------------ organisations and operators located here
-st.subheader(_("Figures of organisations located in the commune"))
+st.header(_("Figures of organisations located in the commune"))
 st.caption(_("Figures whose scope is an organisation, a site or part of the commune: context, not commune statistics."))
 scoped = cv.scoped_for_commune(queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
 if scoped.empty:
@@ -96,4 +107,4 @@ else:
 # jobs, re-use and operator sites (member and directory data, example data marked)
 impact_ui.commune_section(ctx, nis)
 
-st.page_link("views/tips.py", label=_("Five tips scorecard"), icon=":material/checklist:", query_params={"lang": lang, "commune": nis})
+nav.page_link("views/tips.py", _("Five tips scorecard"), ":material/checklist:", commune=nis)

@@ -28,12 +28,10 @@ ids = cmp.comparable_ids(ctx.indicators)
 population = queries.observations(ctx.ver, POPULATION)
 den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
 
-with st.sidebar:
-    nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
-                       format_func=ctx.both_names)
+nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE, format_func=ctx.both_names)
 
 # ------------------------------------------------------------------ (a) ranking
-st.subheader(_("Ranking"))
+st.header(_("Ranking"))
 c1, c2, c3 = st.columns([3, 1, 2])
 with c1:
     ind_id = state.select(_("Indicator"), ids, "indicator", ctx.default("compare_y", ids), format_func=ctx.label)
@@ -60,7 +58,7 @@ else:
     chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking")
 
 # ------------------------------------------------------------------ (b) scatter
-st.subheader(_("Two indicators"))
+st.header(_("Two indicators"))
 c1, c2 = st.columns(2)
 with c1:
     x_id = state.select(_("X axis"), ids, "x", ctx.default("compare_x", ids), format_func=ctx.label)
@@ -88,7 +86,7 @@ else:
         st.caption(_("No common year with commune data: x shows {year_x}, y shows {year_y}", year_x=yx, year_y=yy))
 
 # ------------------------------------------------------------------ (c) time series of chosen communes
-st.subheader(_("Over time: chosen communes"))
+st.header(_("Over time: chosen communes"))
 chosen = state.multiselect(_("Communes (up to 6)"), codes, "communes", [nis], format_func=ctx.both_names,
                            max_selections=cmp.MAX_COMMUNES)
 series = cmp.series_frame(obs, ctx.communes, ind, chosen, den, population)
@@ -100,7 +98,7 @@ else:
     chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series")
 
 # ------------------------------------------------------------------ (d) communes like this one
-st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))
+st.header(_("Communes like this one") + ": " + ctx.both_names(nis))
 frame, labels, syears = cmp.similarity_frame(queries.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
 similar = cmp.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
 if similar.empty:

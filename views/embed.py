@@ -7,7 +7,7 @@ from dashboard.data import queries
 from dashboard.exports import cite
 from dashboard.exports import embed as em
 from dashboard.model.indicators import years_with_data
-from dashboard.ui.chart import CHART_CONFIG, image_download_buttons
+from dashboard.ui.chart import CHART_CONFIG, image_download_buttons, text_alternative
 from dashboard.ui.context import page_context
 
 ctx = page_context()
@@ -37,7 +37,9 @@ else:
         st.info(_("No data"))
     else:
         st.plotly_chart(fig, key="embed_chart", config=CHART_CONFIG)
+        text_alternative(fig, lang)
         image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
 
 open_label = _("Open in the monitor")
-st.caption(_("Brussels Social Impact Monitor") + " · " + f"[{open_label}]({em.full_view_url(base, spec)})")
+# plain text, not a caption: a link in faded caption text is too pale to read (WCAG contrast)
+st.markdown(_("Brussels Social Impact Monitor") + " · " + f"[{open_label}]({em.full_view_url(base, spec)})")

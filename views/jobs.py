@@ -29,7 +29,7 @@ impact_ui.map_block(ctx, ind_id, year, key="jobs_map")
 
 impact_ui.trend_section(ctx, trend_ids, trend_ids[0], nis, key="jobs_trend")
 
-st.subheader(_("By operator category"))
+st.header(_("By operator category"))
 jobs = queries.jobs_by_site(ctx.ver)
 bd = iv.breakdown_jobs(jobs, year, nis)
 if bd.empty:

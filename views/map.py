@@ -20,7 +20,7 @@ from dashboard.model.indicators import (
 )
 from dashboard.model.meta import METHODS, mappable
 from dashboard.text.format import fmt_value
-from dashboard.ui import chart, state
+from dashboard.ui import chart, nav, state
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
 
@@ -45,9 +45,13 @@ years = years_with_data(obs)
 c_year, c_den, c_method, c_view = st.columns([1, 1.3, 1.3, 2.6])
 year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
 dens = denominators_for(row)
-den = state.select(_("Denominator"), dens, "denominator", default_denominator(row),
-                   format_func=lambda d: _(DENOMINATOR_INFO[d].label_msgid), container=c_den,
-                   disabled=len(dens) == 1)
+if len(dens) > 1:
+    den = state.select(_("Denominator"), dens, "denominator", default_denominator(row),
+                       format_func=lambda d: _(DENOMINATOR_INFO[d].label_msgid), container=c_den)
+else:   # nothing to choose: said in words (a disabled control is hard to read and to reach)
+    den = dens[0]
+    state.set_param("denominator", None)
+    c_den.caption(_("Shown as published (a rate or an average)."))
 method = state.select(_("Classification"), METHODS, "method", "quantiles",
                       format_func=lambda m: _(map_view.METHOD_MSGIDS[m]), container=c_method)
 views = map_view.view_options(bool(ctx.geojson_url))
@@ -64,12 +68,6 @@ def values_for(y: int):
 def meta_for(y: int, region_value):
     return indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources,
                           source_ids=year_source_ids(obs, y), region_value=region_value, method=method)
-
-
-def open_commune_on_click(event, codes) -> None:
-    nis = maps.selected_commune(event)
-    if nis in codes:
-        st.switch_page("views/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
 
 
 def show_table(df, meta, key: str) -> None:
@@ -119,16 +117,17 @@ with main:
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
                            selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
+        nav.commune_opener(ctx, sorted(codes), key="map_open", indicator=ind_id)
         with st.expander(_("Embed this map on another website")):
             spec = embed.EmbedSpec("map", ind_id, year, "", lang, den, view)
             st.code(embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url), spec), meta.title),
                     language="html", wrap_lines=True)
-        open_commune_on_click(event, codes)
+        nav.on_map_click(event, codes, indicator=ind_id)
         st.caption(_("The same figures as a table: choose the table view above."))
 
 # ----------------------------------------------------------------------------- change between two years
 # opt-in (URL ?change=1): a second map and table on every rerun would double what travels to the browser
-st.subheader(_("Change between two years"))
+st.header(_("Change between two years"))
 show_change = st.toggle(_("Show the change between two years"), value=state.get_param("change") == "1")
 state.set_param("change", "1" if show_change else None)
 earlier = [y for y in years if y < year]
@@ -152,6 +151,6 @@ else:
         maps.fit_to_page(cfig, geo=view == "geo", height=580 if view == "geo" else None)
         cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
                             selection_mode="points")
-        open_commune_on_click(cevent, codes)
+        nav.on_map_click(cevent, codes, indicator=ind_id)
         with st.expander(_("Table")):
             st.dataframe(cstyled, hide_index=True, key="change_table_alt")

@@ -6,13 +6,13 @@ import streamlit as st
 
 from dashboard.charts.impact import operators_map
 from dashboard.data import queries
-from dashboard.exports import tables
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example
 from dashboard.model.meta import ChartMeta
 from dashboard.ui import chart, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
+from dashboard.ui.downloads import csv_buttons
 
 ctx = page_context()
 _ = ctx._
@@ -50,8 +50,6 @@ chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="op
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 
-st.subheader(_("Directory"))
+st.header(_("Directory"))
 st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
-st.download_button(_("Download CSV"), tables.to_csv(table),
-                   file_name="operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", mime="text/csv",
-                   key="ops_csv", on_click="ignore")
+csv_buttons(table, "operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", key="ops_csv", lang=lang)

@@ -8,7 +8,7 @@ from dashboard.data import queries
 from dashboard.model import map as map_view
 from dashboard.model import memo
 from dashboard.model.indicators import indicator_meta, year_source_ids, years_with_data
-from dashboard.ui import chart
+from dashboard.ui import chart, nav
 from dashboard.ui.context import page_context
 
 ctx = page_context()
@@ -24,7 +24,7 @@ st.markdown(_(
     "figure carries its year, unit, source and quality (official, reported or example)."))
 
 # ----------------------------------------------------------------------------- headline figures
-st.subheader(_("The region in figures"))
+st.header(_("The region in figures"))
 present = ctx.shown("overview_headline")
 cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
 for col, ind_id in zip(cols, present):
@@ -50,14 +50,12 @@ if ind_id in ctx.indicators.index:
         maps.fit_to_page(fig, geo=bool(ctx.geojson_url), height=540)
         event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
-        nis = maps.selected_commune(event)
-        if nis in set(df["nis_code"]):
-            st.switch_page("views/commune.py", query_params=map_view.commune_link(nis, lang, ind_id))
-        st.page_link("views/map.py", label=_("Open in the map explorer"), icon=":material/map:",
-                     query_params={"indicator": ind_id, "year": str(year), "lang": lang})
+        nav.on_map_click(event, df["nis_code"], indicator=ind_id)
+        nav.commune_opener(ctx, ctx.commune_codes, key="overview_open", indicator=ind_id)
+        nav.page_link("views/map.py", _("Open in the map explorer"), ":material/map:", indicator=ind_id, year=year)
 
 # ----------------------------------------------------------------------------- five tips
-st.subheader(_("Five tips for the communes"))
+st.header(_("Five tips for the communes"))
 tips = queries.tips(ctx.ver)
 for tip in tips.itertuples():
     page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)
@@ -66,7 +64,6 @@ for tip in tips.itertuples():
         st.markdown(getattr(tip, f"summary_{lang}"))
         if page == "views/map.py":
             label = _("On the map: {indicator}", indicator=ctx.label(params["indicator"]))
-            st.page_link(page, label=label, icon=":material/map:", query_params=params)
+            nav.page_link(page, label, ":material/map:", indicator=params["indicator"])
         else:
-            st.page_link(page, label=_("No commune figures yet: see the data and sources"), icon=":material/menu_book:",
-                         query_params=params)
+            nav.page_link(page, _("No commune figures yet: see the data and sources"), ":material/menu_book:")

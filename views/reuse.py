@@ -32,7 +32,7 @@ impact_ui.map_block(ctx, ind_id, year, key="reuse_map")
 
 impact_ui.trend_section(ctx, trend_ids, trend_ids[0], nis, key="reuse_trend")
 
-st.subheader(_("By stream"))
+st.header(_("By stream"))
 flows = queries.flows_by_site(ctx.ver)
 streams = queries.reuse_streams(ctx.ver)
 bd = iv.breakdown_streams(flows, year, list(streams["stream"]), nis)

@@ -90,13 +90,15 @@ with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expa
 st.header(_("Downloads"))
 st.caption(_("CSV files are UTF-8, comma-separated, with the source and licence in columns. XLSX files add an "
              "\"About\" sheet with the date of the data, the sources, their licences and the quality tiers."))
+st.caption(_("For Excel in Belgium take “CSV for Excel (Belgium)”: semicolons and decimal commas, with a byte-order "
+             "mark, so a double click opens it with its columns, numbers and accents right. XLSX opens right "
+             "everywhere."))
 d1, d2, d3 = st.columns(3)
 with d1:
     st.markdown("**" + _("This indicator, all communes and years") + "**")
     st.caption(ind[f"label_{lang}"])
-    st.download_button(_("Download CSV"), data=downloads.indicator_csv(ctx.ver, indicator_id, lang),
-                       file_name=sv.file_name(indicator_id, lang, "csv"), mime="text/csv", key="dl_ind_csv",
-                       on_click="ignore", icon=":material/download:", width="stretch")
+    downloads.csv_buttons(partial(downloads.indicator_csv, ctx.ver, indicator_id, lang),
+                          sv.file_name(indicator_id, lang, "csv"), key="dl_ind_csv", lang=lang, width="stretch")
     st.download_button(_("Download XLSX"), data=downloads.indicator_xlsx(ctx.ver, indicator_id, lang),
                        file_name=sv.file_name(indicator_id, lang, "xlsx"), key="dl_ind_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -104,9 +106,8 @@ with d1:
 with d2:
     st.markdown("**" + _("All indicators and scoped figures") + "**")
     st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum())))
-    st.download_button(_("Download CSV"), data=partial(downloads.everything_csv, ctx.ver, lang),
-                       file_name=sv.file_name("all", lang, "csv"), mime="text/csv", key="dl_all_csv",
-                       on_click="ignore", icon=":material/download:", width="stretch")
+    downloads.csv_buttons(partial(downloads.everything_csv, ctx.ver, lang), sv.file_name("all", lang, "csv"),
+                          key="dl_all_csv", lang=lang, width="stretch")
     st.download_button(_("Download XLSX"), data=partial(downloads.everything_xlsx, ctx.ver, lang),
                        file_name=sv.file_name("all", lang, "xlsx"), key="dl_all_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -67,19 +67,20 @@ st.caption(_("{score} in %, latest assessment of each criterion. — = unknown (
            + " " + " · ".join(f"{tip_short[t]}: {tip_title[t]}" for t in tip_short))
 rows = event.selection.rows if event and event.selection else []
 if rows:
-    state.set_param("commune", table.iloc[rows[0]]["nis_code"])
+    state.choose("commune", table.iloc[rows[0]]["nis_code"])
 
 # ------------------------------------------------------------------ small maps
 st.header(_("Maps per tip"))
 sources_line = _("Sources: public evidence per criterion (see the commune detail)")
-cols = st.columns(3)
-for i, t in enumerate(sorted(tip_title)):
-    vals, example = tv.tip_values(scores, communes, t, score)
-    fig = score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
-                         footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
-                         example=example)
-    with cols[i % 3]:
-        chart.show(fig, key=f"map_tip{t}")
+ordered = sorted(tip_title)
+for start in range(0, len(ordered), 3):   # row by row: a phone stacks them in the tips' order
+    for col, t in zip(st.columns(3), ordered[start:start + 3]):
+        vals, example = tv.tip_values(scores, communes, t, score)
+        fig = score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
+                             footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
+                             example=example)
+        with col:
+            chart.show(fig, key=f"map_tip{t}")
 st.caption(sources_line)
 
 # ------------------------------------------------------------------ commune detail

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dashboard.charts.style import BAR, BAR_HIGHLIGHT, LINE_COLOURS, REGION_COLOUR, finish
 from dashboard.model.meta import ChartMeta, as_meta, chart_title
 from dashboard.model.ranking import rank_labels, rank_with_ties, tied_mask
+from dashboard.text import measure
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, local_name, short_name
@@ -58,8 +59,12 @@ def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = No
     fig.update_xaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", zeroline=True,
                      separatethousands=True)
     fig.update_layout(height=max(360, 26 * len(d) + 120), bargap=0.25)
+    # room for the longest commune label, measured with the widest font a browser may use: the bars start at
+    # a known place, and the footer at the figure's left edge under the names, not at the bars
+    label_width = int(max([measure.text_width(str(t), 11, family="verdana") for t in d["label"]] or [0]) + 8)
     fig = finish(fig, meta, lang, chart_title(meta, lang, what=_("Ranking") + ": " + meta.title), extra, "",
-                 margin={"l": 10, "r": 60, "t": 60, "b": 100}, footer_shift=-50)
+                 margin={"l": label_width + 10, "r": 60, "t": 60, "b": 100}, footer_shift=-50)
+    fig.layout.annotations[-1 - int(meta.is_example)].xshift = -label_width
     return fig
 
 
@@ -109,7 +114,7 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
                                   where=xm.where), lang)
     is_example = xm.is_example or ym.is_example
     fmeta = ChartMeta(title=title, quality="", is_example=is_example)
-    fig = finish(fig, fmeta, lang, title, footer, "", margin={"b": 100}, footer_shift=-50)
+    fig = finish(fig, fmeta, lang, title, footer, "", margin={"b": 100}, footer_shift=-50, axis_width=75)
     fig.update_layout(height=520)
     return fig
 
@@ -153,6 +158,5 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
     if years:
         meta = meta.replace(year_from=int(min(years)), year=int(max(years))) if len(years) > 1 else meta.replace(year=int(years[0]))
     fig.update_layout(hovermode="x unified", height=420)
-    fig = finish(fig, meta, lang, chart_title(meta, lang), [], "", margin={"b": 100}, footer_shift=-50)
-    fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
-    return fig
+    return finish(fig, meta, lang, chart_title(meta, lang), [], "", margin={"b": 100}, footer_shift=-50,
+                  axis_width=70)

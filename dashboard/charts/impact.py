@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.maps import BRUSSELS_CENTER
+from dashboard.charts.maps import BRUSSELS_CENTER, GEO_ZOOM
 from dashboard.charts.style import FLOW_COLOURS, GROUP_COLOURS, finish
 from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS, quality_text
 from dashboard.model.meta import ChartMeta, chart_title
@@ -22,8 +22,7 @@ def _bar_finish(fig: go.Figure, meta: ChartMeta, lang: str, what: str, legend_ti
     fig.update_layout(height=420, bargap=0.3, barmode="group")
     fig.update_yaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", separatethousands=True)
     fig = finish(fig, meta, lang, chart_title(meta, lang, what=what), [], legend_title,
-                 margin={"b": 110}, footer_shift=-60)
-    fig.update_layout(legend={"x": 1.0, "xanchor": "left", "y": 1, "bgcolor": "rgba(0,0,0,0)"})
+                 margin={"b": 110}, footer_shift=-60, axis_width=70)
     return fig
 
 
@@ -84,7 +83,7 @@ def operators_map(points: pd.DataFrame, geojson_url: str | None, *, lang: str, m
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}<br>"
                           "%{customdata[4]}<br><i>%{customdata[5]}</i><br>" + _("Quality")
                           + ": %{customdata[6]}<extra></extra>"))
-    fig.update_layout(map={"style": "white-bg", "center": BRUSSELS_CENTER, "zoom": 10.1}, height=600)
+    fig.update_layout(map={"style": "white-bg", "center": BRUSSELS_CENTER, "zoom": GEO_ZOOM}, height=600)
     n_centre = int((points["position"] == "commune_centre").sum()) if len(points) else 0
     extra = [_("{n} sites without coordinates are drawn at their commune's centre (address not geocoded)", n=n_centre)] \
         if n_centre else []

@@ -38,7 +38,7 @@ from dashboard.text.names import both_names, short_name
 
 BRUSSELS_CENTER = {"lat": 50.8375, "lon": 4.3700}
 BRUSSELS_ZOOM = 9.6
-GEO_ZOOM = 10.1  # on a page: the 19 communes fill a ~550 px high map
+GEO_ZOOM = 9.85  # on a page: the 19 communes fill a ~550 px high map and fit a phone's width (~340 px)
 N_COMMUNES = 19
 CUSTOMDATA_COLUMNS = ["nis_code", "names", "value_text", "rank_text", "year_text", "source", "quality"]
 
@@ -325,21 +325,14 @@ def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: 
                   _("Change") + (f" ({cmeta.unit_label})" if cmeta.unit_label else ""))
 
 
-def legend_outside(fig):
-    """Tile maps fill their plot area: put the class legend to the right of the tiles."""
-    fig.update_layout(legend={"x": 1.01, "xanchor": "left"}, margin={"r": 150})
-    return fig
-
-
 def fit_to_page(fig, *, geo: bool, height: int | None = None):
     """A map on a page: ``height`` px (unchanged when None); a geographic map zoomed so the 19 communes
-    fill it, a tile map with its legend beside the tiles."""
-    if height:
-        fig.update_layout(height=height)
+    fill it (the class legend is a band above the map, see ``style.finish``)."""
+    if height:   # the map keeps its area however many lines its title, legend and footer take
+        m = fig.layout.margin
+        fig.update_layout(height=height + max(0, (m.t or 0) + (m.b or 0) - 150))
     if geo:
         fig.update_layout(map_zoom=GEO_ZOOM)
-    else:
-        legend_outside(fig)
     return fig
 
 

@@ -1,12 +1,13 @@
 """The scorecard's small maps: one equal-tile map per tip, its score in fixed classes (0, below a
-third, a third to two thirds, two thirds and more, 100 %), unknown in grey."""
+third, a third to two thirds, two thirds and more, 100 %), unknown in grey; every tile names its commune
+and shows its score, the legend is a band above the tiles."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import BIN_COLOURS
+from dashboard.charts.style import BIN_COLOURS, LEGEND_ROW, MODEBAR, legend_rows, screen_lines
 from dashboard.model.tips import score_bin
 from dashboard.text.names import short_name
 
@@ -31,8 +32,9 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
             cy.append(y)
             val = v["value"].get(c, np.nan)
             pct = "" if np.isnan(val) else f"{val * 100:.0f}"
-            text.append(pct)
-            name = short_name(c, v.loc[c] if c in v.index and "name_fr" in v else {"name_fr": c}, lang)
+            row = v.loc[c] if c in v.index and "name_fr" in v else {"name_fr": c}
+            text.append(short_name(c, row, lang, line_break=True) + (f"<br><b>{pct}</b>" if pct else ""))
+            name = short_name(c, row, lang)
             hover.append(f"{name}: {pct + ' %' if pct else _('unknown')}")
         fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", fill="toself",
                                  fillcolor=BIN_COLOURS[b], line={"color": "white", "width": 1}, name=labels[b],
@@ -41,19 +43,23 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
                                  marker={"symbol": "square", "size": 11, "color": BIN_COLOURS[b],
                                          "line": {"color": "#969696", "width": 1}}, showlegend=True))
         fig.add_trace(go.Scatter(x=cx or [None], y=cy or [None], mode="text", text=text,
-                                 textfont={"size": 9, "color": "white" if b >= 3 else "#222"},
+                                 textfont={"size": 8, "color": "white" if b >= 3 else "#222"},
                                  hovertext=hover, hoverinfo="text", showlegend=False, legendgroup=str(b),
                                  customdata=codes))
     max_row, max_col = int(pos["tile_row"].max()), int(pos["tile_col"].max())
     fig.update_xaxes(visible=False, range=[-0.6, max_col + 0.6], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-max_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
-    if example:
-        title = f"{title}<br><span style='color:#b2182b'>[{_('EXAMPLE DATA')}]</span>"
+    raw = (f"[{_('EXAMPLE DATA')}] " if example else "") + title
+    lines = screen_lines(raw, 13)
+    rows = legend_rows(fig)
     fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 13}}, height=300, dragmode=False,
-        margin={"l": 5, "r": 5, "t": 55 if example else 35, "b": 30}, paper_bgcolor="white", plot_bgcolor="white",
-        legend={"orientation": "v", "y": 0.5, "yanchor": "middle", "x": 1.0, "font": {"size": 10}},
+        title={"text": "<br>".join(lines), "x": 0.01, "font": {"size": 13}, "yref": "container", "y": 1,
+               "yanchor": "top", "pad": {"t": MODEBAR}},
+        height=330 + 17 * len(lines) + LEGEND_ROW * rows, dragmode=False, paper_bgcolor="white", plot_bgcolor="white",
+        margin={"l": 5, "r": 5, "t": int(MODEBAR + 17 * len(lines) + LEGEND_ROW * rows + 8), "b": 30},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "font": {"size": 11}},
+        meta={"title": raw, "footer": footer},
     )
     fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top",
-                       showarrow=False, font={"size": 9, "color": "#444"})
+                       showarrow=False, font={"size": 10, "color": "#444"})
     return fig

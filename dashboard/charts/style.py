@@ -2,18 +2,44 @@
 the title (what — where, when), the footer (unit, source, quality, extras), the EXAMPLE mark and the
 language's number separators; and the palettes of bars, lines, operator groups, flows and scores
 (colour-blind safe: ColorBrewer, Okabe–Ito). The map classes' palettes are in ``classify``.
+
+Charts are drawn on screens as narrow as a phone (390 px): the title, the EXAMPLE mark and the footer are
+wrapped, measured with the font, to fit ``SCREEN_TEXT_WIDTH``, and the legend is a horizontal band between
+the title and the plot — never over a map. The unwrapped title and footer stay in ``layout.meta`` so an
+exported image re-wraps them to its own width.
 """
 from __future__ import annotations
-
-import textwrap
 
 import plotly.graph_objects as go
 
 from dashboard.model.meta import ChartMeta, chart_footer, example_mark
+from dashboard.text import measure
 from dashboard.text.i18n import translator
 
-TITLE_WIDTH = 70      # characters per title line
-FOOTER_WIDTH = 120    # characters per footer line
+SCREEN_TEXT_WIDTH = 320   # px: a 390 px phone less the page's padding and the chart's own margins
+TITLE_SIZE, FOOTER_SIZE, MARK_SIZE, LEGEND_SIZE = 15, 11, 12, 12
+MODEBAR = 30              # px kept free above the title for plotly's tool bar
+LEGEND_ROW = 24           # px per row of the horizontal legend
+
+
+def screen_lines(text: str, size: float, width: float = SCREEN_TEXT_WIDTH) -> list[str]:
+    """``text`` wrapped to ``width`` px at ``size`` px as a browser draws plotly's text (Verdana's metrics)."""
+    return measure.wrap(str(text), size, width, family="verdana") if text else [""]
+
+
+def legend_rows(fig: go.Figure, legend_title: str = "", width: float = SCREEN_TEXT_WIDTH) -> int:
+    """Rows the horizontal legend takes at ``width`` px (0 when the chart shows no legend)."""
+    names = [tr.name for tr in fig.data if tr.showlegend is not False and tr.name]
+    if not names or (len(names) < 2 and fig.layout.showlegend is not True):
+        return 0
+    rows, used = 1, measure.text_width(legend_title or "", LEGEND_SIZE, family="verdana") + 10
+    for name in names:
+        item = measure.text_width(str(name), LEGEND_SIZE, family="verdana") + 44   # symbol and gaps
+        if used + item > width and used > 0:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
+
 
 BAR = "#2c7fb8"
 BAR_HIGHLIGHT = "#f46d43"
@@ -28,34 +54,48 @@ BIN_COLOURS = {-1: "#d9d9d9", 0: "#ffffcc", 1: "#a1dab4", 2: "#41b6c4", 3: "#2c7
 
 
 def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer: list[str],
-           legend_title: str, margin: dict | None = None, footer_shift: int = -8) -> go.Figure:
+           legend_title: str, margin: dict | None = None, footer_shift: int = -8,
+           axis_width: float = 0) -> go.Figure:
     """Title (what — where, when), footer (unit, source, quality, extras), example mark, number
-    separators of the language; ``footer_shift`` (px below the plot area) clears axis titles."""
+    separators of the language, the legend as a band above the plot; ``footer_shift`` (px below the plot
+    area) clears axis titles. ``margin`` values are minimums: the title and legend always get their room.
+    ``axis_width``: px the left axis (ticks, labels, title) takes; the footer starts under it, so it is
+    wrapped that much narrower."""
     footer = chart_footer(meta, lang, extra_footer)
     if meta.is_example:
         title = f"[{translator(lang)('EXAMPLE DATA')}] {title}"
-    # wrap so a long title or source stays inside a screenshot or exported image
-    title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
-    footer_lines = textwrap.wrap(footer, FOOTER_WIDTH, break_on_hyphens=False) or [""]
-    title, footer = "<br>".join(title_lines), "<br>".join(footer_lines)
-    margin = dict({"l": 10, "r": 10, "t": 30 + 20 * len(title_lines), "b": 40 + 14 * len(footer_lines)},
-                  **(margin or {}))
-    if meta.is_example:
-        margin["t"] += 28
+    title_lines = screen_lines(title, TITLE_SIZE)
+    footer_lines = screen_lines(footer, FOOTER_SIZE, SCREEN_TEXT_WIDTH - axis_width)
+    mark_lines = screen_lines(example_mark(lang), MARK_SIZE) if meta.is_example else []
+    rows = legend_rows(fig, legend_title)
+    legend_h = rows * LEGEND_ROW
+    mark_h = int(len(mark_lines) * MARK_SIZE * 1.3 + 10) if mark_lines else 0
+    top = int(MODEBAR + len(title_lines) * TITLE_SIZE * 1.35 + mark_h + legend_h + 10)
+    bottom = int(-footer_shift + 12 + len(footer_lines) * FOOTER_SIZE * 1.35)
+    given = margin or {}
+    margin = {"l": given.get("l", 10), "r": given.get("r", 10), "t": max(top, given.get("t", 0)),
+              "b": max(bottom, given.get("b", 0))}
+    if fig.layout.height:   # a chart of a set height keeps its plot area: the wrapped texts add to it
+        base = given.get("t", 60) + given.get("b", 60)
+        fig.layout.height += max(0, margin["t"] + margin["b"] - base)
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
-        legend={"title": {"text": legend_title}, "itemclick": "toggle", "bgcolor": "rgba(255,255,255,0.8)",
-                "x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top"},
+        title={"text": "<br>".join(title_lines), "x": 0.01, "xanchor": "left", "font": {"size": TITLE_SIZE},
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": MODEBAR}},
+        legend={"title": {"text": legend_title, "side": "left"}, "itemclick": "toggle", "orientation": "h",
+                "bgcolor": "rgba(255,255,255,0)", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                "font": {"size": LEGEND_SIZE}},
         margin=margin,
         paper_bgcolor="white",
         separators=".," if lang == "en" else ",.",
         plot_bgcolor="white",
+        meta={"title": title, "footer": footer},   # unwrapped, for images of another width
     )
-    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=footer_shift, showarrow=False, align="left", font={"size": 11, "color": "#444"})
-    if meta.is_example:
-        fig.add_annotation(text=example_mark(lang), xref="paper", yref="paper", x=0, y=1,
-                           xanchor="left", yanchor="bottom", yshift=4, showarrow=False,
-                           font={"size": 13, "color": "#b2182b"}, bgcolor="rgba(255,255,255,0.85)",
+    fig.add_annotation(text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                       yanchor="top", yshift=footer_shift, showarrow=False, align="left",
+                       font={"size": FOOTER_SIZE, "color": "#444"})
+    if mark_lines:   # above the legend, under the title
+        fig.add_annotation(text="<br>".join(mark_lines), xref="paper", yref="paper", x=0, y=1, xanchor="left",
+                           yanchor="bottom", yshift=4 + legend_h, showarrow=False, align="left",
+                           font={"size": MARK_SIZE, "color": "#b2182b"}, bgcolor="rgba(255,255,255,0.85)",
                            bordercolor="#b2182b", borderwidth=1)
     return fig

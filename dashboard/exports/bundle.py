@@ -1,17 +1,20 @@
 """A commune's bundle: everything the fiche (PDF) and the deck (PPTX) show for one commune, gathered
 once from the database into plain values (texts already formatted in the language): both names,
-key figures against the region, geometry or tile grid, jobs and re-use, the five tips scorecard,
-sources with licences and the date of the data. A part whose table is missing is left empty (the
-documents say "No figure"), never an error.
+key figures against the region, the written summary, geometry or tile grid, jobs and re-use, the five
+tips scorecard, sources with licences and the date of the data. A part whose table is missing is left
+empty (the documents say "No figure"), never an error.
 """
 from __future__ import annotations
+
+from functools import lru_cache
 
 import pandas as pd
 
 from dashboard.data import queries
-from dashboard.model.commune import key_figures, rank_text
+from dashboard.model.commune import key_figures, publisher_label, rank_text
 from dashboard.model.impact import commune_summary
-from dashboard.model.indicators import source_label, unit_label
+from dashboard.model.indicators import source_label, split_ids, unit_label
+from dashboard.model.summary import commune_sentences
 from dashboard.model.tips import Statuses, grid, latest, tip_scores
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
 from dashboard.text.i18n import translator
@@ -45,6 +48,7 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             "year": MISSING if missing else str(int(r["year"])),
             "rank": rank_text(r["rank"], r["n_ranked"], r["tied"]),
             "source": MISSING if missing else source_label(sources, r["source_id"] or ""),
+            "publisher": MISSING if missing else publisher_label(sources, r["source_id"]),
             "source_id": r["source_id"], "quality": None if missing else r["quality"],
         })
     return rows
@@ -74,6 +78,38 @@ def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, t
     return out
 
 
+def _tip_frames(ver: str):
+    """(grid, scores, statuses, criteria, history) of the five tips scorecard for the 19 communes."""
+    crit, hist = queries.criteria(ver), queries.history(ver)
+    communes = queries.communes(ver)
+    codes = communes.loc[communes["level"] == "commune", "nis_code"].tolist()
+    g = grid(latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
+    statuses = Statuses.from_frame(queries.tip_statuses(ver))
+    return g, tip_scores(g, statuses), statuses, crit, hist
+
+
+@lru_cache(maxsize=64)
+def summary_sentences(ver: str, nis_code: str, lang: str) -> tuple[str, ...]:
+    """The commune's written summary (``model.summary``) from the database: the catalogue's summary
+    places, the members' figures, the five tips; a part whose table is missing is left out."""
+    places = queries.display_places(ver)
+    indicators, sources = queries.indicators(ver), queries.sources(ver)
+    context_ids = [i for i in places.get("summary_context", []) if i in indicators.index]
+    member_ids = [i for i in places.get("summary_members", []) if i in indicators.index]
+    scores = hist = None
+    titles: dict[int, str] = {}
+    got = _safe(lambda: _tip_frames(ver))
+    if got is not None:
+        _g, scores, _s, _c, hist = got
+        tips = queries.tips(ver)
+        titles = {int(r.tip_id): getattr(r, f"title_{lang}") for r in tips.itertuples()}
+    return tuple(commune_sentences(
+        nis_code, communes=queries.communes(ver), indicators=indicators, sources=sources,
+        context_obs=queries.observations_of(ver, context_ids), context_ids=context_ids,
+        member_obs=queries.observations_of(ver, member_ids),
+        member_ids=member_ids, tip_scores=scores, tip_titles=titles, tip_history=hist, lang=lang))
+
+
 def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") -> dict:
     """Everything the fiche and the deck show for one commune, as plain values in ``lang``."""
     _ = translator(lang)
@@ -90,6 +126,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
         "communes": communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]],
         "url": url, "data_date": MISSING, "source_ids": [], "is_example": False,
+        "summary": list(summary_sentences(ver, nis_code, lang)),
     }
     run = _safe(lambda: queries.last_run(ver)[0])
     if run is not None and len(run):
@@ -107,17 +144,15 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     got = _safe(impact)
     if got is not None:
         summary, ids = got
-        bundle["impact"] = summary["figures"].to_dict("records")
+        bundle["impact"] = [dict(r, publisher=" / ".join(dict.fromkeys(
+            publisher_label(sources, i) for i in split_ids(r.get("source_ids"))))) for r in
+            summary["figures"].to_dict("records")]
         bundle["n_operators"] = summary["n_operators"]
         bundle["is_example"] |= bool(summary["is_example"])
         source_ids += ids
 
     def tips():
-        crit, hist = queries.criteria(ver), queries.history(ver)
-        codes = bundle["communes"]["nis_code"].tolist()
-        g = grid(latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
-        statuses = Statuses.from_frame(queries.tip_statuses(ver))
-        scores = tip_scores(g, statuses)
+        g, scores, statuses, crit, hist = _tip_frames(ver)
         return tip_rows(scores, g, crit, queries.tips(ver), statuses, nis_code, lang), scores, \
             hist.loc[hist["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
 
@@ -129,8 +164,9 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         source_ids += ids
     bundle["is_example"] |= any(k["quality"] == "example" for k in bundle["key_figures"])
     bundle["source_ids"] = list(dict.fromkeys(source_ids))
-    bundle["sources"] = [
-        {"source_id": s, "label": source_label(sources, s), "licence": sources.loc[s].get("licence") or _("not stated"),
+    bundle["sources"] = [   # in full: the documents wrap them, they never cut them
+        {"source_id": s, "label": f"{sources.loc[s, 'publisher']} — {sources.loc[s, 'title']}",
+         "licence": sources.loc[s].get("licence") or _("not stated"),
          "url": sources.loc[s].get("url") or "", "quality": sources.loc[s].get("quality")}
         for s in bundle["source_ids"] if s in sources.index]
     return bundle

@@ -1,10 +1,12 @@
-"""One-page commune fiche as PDF (fpdf2), in fr, nl or en.
+"""Commune fiche as PDF (fpdf2), A4 portrait, in fr, nl or en: one page, a second when the text needs it.
 
 ``build_fiche(bundle, lang)`` is a pure builder of a ``bundle.collect_commune_bundle`` (plain values,
-texts already formatted in the language):
-both names, key figures against the region, a locator map drawn from the boundaries (vector polygons,
-no browser needed; the tile grid when no boundaries were loaded), jobs and re-use, the five-tips
-scorecard, sources with licences and the date of the data. Example data is said on the page's face.
+texts already formatted in the language): both names, a locator map drawn from the boundaries (vector
+polygons, no browser needed; the tile grid when no boundaries were loaded), key figures against the
+region, the commune in a few sentences (``model.summary``), jobs and re-use, the five-tips scorecard,
+sources with licences and the date of the data. Every table cell and every source line wraps (fpdf2's
+tables and ``multi_cell``): a rank, a source or a licence is never cut off. Example data is said on the
+page's face, and the footer of every page repeats the date of the data and the EXAMPLE mark.
 
 Fonts: DejaVu Sans from Debian's ``fonts-dejavu-core`` when present (full Unicode), else the PDF core
 font Helvetica with latin-1 replacement (the project ships no font).
@@ -39,14 +41,30 @@ def font_path(bold: bool = False) -> Path | None:
 
 
 class _Pdf:
-    """fpdf2 with a Unicode font when available, else Helvetica with latin-1 replacement."""
+    """fpdf2 with a Unicode font when available, else Helvetica with latin-1 replacement; pages break by
+    themselves above the footer, which every page repeats (``footer_lines``: [(text, bold, colour)])."""
+
+    MARGIN, BOTTOM = 12, 20
 
     def __init__(self):
         from fpdf import FPDF
 
-        self.pdf = FPDF(orientation="P", unit="mm", format="A4")
-        self.pdf.set_auto_page_break(False)
-        self.pdf.set_margins(12, 10, 12)
+        owner = self
+
+        class _FPDF(FPDF):
+            def footer(self):
+                y = 297 - owner.BOTTOM + 5
+                for text, bold, colour in owner.footer_lines:
+                    owner.font(7, bold=bold, colour=colour)
+                    self.set_xy(owner.MARGIN, y)
+                    self.multi_cell(210 - 2 * owner.MARGIN, 3.4, owner.t(text), new_x="LMARGIN", new_y="NEXT",
+                                    align="L")
+                    y = self.get_y()
+
+        self.footer_lines: list[tuple[str, bool, tuple]] = []
+        self.pdf = _FPDF(orientation="P", unit="mm", format="A4")
+        self.pdf.set_auto_page_break(True, margin=self.BOTTOM)
+        self.pdf.set_margins(self.MARGIN, 10, self.MARGIN)
         regular, bold = font_path(), font_path(bold=True)
         if regular and bold:
             self.pdf.add_font("DejaVu", "", str(regular))
@@ -124,150 +142,146 @@ def draw_locator(p: _Pdf, bundle: dict, x: float, y: float, w: float, h: float) 
         pdf.rect(x + t.tile_col * side, y + t.tile_row * side, side * 0.94, side * 0.94, style="DF")
 
 
-def _heading(p: _Pdf, x: float, y: float, width: float, text: str) -> None:
-    """A section heading (11 pt bold) at (x, y)."""
-    p.font(11, bold=True)
-    p.pdf.set_xy(x, y)
-    p.pdf.cell(width, 6, p.t(text))
+W = 210 - 2 * _Pdf.MARGIN      # the text width (mm)
 
 
-def _no_figure(p: _Pdf, y: float, text: str, width: float) -> float:
-    """A grey 'No figure' line under a section heading; returns the next y."""
-    p.font(8, colour=GREY)
-    p.pdf.set_xy(12, y + 7)
-    p.pdf.cell(width, 4, p.t(text))
-    return y + 11
-
-
-def _table(p: _Pdf, x: float, y: float, widths: list[float], header: list[str], rows: list[list[str]],
-           size: float = 7.5, line: float = 4.2) -> float:
+def _heading(p: _Pdf, text: str, x: float | None = None, width: float | None = None) -> None:
+    """A section heading (11 pt bold) on its own line; a new page first when too little room is left."""
     pdf = p.pdf
-    p.font(size, bold=True, colour=GREY)
-    cx = x
-    for wdt, text in zip(widths, header):
-        pdf.set_xy(cx, y)
-        pdf.cell(wdt, line, p.t(text), border="B")
-        cx += wdt
-    y += line + 0.6
-    for r in rows:
-        p.font(size)
-        first = p.t(r[0]) if r else ""
-        lines = [first]
-        if pdf.get_string_width(first) > widths[0] - 1:  # the label may take two lines
-            lines = pdf.multi_cell(widths[0] - 1, line, first, dry_run=True, output="LINES")[:2] or [first]
-        cx = x
-        for i, (wdt, text) in enumerate(zip(widths, r)):
-            for j, txt in enumerate(lines if i == 0 else [p.t(text)]):
-                while txt and pdf.get_string_width(txt) > wdt - 1:
-                    txt = txt[:-2] + ("…" if p.unicode else ".")
-                pdf.set_xy(cx, y + j * (line - 0.8))
-                pdf.cell(wdt, line, txt)
-            cx += wdt
-        y += line + (len(lines) - 1) * (line - 0.8)
-    return y
+    if pdf.get_y() > 297 - _Pdf.BOTTOM - 22:
+        pdf.add_page()
+    p.font(11, bold=True)
+    pdf.set_x(x if x is not None else _Pdf.MARGIN)
+    pdf.multi_cell(width or W, 6, p.t(text), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(0.8)
+
+
+def _paragraph(p: _Pdf, text: str, size: float = 8, colour=(0, 0, 0), line: float | None = None) -> None:
+    p.font(size, colour=colour)
+    p.pdf.multi_cell(W, line or size * 0.48, p.t(text), new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+def _table(p: _Pdf, header: list[str], rows: list[list[str]], widths: list[float], *, x: float | None = None,
+           size: float = 7.5, right: tuple[int, ...] = ()) -> None:
+    """A table whose cells wrap (nothing is cut), ``widths`` in mm, starting at ``x`` (the left margin by
+    default); columns in ``right`` are right-aligned (numbers)."""
+    from fpdf.fonts import FontFace
+
+    pdf = p.pdf
+    left = x if x is not None else _Pdf.MARGIN
+    pdf.set_fill_color(255, 255, 255)      # the locator's colours must not fill the cells
+    pdf.set_draw_color(*GREY)
+    pdf.set_line_width(0.15)
+    pdf.set_left_margin(left)
+    pdf.set_x(left)
+    p.font(size)
+    align = tuple("RIGHT" if i in right else "LEFT" for i in range(len(widths)))
+    heading = FontFace(emphasis="BOLD", color=GREY, fill_color=None, size_pt=size)
+    try:
+        with pdf.table(width=sum(widths), col_widths=widths, align="LEFT", text_align=align,
+                       borders_layout="HORIZONTAL_LINES", line_height=size * 0.5, padding=(0.7, 1.0),
+                       headings_style=heading, first_row_as_headings=True) as table:
+            for values in [header] + rows:
+                row = table.row()
+                for value in values:
+                    row.cell(p.t(value))
+    finally:
+        pdf.set_left_margin(_Pdf.MARGIN)
+    pdf.set_x(_Pdf.MARGIN)
+
+
+def _no_figure(p: _Pdf, text: str) -> None:
+    """A grey 'No figure' line under a section heading."""
+    _paragraph(p, text, 8, GREY)
 
 
 def build_fiche(bundle: dict, lang: str) -> bytes:
-    """The fiche as PDF bytes (A4 portrait, one page)."""
+    """The fiche as PDF bytes (A4 portrait; a second page when the text needs one)."""
     _ = translator(lang)
     with _build_lock:  # fpdf2 font handling is not meant for concurrent use
         p = _Pdf()
     pdf = p.pdf
-    W = 210 - 24
+    example = bool(bundle.get("is_example"))
+    p.footer_lines = [(" · ".join([_("Date of the data: {date}", date=bundle.get("data_date") or MISSING),
+                                   _("Generated on {date}", date=fmt_date(date.today(), lang))]
+                                  + ([bundle["url"]] if bundle.get("url") else [])), False, GREY)]
+    if example:
+        p.footer_lines.append((_("EXAMPLE DATA") + " — " + _("Example data — illustrative, not real figures"),
+                               True, RED))
     # ---------------------------------------------------------------- header
     p.font(8, colour=GREY)
-    pdf.set_xy(12, 8)
-    pdf.cell(W, 4, p.t(_("Brussels Social Impact Monitor") + " · " + _("Commune fiche")))
+    pdf.set_xy(_Pdf.MARGIN, 8)
+    pdf.multi_cell(W, 4, p.t(_("Brussels Social Impact Monitor") + " · " + _("Commune fiche")),
+                   new_x="LMARGIN", new_y="NEXT", align="L")
     p.font(20, bold=True)
-    pdf.set_xy(12, 13)
-    pdf.cell(W, 9, p.t(both_names(bundle, lang)))
-    p.font(9, colour=GREY)
-    pdf.set_xy(12, 22.5)
-    sub = [b for b in (english_name(bundle),
-                       f"NIS {bundle['nis_code']}", _("Brussels-Capital Region"),
+    pdf.multi_cell(W, 9, p.t(both_names(bundle, lang)), new_x="LMARGIN", new_y="NEXT", align="L")
+    sub = [b for b in (english_name(bundle), f"NIS {bundle['nis_code']}", _("Brussels-Capital Region"),
                        _("Date of the data: {date}", date=bundle.get("data_date") or MISSING)) if b]
-    pdf.cell(W, 5, p.t(" · ".join(sub)))
-    y = 29
-    if bundle.get("is_example"):
+    _paragraph(p, " · ".join(sub), 9, GREY, 5)
+    pdf.ln(1.5)
+    if example:
         pdf.set_fill_color(*RED)
         p.font(9, bold=True, colour=(255, 255, 255))
-        pdf.set_xy(12, y)
         pdf.multi_cell(W, 5, p.t(_("EXAMPLE DATA") + " — " + _(
-            "Some figures on this page are example data: illustrative, not real figures.")), fill=True)
-        y = pdf.get_y() + 2
+            "Some figures on this page are example data: illustrative, not real figures.")), fill=True,
+            new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.ln(2)
     # ---------------------------------------------------------------- locator + key figures
-    draw_locator(p, bundle, 12, y + 2, 48, 44)
-    _heading(p, 64, y, W - 52, _("Key figures against the region"))
-    rows = [[k["label"] if len(k["unit"]) <= 3 else f"{k['label']} ({k['unit']})", k["value_short"], k["region_short"],
-             k["year"], k["rank"],
-             f"{k['source']} ({_(k['quality'])})" if k["quality"] else MISSING] for k in bundle["key_figures"]]
-    if not rows:
-        rows = [[_("No figure"), "", "", "", "", ""]]
-    y_kf = _table(p, 64, y + 7, [50, 19, 19, 9, 10, 27],
-                  [_("Indicator"), _("Commune"), _("Region"), _("Year"), _("Rank"), _("Source")], rows, line=5)
-    y = max(y + 50, y_kf + 4)
+    top = pdf.get_y()
+    draw_locator(p, bundle, _Pdf.MARGIN, top + 2, 46, 42)
+    x_kf = _Pdf.MARGIN + 50
+    pdf.set_y(top)
+    _heading(p, _("Key figures against the region"), x_kf, W - 50)
+    rows = [[k["label"] if len(k["unit"]) <= 3 else f"{k['label']} ({k['unit']})", k["value_short"],
+             k["region_short"], k["year"], k["rank"],
+             f"{k.get('publisher') or k['source']} ({_(k['quality'])})" if k["quality"] else MISSING]
+            for k in bundle["key_figures"]] or [[_("No figure"), "", "", "", "", ""]]
+    _table(p, [_("Indicator"), _("Commune"), _("Region"), _("Year"), _("Rank"), _("Source")], rows,
+           [40, 19, 18, 12.5, 13, W - 50 - 102.5], x=x_kf, right=(1, 2, 4))
+    pdf.set_y(max(pdf.get_y(), top + 47) + 3)
+    # ---------------------------------------------------------------- the commune in a few sentences
+    sentences = bundle.get("summary") or []
+    if sentences:
+        _heading(p, _("In a few sentences"))
+        for text in sentences:
+            _paragraph(p, text, 8)
+            pdf.ln(1)
+        pdf.ln(2)
     # ---------------------------------------------------------------- jobs and re-use
-    _heading(p, 12, y, W, _("Jobs and re-use (members' figures)"))
+    _heading(p, _("Jobs and re-use (members' figures)"))
     impact = bundle.get("impact")
     if impact:
-        rows = [[r["what"], str(r["year"]), r["value"], _(r["quality"]), r["source"]] for r in impact]
-        y = _table(p, 12, y + 7, [70, 12, 30, 20, 54], [_("Figure"), _("Year"), _("Value"), _("Quality"),
-                                                       _("Source")], rows)
+        rows = [[r["what"], str(r["year"]), r["value"], _(r["quality"]), r.get("publisher") or r["source"]]
+                for r in impact]
+        _table(p, [_("Figure"), _("Year"), _("Value"), _("Quality"), _("Source")], rows, [62, 12, 34, 18, W - 126],
+               right=(2,))
         if bundle.get("n_operators") is not None:
-            p.font(7.5, colour=GREY)
-            pdf.set_xy(12, y + 0.5)
-            pdf.cell(W, 4, p.t(_("Operators located in the commune: {n}", n=bundle["n_operators"])))
-            y += 4.5
+            _paragraph(p, _("Operators located in the commune: {n}", n=bundle["n_operators"]), 7.5, GREY)
     else:
-        y = _no_figure(p, y, _("No figure"), W)
-    y += 3
+        _no_figure(p, _("No figure"))
+    pdf.ln(3)
     # ---------------------------------------------------------------- five tips
-    _heading(p, 12, y, W, _("Five tips scorecard"))
+    _heading(p, _("Five tips scorecard"))
     tips = bundle.get("tips")
     if tips:
         rows = [[f"{t['tip_id']}. {t['title']}", t["action"], t["commitment"], t["coverage"],
                  _("example") if t["example"] else ""] for t in tips]
-        y = _table(p, 12, y + 7, [92, 20, 26, 28, 20],
-                   [_("Tip"), _("Action"), _("Commitment"), _("Criteria known"), _("Quality")], rows, line=4.6)
-        p.font(6.5, colour=GREY)
-        pdf.set_xy(12, y + 0.5)
-        pdf.multi_cell(W, 3, p.t(_("Action: share of the tip's criteria done (in progress counts half); "
-                                   "commitment: share at least committed; over the criteria with a known status.")))
-        y = pdf.get_y()
+        _table(p, [_("Tip"), _("Action"), _("Commitment"), _("Criteria known"), _("Quality")], rows,
+               [88, 20, 26, 28, W - 162], right=(1, 2, 3))
+        _paragraph(p, _("Action: share of the tip's criteria done (in progress counts half); "
+                        "commitment: share at least committed; over the criteria with a known status."), 6.5, GREY)
     else:
-        y = _no_figure(p, y, _("No figure"), W)
-    y += 3
-    # ---------------------------------------------------------------- sources
-    _heading(p, 12, y, W, _("Sources and licences"))
-    y += 6.5
-    p.font(6.5)
-    srcs = bundle.get("sources") or []
-    limit = max(0, int((282 - 12 - y) / 3.2))
-    for s in srcs[:limit]:
-        pdf.set_xy(12, y)
+        _no_figure(p, _("No figure"))
+    pdf.ln(3)
+    # ---------------------------------------------------------------- sources, in full
+    _heading(p, _("Sources and licences"))
+    for s in bundle.get("sources") or []:
         text = f"{s['label']} — {_('Licence')}: {s['licence']}" + (f" — {s['url']}" if s.get("url") else "")
         if s.get("quality"):
             text += f" ({_(s['quality'])})"
-        txt = p.t(text)
-        while pdf.get_string_width(txt) > W:
-            txt = txt[:-2]
-        pdf.cell(W, 3.2, txt)
-        y += 3.2
-    if len(srcs) > limit:
-        pdf.set_xy(12, y)
-        pdf.cell(W, 3.2, p.t(_("… and {n} more sources: see the Data & sources page.", n=len(srcs) - limit)))
-    # ---------------------------------------------------------------- footer
-    p.font(7, colour=GREY)
-    pdf.set_xy(12, 283)
-    foot = [_("Date of the data: {date}", date=bundle.get("data_date") or MISSING),
-            _("Generated on {date}", date=fmt_date(date.today(), lang))]
-    if bundle.get("url"):
-        foot.append(bundle["url"])
-    pdf.cell(W, 4, p.t(" · ".join(foot)))
-    if bundle.get("is_example"):
-        p.font(7, bold=True, colour=RED)
-        pdf.set_xy(12, 287)
-        pdf.cell(W, 4, p.t(_("EXAMPLE DATA") + " — " + _("Example data — illustrative, not real figures")))
+        p.font(6.5)
+        pdf.multi_cell(W, 3.1, p.t(text), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.ln(0.6)
     return bytes(pdf.output())
 
 

@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.charts.maps import feature_id
+from dashboard.charts.style import screen_lines
 from dashboard.config import STATIC_DIR, browser_path, export_browser_path
 
 SCREEN_WIDTH, SCREEN_HEIGHT = 1100, 650
@@ -59,8 +60,11 @@ def available() -> bool:
 
 # ----------------------------------------------------------------------------- sizes
 
-def image_size(fig: go.Figure, size: str = "screen") -> tuple[int, int, float]:
-    """(layout width, layout height, scale) of ``size``; pixels = width·scale × height·scale."""
+def image_size(fig: go.Figure, size="screen") -> tuple[int, int, float]:
+    """(layout width, layout height, scale) of ``size``; pixels = width·scale × height·scale. ``size`` may
+    also be a (width, height, scale) tuple: a box of its own (the deck lays a chart out at its box's size)."""
+    if isinstance(size, tuple):
+        return int(size[0]), int(size[1]), float(size[2])
     if size == "slide":
         return SLIDE_LAYOUT[0], SLIDE_LAYOUT[1], SLIDE_SCALE
     if size != "screen":
@@ -149,7 +153,7 @@ def _wrap(text: str, width_chars: int) -> tuple[str, int]:
     return "<br>".join(lines), len(lines) - 1
 
 
-def prepare(fig: go.Figure, size: str = "screen", geojson: dict | None = None) -> go.Figure:
+def prepare(fig: go.Figure, size="screen", geojson: dict | None = None) -> go.Figure:
     """A copy of ``fig`` laid out for an image of ``size``: geometry inlined, the map zoomed to fit,
     the title and footer wrapped to the width and kept inside the margins."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
@@ -159,10 +163,15 @@ def prepare(fig: go.Figure, size: str = "screen", geojson: dict | None = None) -
     ml, mr, mt, mb = (m.l if m.l is not None else 80), (m.r if m.r is not None else 80), \
         (m.t if m.t is not None else 100), (m.b if m.b is not None else 80)
     # title: wrap long titles, give them room
+    # the chart's own unwrapped title and footer (``style.finish``) are wrapped again to this width
+    raw = out.layout.meta if isinstance(out.layout.meta, dict) else {}
     title = out.layout.title.text if out.layout.title and out.layout.title.text else ""
     if title:
         tsize = (out.layout.title.font.size or 16)
-        wrapped, added = _wrap(title, int((width - 20) / (tsize * 0.55)))
+        if raw.get("title"):
+            wrapped, added = "<br>".join(screen_lines(raw["title"], tsize, width - 30)), 0
+        else:
+            wrapped, added = _wrap(title, int((width - 20) / (tsize * 0.55)))
         out.layout.title.text = wrapped
         mt += added * int(tsize * 1.3)
         has_mark = any(a.yref == "paper" and a.y == 1 and a.yanchor == "bottom" for a in out.layout.annotations)
@@ -174,7 +183,10 @@ def prepare(fig: go.Figure, size: str = "screen", geojson: dict | None = None) -
     for a in out.layout.annotations:
         if _is_footer(a):
             fsize = (a.font.size if a.font and a.font.size else 11)
-            text, _added = _wrap(a.text or "", int((width - ml - 10) / (fsize * 0.56)))
+            if raw.get("footer"):
+                text = "<br>".join(screen_lines(raw["footer"], fsize, width - ml - 20))
+            else:
+                text, _added = _wrap(a.text or "", int((width - ml - 10) / (fsize * 0.56)))
             a.text = text
             n = text.count("<br>") + 1
             need = -(a.yshift or 0) + n * int(fsize * 1.35) + 8
@@ -228,7 +240,7 @@ def _render(fig: go.Figure, fmt: str, scale: float) -> bytes:
                 return pio.to_image(fig, format=fmt, scale=scale, validate=False)
 
 
-def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size: str = "screen",
+def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size="screen",
                  geojson: dict | None = None) -> bytes:
     """PNG or SVG bytes of ``fig`` (a Figure, its JSON or dict) at ``size`` (``screen`` | ``slide``)."""
     if fmt not in FORMATS:
@@ -237,7 +249,7 @@ def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size: str = "scr
         fig = pio.from_json(fig, skip_invalid=True)
     else:
         fig = go.Figure(fig)     # a copy: the caller's figure (still on screen) is never changed
-    key = hashlib.sha256((fig.to_json() + fmt + size + ("g" if geojson else "")).encode()).hexdigest()
+    key = hashlib.sha256((fig.to_json() + fmt + str(size) + ("g" if geojson else "")).encode()).hexdigest()
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -252,7 +264,7 @@ def figure_image(fig: go.Figure | str | dict, fmt: str = "png", size: str = "scr
     return data
 
 
-def to_png(fig, size: str = "screen", geojson: dict | None = None) -> bytes:
+def to_png(fig, size="screen", geojson: dict | None = None) -> bytes:
     return figure_image(fig, "png", size, geojson)
 
 

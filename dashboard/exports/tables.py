@@ -1,5 +1,9 @@
 """CSV and XLSX files for download (pure: DataFrames in, bytes out).
 
+Two CSV dialects: the standard one (UTF-8, ``,``-separated, ``.`` decimals) for scripts and most tools, and
+the Belgian Excel one (``to_csv_be``: ``;``-separated, decimal commas, UTF-8 with a byte-order mark) that
+Excel set to French or Dutch (Belgium) opens by a double click with its columns, numbers and accents right.
+
 Every export carries its sources and licences: CSV files in columns (``source_id``, ``source``,
 ``licence``, ``quality`` …) so they stay machine-readable (no comment lines), XLSX files in the data
 columns too plus a second sheet "About" (title, date of the data, sources with licences, the quality
@@ -136,6 +140,19 @@ def everything_frame(obs: pd.DataFrame, scoped: pd.DataFrame) -> pd.DataFrame:
 def to_csv(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV, comma-separated, '.' decimals, header row first (no comment lines), formulas neutralised."""
     return neutralise_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def to_csv_be(df: pd.DataFrame) -> bytes:
+    """The same table for Excel in Belgium: ';'-separated, ',' decimals (no thousands separator), UTF-8 with a
+    byte-order mark (without it Excel reads the accents as Windows-1252), CRLF line ends, formulas neutralised."""
+    text = neutralise_frame(df).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def be_file_name(file_name: str) -> str:
+    """'bsim_x_fr.csv' -> 'bsim_x_fr_excel-be.csv': the Belgian Excel variant beside the standard file."""
+    stem, dot, ext = file_name.rpartition(".")
+    return f"{stem}_excel-be.{ext}" if dot else f"{file_name}_excel-be"
 
 
 # ------------------------------------------------------------------ XLSX

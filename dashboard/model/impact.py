@@ -260,7 +260,7 @@ def commune_summary(obs: pd.DataFrame, ops: pd.DataFrame, indicators: pd.DataFra
 
     ``obs``: observation rows of the member indicators (all communes, the ``member_*`` ids);
     ``ops``: ``queries.operator_sites``. Returns ``{"figures": DataFrame(what, year, value, unit, quality,
-    source, indicator_id), "operators": DataFrame (directory_frame of the commune), "is_example": bool,
+    source, source_ids, indicator_id, value_raw), "operators": DataFrame (directory_frame of the commune), "is_example": bool,
     "n_operators": int}``; figures are the latest year with member data, missing ones are absent.
     """
     _ = translator(lang)
@@ -278,8 +278,10 @@ def commune_summary(obs: pd.DataFrame, ops: pd.DataFrame, indicators: pd.DataFra
                      "value": fmt_value(last["value"], lang, int(ind["decimals"]), ind[f"unit_{lang}"]),
                      "unit": ind[f"unit_{lang}"], "quality": last["quality"],
                      "source": source_label(sources, last.get("source_ids") or last["source_id"]),
-                     "indicator_id": i})
-    figures = pd.DataFrame(rows, columns=["what", "year", "value", "unit", "quality", "source", "indicator_id"])
+                     "source_ids": last.get("source_ids") or last["source_id"], "indicator_id": i,
+                     "value_raw": float(last["value"])})
+    figures = pd.DataFrame(rows, columns=["what", "year", "value", "unit", "quality", "source", "source_ids",
+                                          "indicator_id", "value_raw"])
     directory = directory_frame(ops, sources, lang, communes=[nis_code])
     return {"figures": figures, "operators": directory, "n_operators": len(directory),
             "is_example": has_example(figures, directory)}

@@ -59,14 +59,6 @@ def tip_link(indicators: pd.DataFrame, tip_id: int, lang: str) -> tuple[str, dic
     return "views/map.py", {"indicator": ind, "lang": lang}
 
 
-def commune_link(nis_code: str, lang: str, indicator: str | None = None) -> dict:
-    """Query parameters of the commune profile opened from a map click."""
-    params = {"commune": str(nis_code), "lang": lang}
-    if indicator:
-        params["indicator"] = indicator
-    return params
-
-
 # ----------------------------------------------------------------------------- years and views
 
 def parse_year(raw, options: list[int], default: int | None = None) -> int | None:

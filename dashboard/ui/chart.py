@@ -1,5 +1,7 @@
-"""Draw a chart and offer it as an image: every chart in the app goes through ``show``; the 'Download
-image' popover renders PNG / SVG with ``exports.images`` only when a button is clicked."""
+"""Draw a chart, give it its text alternative and offer it as an image: every chart in the app goes
+through ``show``; under it, the chart as a table (``charts.alt``, in an expander: what a screen reader or a
+keyboard user reads instead of the picture) and the 'Download image' popover, which renders PNG / SVG with
+``exports.images`` only when a button is clicked."""
 from __future__ import annotations
 
 from functools import partial
@@ -7,6 +9,7 @@ from functools import partial
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.charts.alt import figure_table
 from dashboard.exports import images
 from dashboard.text.i18n import translator
 
@@ -18,8 +21,18 @@ def show(fig, *, key: str, name: str | None = None, lang: str | None = None, **p
     selection event when ``on_select`` is given."""
     plotly_kwargs.setdefault("config", CHART_CONFIG)
     event = st.plotly_chart(fig, key=key, **plotly_kwargs)
+    text_alternative(fig, lang)
     image_download_buttons(fig, name or key, f"img_{key}", lang)
     return event
+
+
+def text_alternative(fig: go.Figure, lang: str | None = None) -> None:
+    """The chart as a plain HTML table, in an expander under it (nothing when it has nothing to tabulate)."""
+    lang = lang or st.session_state.get("lang") or "fr"
+    table = figure_table(fig, lang)
+    if table is not None and len(table):
+        with st.expander(translator(lang)("The chart as a table"), icon=":material/table_chart:"):
+            st.table(table.set_index(table.columns[0]))
 
 
 def image_download_buttons(fig: go.Figure, name: str, key: str, lang: str | None = None) -> None:

@@ -1,8 +1,10 @@
 """Download buttons and the bytes behind them: a commune's fiche (PDF) and deck (PPTX), computed only when
-clicked, and the Data & sources page's CSV / XLSX files, built once per database version, indicator and
-language (``st.cache_data``)."""
+clicked; the Data & sources page's CSV / XLSX files, built once per database version, indicator and
+language (``st.cache_data``); and ``csv_buttons``, the standard CSV beside the Belgian Excel one wherever
+a CSV is offered."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -35,9 +37,13 @@ def _everything_frames(ver: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]
     return obs, sc
 
 
+def _csv(frame: pd.DataFrame, excel_be: bool) -> bytes:
+    return tables.to_csv_be(frame) if excel_be else tables.to_csv(frame)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def indicator_csv(ver: str, indicator_id: str, lang: str) -> bytes:
-    return tables.to_csv(_indicator_frame(ver, indicator_id, lang))
+def indicator_csv(ver: str, indicator_id: str, lang: str, excel_be: bool = False) -> bytes:
+    return _csv(_indicator_frame(ver, indicator_id, lang), excel_be)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -53,9 +59,9 @@ def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
-def everything_csv(ver: str, lang: str) -> bytes:
+def everything_csv(ver: str, lang: str, excel_be: bool = False) -> bytes:
     obs, sc = _everything_frames(ver, lang)
-    return tables.to_csv(tables.everything_frame(obs, sc))
+    return _csv(tables.everything_frame(obs, sc), excel_be)
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
@@ -79,3 +85,21 @@ def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", ke
                        file_name=fiche_file_name(None, nis_code, lang, "pptx"),
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        on_click="ignore", key=f"{key}_pptx", icon=":material/slideshow:")
+
+
+def csv_buttons(data: pd.DataFrame | Callable[[bool], bytes], file_name: str, *, key: str, lang: str,
+                width: str = "content") -> None:
+    """Two download buttons: the standard CSV and the Belgian Excel one (``;``, decimal comma, BOM).
+    ``data`` is a frame, or a callable ``excel_be -> bytes`` computed only when its button is clicked."""
+    _ = translator(lang)
+    if isinstance(data, pd.DataFrame):
+        standard, belgian = tables.to_csv(data), tables.to_csv_be(data)
+    else:
+        standard, belgian = partial(data, False), partial(data, True)
+    st.download_button(_("Download CSV"), data=standard, file_name=file_name, mime="text/csv", key=key,
+                       on_click="ignore", icon=":material/download:", width=width,
+                       help=_("UTF-8, comma-separated, decimal point: for scripts and most tools."))
+    st.download_button(_("CSV for Excel (Belgium)"), data=belgian, file_name=tables.be_file_name(file_name),
+                       mime="text/csv", key=f"{key}_be", on_click="ignore", icon=":material/table_view:",
+                       width=width, help=_("Semicolons and decimal commas, UTF-8 with a byte-order mark: Excel in "
+                                           "French or Dutch (Belgium) opens it as it is, accents included."))

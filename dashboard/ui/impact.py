@@ -7,12 +7,13 @@ import streamlit as st
 
 from dashboard.charts import figures, maps
 from dashboard.data import queries
-from dashboard.exports import tables
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example, indicator_meta, source_label
+from dashboard.model.map import metric_texts
 from dashboard.model.meta import ChartMeta, example_mark
-from dashboard.text.format import fmt_value
-from dashboard.ui import chart, state
+from dashboard.text.format import is_missing
+from dashboard.ui import chart, nav, state
+from dashboard.ui.downloads import csv_buttons
 
 
 def example_banner(ctx) -> None:
@@ -51,18 +52,15 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
                            style="geo" if ctx.geojson_url else "tile")
     fig.update_layout(height=540)
     event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points")
-    nis = maps.selected_commune(event)
-    if nis and nis in set(df["nis_code"]):
-        st.switch_page("views/commune.py", query_params={"commune": nis, "lang": lang})
+    nav.on_map_click(event, df["nis_code"])
     st.caption(_("Click a commune on the map to open its profile") + " · " + row[f"description_{lang}"])
+    nav.commune_opener(ctx, ctx.commune_codes, key=f"{key}_open")
     table = iv.table_frame(df, lang, value_label=_("Value"), unit=meta.unit_label, sources=ctx.sources)
     with st.expander(_("Table")):
         st.dataframe(table.drop(columns="quality"), hide_index=True, key=f"{key}_table")
-    st.download_button(_("Download CSV"), tables.to_csv(
-        df.assign(indicator_id=ind_id, unit=meta.unit_label)[
-            ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]]),
-        file_name=f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", mime="text/csv",
-        key=f"{key}_csv", on_click="ignore")
+    csv_buttons(df.assign(indicator_id=ind_id, unit=meta.unit_label)[
+        ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]],
+        f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", key=f"{key}_csv", lang=lang)
     return df
 
 
@@ -71,8 +69,8 @@ def region_metric(ctx, ind_id: str, year: int) -> None:
     row = ctx.indicators.loc[ind_id]
     obs = member_obs(ctx, ind_id)
     value, q, sids = iv.region_value(obs, year)
-    st.metric(row[f"label_{lang}"], fmt_value(value, lang, int(row["decimals"]), row[f"unit_{lang}"],
-                                              missing=_("No data")), border=True)
+    label, text = metric_texts(row[f"label_{lang}"], value, lang, int(row["decimals"]), row[f"unit_{lang}"])
+    st.metric(label, _("No data") if is_missing(value) else text, border=True)
     st.caption(" · ".join(p for p in (_("Brussels-Capital Region"), str(year),
                                       source_label(ctx.sources, sids) if sids else "",
                                       _(q) if q else "") if p))
@@ -96,7 +94,7 @@ def public_block(ctx, ids, *, key: str) -> None:
     _, lang = ctx._, ctx.lang
     obs = queries.all_observations(ctx.ver)
     table = iv.public_figures(obs, queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ids, lang)
-    st.subheader(_("Public figures (regional or organisation-wide)"))
+    st.header(_("Public figures (regional or organisation-wide)"))
     st.caption(_("Published totals with their own scope and definition: shown beside the member figures, never "
                  "added to them."))
     if table.empty:
@@ -112,7 +110,7 @@ def commune_section(ctx, nis: str) -> None:
     ids = [i for i in ctx.indicators.index if str(i).startswith("member_")]
     obs = queries.observations_of(ctx.ver, ids)
     summary = iv.commune_summary(obs, queries.operator_sites(ctx.ver), ctx.indicators, ctx.sources, nis, lang)
-    st.subheader(_("Jobs, re-use and operators"))
+    st.header(_("Jobs, re-use and operators"))
     if summary["is_example"]:
         example_banner(ctx)
     figs = summary["figures"]
@@ -121,15 +119,16 @@ def commune_section(ctx, nis: str) -> None:
     else:
         cols = st.columns(4)
         for i, r in enumerate(figs.itertuples()):
-            with cols[i % 4]:
-                st.metric(r.what, r.value, border=True)
+            with cols[i % 4]:   # a long unit goes to the label: the number is never cut off
+                label, value = metric_texts(r.what, r.value_raw, lang,
+                                            int(ctx.indicators.loc[r.indicator_id, "decimals"]), r.unit)
+                st.metric(label, value, border=True)
                 st.caption(f"{r.year} · {r.source} · {_(r.quality)}")
     ops = summary["operators"]
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
     if len(ops):
         st.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
-    st.page_link("views/operators.py", label=_("Operators map and directory"), icon=":material/storefront:",
-                 query_params={"lang": lang, "communes": nis})
+    nav.page_link("views/operators.py", _("Operators map and directory"), ":material/storefront:", communes=nis)
 
 
 def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
@@ -157,7 +156,7 @@ def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
 def trend_section(ctx, trend_indicators, default: str, nis: str, key: str) -> None:
     """'Trend': a figure picker bound to ``y`` and the series of the region and the chosen commune."""
     _ = ctx._
-    st.subheader(_("Trend"))
+    st.header(_("Trend"))
     trend_ind = state.select(_("Figure"), [i for i in trend_indicators if i in ctx.indicators.index], "y", default,
                              format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"],
                              widget=st.segmented_control)

@@ -35,6 +35,7 @@ DISPLAY_PLACES = {
     "overview_headline": None, "overview_map": 1, "map_default": 1, "profile_key": None, "fiche_key": None,
     "compare_x": 1, "compare_y": 1, "jobs_map": None, "jobs_trend": None, "jobs_public": None,
     "reuse_map": None, "reuse_trend": None, "reuse_public": None, "embed_default": 1,
+    "summary_context": None, "summary_members": None,
 }
 
 

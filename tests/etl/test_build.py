@@ -297,7 +297,7 @@ def test_vocabularies_and_display_choices_are_in_the_database(built, tmp_path):
     assert len(places["jobs_public"]) == 15 and len(places["profile_key"]) == 8
     assert set(places) == {"overview_headline", "overview_map", "map_default", "profile_key", "fiche_key",
                            "compare_x", "compare_y", "jobs_map", "jobs_trend", "jobs_public", "reuse_map",
-                           "reuse_trend", "reuse_public", "embed_default"}
+                           "reuse_trend", "reuse_public", "embed_default", "summary_context", "summary_members"}
     copy = tmp_path / "copy.duckdb"
     shutil.copy(db, copy)
     with duckdb.connect(str(copy)) as con:

@@ -53,3 +53,14 @@ def test_compare_count_with_denominator():
     at = _run("compare.py", "en", indicator="establishment_units", denominator="area",
               communes="21001,21009", x="population_1jan", y="census_employment_rate_15_64")
     assert at.query_params.get("denominator") in (["area"], "area")
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_profile_shows_the_written_summary_to_copy(lang):
+    from dashboard.data import connection
+    from dashboard.exports.bundle import summary_sentences
+
+    at = _run("commune.py", lang, commune="21012")
+    codes = [c.value for c in at.code]
+    expected = summary_sentences(connection.version(), "21012", lang)
+    assert expected and any(all(s in c for s in expected) for c in codes)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.config import STYLESHEET
 from dashboard.model import editor as ev
 from dashboard.ui import auth
 from etl.__main__ import main as etl_main
@@ -143,7 +144,9 @@ def test_editor_flow(env):
     index = [json.loads(line) for line in (env / "archive" / "index.jsonl").read_text().splitlines()]
     assert index[-1]["original_name"] == "bad.csv" and index[-1]["uploader"] == "editor@example.org"
     # nothing from the upload as HTML
-    assert not at.get("html") and all("<script>" not in m.value for m in at.markdown)
+    # the only HTML on the page is the app's own static stylesheet: nothing of the upload
+    assert all(h.proto.body == f"<style>{STYLESHEET.read_text()}</style>" for h in at.get("html"))
+    assert all("<script>" not in m.value for m in at.markdown)
     # a good file: preview per commune, then publish
     at.file_uploader(key="upload").upload("round2025.csv", GOOD, "text/csv")
     at.run()

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.text.i18n import translator
+from dashboard.ui.state import widget_key
 
 ROOT = Path(__file__).resolve().parents[2]
 DB = Path(os.environ["BSIM_DB"])  # built by tests/conftest.py
@@ -49,6 +50,7 @@ def test_sources_page(lang):
     # downloads
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_ind_csv", "dl_ind_xlsx", "dl_all_csv", "dl_all_xlsx", "dl_db"} <= keys
+    assert {"dl_ind_csv_be", "dl_all_csv_be"} <= keys          # the Belgian Excel CSV beside each standard one
     # the fill-in templates, CSV and XLSX, with their documentation
     assert {f"tpl_{t}.{f}" for t in ("operator_sites", "jobs", "reuse_flows", "assessments")
             for f in ("csv", "xlsx")} <= keys
@@ -60,7 +62,7 @@ def test_filters_and_indicator_from_url():
     cat = at.dataframe[0].value
     assert 0 < len(cat) < 20
     assert set(cat["topic"]) == {"context"}
-    assert at.session_state["url_indicator"] == "at_risk_of_poverty_rate"
+    assert at.session_state[widget_key("indicator", "nl")] == "at_risk_of_poverty_rate"
     exp = [e for e in at.expander]
     assert exp and "armoede" in exp[0].label.lower()
     text = " ".join(m.value for m in at.markdown)

@@ -6,82 +6,11 @@ test's tmp dir) for a person to look at.
 """
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 
-from tests.conftest import ROOT
-from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.support.browser import chart_layout, full_height_screenshot, params, shots_dir, visible_view, wait_ready
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, communes_geojson):
-    from etl.build import build
-    data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a: None)
-    with streamlit_server(data / "impact.duckdb") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-BE")
-    outside: list[str] = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.set_default_timeout(120_000)   # a hang guard, not a speed bound: CI machines are often busy
-    pg.outside_requests = outside
-    yield pg
-    context.close()
-    assert not outside, f"requests left loopback: {outside[:5]}"
-
-
-def shots_dir(tmp_path) -> Path:
-    d = Path(os.environ.get("BSIM_SCREENSHOTS", tmp_path))
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def wait_ready(pg, timeout=120_000):
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    pg.wait_for_timeout(400)
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-
-
-def visible_view(pg) -> tuple:
-    """What a reader sees first: the title, the headings and the key figures."""
-    texts = lambda sel: tuple(t.strip() for t in pg.locator(sel).all_inner_texts())  # noqa: E731
-    return texts("[data-testid='stMain'] h1"), texts("[data-testid='stMain'] h2"), texts("[data-testid='stMetricValue']")
-
-
-def params(pg) -> dict:
-    return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
 
 
 def test_click_commune_on_map_opens_its_profile(page, server, tmp_path):
@@ -163,4 +92,7 @@ def test_every_page_renders_without_error(page, server, path, lang, tmp_path):
     assert page.locator("text=Page not found").count() == 0
     page.wait_for_timeout(1500)   # let charts draw before the screenshot a person looks at
     name = (path.strip("/") or "overview") + f"_{lang}.png"
-    page.screenshot(path=str(shots_dir(tmp_path) / name), full_page=True)
+    full_height_screenshot(page, shots_dir(tmp_path) / name)
+    got = chart_layout(page)
+    assert not got["cut"], f"chart texts cut at the chart's edge (text, left, right, width): {got['cut'][:5]}"
+    assert not got["overlap"], f"legend over the plot: {got['overlap']}"

@@ -35,7 +35,7 @@ def test_ranking_with_ties_and_region_line():
     assert labels[-1] == "—  Woluwe-Saint-Pierre" and bar.text[-1] == "No data"
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert any(s.x0 == 10.0 and s.x1 == 10.0 for s in lines)
-    text = fig.layout.title.text + " ".join(a.text for a in fig.layout.annotations)
+    text = (fig.layout.title.text + " ".join(a.text for a in fig.layout.annotations)).replace("<br>", " ")
     assert "Region" in text and "2022" in text and "Statbel" in text and "tied" in text
     assert "#f46d43" in list(bar.marker.color)
 
@@ -59,7 +59,7 @@ def test_scatter_19_labelled_points():
     assert "Elsene" in pts.text and "Ukkel" in pts.text
     assert fig.layout.xaxis.title.text == "Unemployment rate (%)"
     assert fig.layout.yaxis.title.text == "Median income (€)"
-    footer = " ".join(a.text for a in fig.layout.annotations)
+    footer = " ".join(a.text for a in fig.layout.annotations).replace("<br>", " ")
     assert "Actiris" in footer and "Statbel" in footer and "2023" in footer and "2022" in footer
     assert "r = " in footer
     assert len(fig.data) == 2  # region point

@@ -32,7 +32,7 @@ def _all_locations(fig):
 
 
 def _text(fig):
-    return fig.layout.title.text + " ".join(a.text for a in fig.layout.annotations)
+    return (fig.layout.title.text + " ".join(a.text for a in fig.layout.annotations)).replace("<br>", " ")
 
 
 def test_choropleth_structure():

@@ -105,6 +105,7 @@ def _bundle(example: bool = True, lang: str = "fr") -> dict:
         "data_date": "27 novembre 2026", "source_ids": ["S"], "is_example": example,
         "sources": [{"source_id": "S", "label": "Statbel — Population", "licence": "Open data", "url": "https://statbel.fgov.be",
                      "quality": "official"}],
+        "summary": ["Population (2026): 89.162 in Ixelles; rank 5 of 19 (source: Statbel, official)."],
     }
 
 
@@ -112,8 +113,8 @@ def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == 1
-    return reader.pages[0].extract_text()
+    assert 1 <= len(reader.pages) <= 2          # one page; a second when the text needs it
+    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 @pytest.mark.parametrize("lang,word", [("fr", "EXEMPLE"), ("nl", "VOORBEELD"), ("en", "EXAMPLE")])
@@ -170,10 +171,11 @@ def test_deck_read_back(lang):
     data = deck.build_deck(_bundle(True, lang), lang, {1: _tiny_png(), 2: _tiny_png()})
     prs = Presentation(io.BytesIO(data))
     slides = list(prs.slides)
-    assert len(slides) == 1 + 1 + 5 + 1  # title, key figures, five tips, sources
+    assert len(slides) == 1 + 1 + 1 + 5 + 1  # title, the summary, key figures, five tips, sources
     first = slides[0].shapes.title.text
     assert ("Ixelles / Elsene" if lang == "fr" else "Elsene / Ixelles") == first
-    tip = slides[2]
+    assert "89.162 in Ixelles" in " ".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
+    tip = slides[3]
     assert tip.shapes.title.text.endswith("Conseil 1")
     tables = [s for s in tip.shapes if s.has_table]
     assert tables and tables[0].table.cell(1, 0).text == "Critère 1.1"   # a native, editable table
@@ -181,8 +183,8 @@ def test_deck_read_back(lang):
     texts = " ".join(s.text_frame.text for sl in slides for s in sl.shapes if s.has_text_frame)
     assert ("EXEMPLE" if lang == "fr" else "VOORBEELD") in texts
     assert "Statbel" in " ".join(s.text_frame.text for s in slides[-1].shapes if s.has_text_frame)
-    kf = [s for s in slides[1].shapes if s.has_table][0].table
-    assert kf.cell(1, 1).text == "89.162 personnes"
+    kf = [s for s in slides[2].shapes if s.has_table][0].table
+    assert kf.cell(1, 1).text == "89.162" and kf.cell(1, 0).text == "Population au 1er janvier (personnes)"
 
 
 # ----------------------------------------------------------------------------- citations

@@ -7,6 +7,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from dashboard.exports import tables as export
+from dashboard.exports.tables import OBS_COLUMNS
 from dashboard.model import sources as sources_view
 from dashboard.model.indicators import has_example
 from dashboard.text.i18n import translator
@@ -89,6 +90,23 @@ def test_indicator_csv_columns_values_and_safety():
     assert back.loc[2, "note"] == "'@SUM(1+1)"
     assert not back["note"].dropna().str.match(r"^[=+\-@]").any()
     assert export.to_csv(frame).startswith(b"nis_code,")  # header first, no comment lines
+
+
+def test_belgian_excel_csv_semicolons_decimal_commas_bom():
+    ind, obs = _indicators(), _obs()
+    pop = obs[obs["indicator_id"] == "pop"].drop(columns="indicator_id")
+    frame = export.observations_frame(pop, ind.loc[["pop"]], _communes(), _sources(), "fr")
+    frame.loc[0, "value"] = 1234.5
+    data = export.to_csv_be(frame)
+    assert data.startswith(b"\xef\xbb\xbfnis_code;name_fr;")       # BOM, ';' header first
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[1].split(";")[OBS_COLUMNS.index("value")] == "1234,5"   # decimal comma, no thousands mark
+    # what Excel in fr-BE / nl-BE reads: the same table, numbers as numbers, text unchanged
+    back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"nis_code": str})
+    standard = pd.read_csv(io.BytesIO(export.to_csv(frame)), dtype={"nis_code": str})
+    pd.testing.assert_frame_equal(back, standard)
+    assert back.loc[1, "value"] == -5.5 and back.loc[1, "note"] == "'" + MALICIOUS   # formulas neutralised
+    assert export.be_file_name("bsim_pop_fr.csv") == "bsim_pop_fr_excel-be.csv"
 
 
 def test_indicator_xlsx_about_and_formula_safety():

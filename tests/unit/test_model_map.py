@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.charts.maps import legend_outside
 from dashboard.model import map as mv
 from tests.support.frames import CODES, communes, frame
 
@@ -58,9 +57,7 @@ def test_tip_indicator_prefers_rates_with_enough_communes():
     assert mv.tip_link(inds, 2, "fr") == ("views/sources.py", {"lang": "fr"})
 
 
-def test_commune_link_and_years():
-    assert mv.commune_link("21004", "nl", "x") == {"commune": "21004", "lang": "nl", "indicator": "x"}
-    assert mv.commune_link("21004", "fr") == {"commune": "21004", "lang": "fr"}
+def test_parse_year():
     assert mv.parse_year("2021", [2023, 2021]) == 2021
     assert mv.parse_year("1999", [2023, 2021], 2023) == 2023
     assert mv.parse_year("abc", [2023], None) is None
@@ -149,10 +146,7 @@ def test_change_table():
     assert len(t) == 19 and len(communes()) == 19
 
 
-def test_legend_outside_and_label_not_repeated():
-    import plotly.graph_objects as go
-    fig = legend_outside(go.Figure())
-    assert fig.layout.legend.x > 1 and fig.layout.legend.xanchor == "left"
+def test_headline_label_not_repeated():
     ind = _ind(decimals=0, unit_nl="vestigingseenheden", label_nl="Vestigingseenheden")
     obs = pd.DataFrame({"nis_code": ["04000"], "year": [2023], "value": [169522.0], "source_id": ["S1"],
                         "quality": ["official"]})
