@@ -28,6 +28,18 @@ MAP_INDICATORS = ["onem_unemployment_rate_annual_avg", "fiscal_avg_net_taxable_i
                   "census_unemployment_rate_15_64", "census_employment_rate_15_64", "population_1jan",
                   "establishment_units"]
 COMMUNES = [f"210{i:02d}" for i in range(1, 20)]
+# every page of the app: (page name in the URL, the query strings its reruns cycle through)
+PAGES = {
+    "overview": ("", [f"lang={lang}" for lang in ("fr", "nl", "en")]),
+    "map": ("map", [f"lang=fr&indicator={i}" for i in MAP_INDICATORS]),
+    "commune": ("commune", [f"lang=fr&commune={c}" for c in COMMUNES]),
+    "compare": ("compare", [f"lang=fr&indicator={i}" for i in MAP_INDICATORS]),
+    "jobs": ("jobs", [f"lang=fr&commune={c}" for c in ["04000"] + COMMUNES]),
+    "reuse": ("reuse", [f"lang=fr&commune={c}" for c in ["04000"] + COMMUNES]),
+    "operators": ("operators", [f"lang=fr&communes={c}" for c in COMMUNES]),
+    "tips": ("tips", [f"lang=fr&commune={c}" for c in COMMUNES]),
+    "sources": ("sources", [f"lang=fr&indicator={i}" for i in MAP_INDICATORS]),
+}
 
 
 def pct(values, q):
@@ -45,7 +57,7 @@ def scenario(base: str, page: str, queries: list[str], reruns: int) -> dict:
         sizes.append(r.bytes)
         exceptions += r.exception
     s.close()
-    return {"page": page or "hello", "first_load_ms": round(first.ms, 1), "first_load_bytes": first.bytes,
+    return {"page": page or "(default)", "first_load_ms": round(first.ms, 1), "first_load_bytes": first.bytes,
             "p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95), "bytes_per_interaction_median": int(statistics.median(sizes)),
             "bytes_per_interaction_max": max(sizes), "reruns": reruns, "exceptions": exceptions}
 
@@ -82,6 +94,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--reruns", type=int, default=30)
     ap.add_argument("--skip-browser", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--pages", default="", help="comma-separated page names (default: every page)")
     args = ap.parse_args(argv)
     from etl.build import build
     tmp = Path(tempfile.mkdtemp(prefix="bsim-bench-"))
@@ -93,16 +106,11 @@ def main(argv=None) -> dict:
     with streamlit_server(db, script="bench/hello.py") as base:
         result["reruns"]["hello_floor"] = scenario(base, "", ["a=1", "a=2"], args.reruns)
     with streamlit_server(db) as base:
-        pages = {
-            "map": [f"lang=fr&indicator={i}" for i in MAP_INDICATORS],
-            "commune": [f"lang=fr&commune={c}" for c in COMMUNES],
-            "compare": [f"lang=fr&indicator={i}" for i in MAP_INDICATORS],
-            "tips": [f"lang=fr&commune={c}" for c in COMMUNES],
-        }
-        for page, queries in pages.items():
-            if (ROOT / "views" / f"{page}.py").exists():
-                print(f"bench: {page}", file=sys.stderr)
-                result["reruns"][page] = scenario(base, page, queries, args.reruns)
+        for name, (page, queries) in PAGES.items():
+            if args.pages and name not in args.pages.split(","):
+                continue
+            print(f"bench: {name}", file=sys.stderr)
+            result["reruns"][name] = scenario(base, page, queries, args.reruns)
         if not args.skip_load:
             result["concurrency"] = [concurrent(base, n, 10) for n in (1, 5, 20)]
         if not args.skip_browser:
