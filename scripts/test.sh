@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
 # Debian packages the tests start or call (one per line of DEB_PACKAGES; installed only when missing):
 #   chromium: Playwright browser tests and kaleido image exports
-DEB_PACKAGES=(chromium)
+#   nginx: the production layout's load balancer (tests/system/test_serve.py starts it unprivileged)
+DEB_PACKAGES=(chromium nginx)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
