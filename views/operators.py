@@ -2,6 +2,8 @@
 and a searchable, downloadable directory. URL: lang, q (search), categories, communes."""
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard.charts.impact import operators_map
@@ -10,7 +12,7 @@ from dashboard.exports import tables
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example
 from dashboard.model.meta import ChartMeta
-from dashboard.ui import chart, state
+from dashboard.ui import chart, frames, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
 
@@ -46,12 +48,12 @@ quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
                  source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
                  is_example=quality == "example", year=None)
-chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
+chart.show(chart.figure(operators_map, points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 
 st.subheader(_("Directory"))
-st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
-st.download_button(_("Download CSV"), tables.to_csv(table),
+frames.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
+st.download_button(_("Download CSV"), partial(tables.to_csv, table),   # written when clicked, not on every rerun
                    file_name="operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", mime="text/csv",
                    key="ops_csv", on_click="ignore")

@@ -35,13 +35,13 @@ def indicators(ver: str) -> pd.DataFrame:
         "indicator_id", drop=False)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=512, show_spinner=False)    # every indicator of a version (a few hundred)
 def observations(ver: str, indicator_id: str) -> pd.DataFrame:
     return query("SELECT o.nis_code, o.year, o.value, o.source_id, o.source_ids, o.quality, o.ref_period, o.note "
                  "FROM observation o WHERE o.indicator_id = ? ORDER BY o.year, o.nis_code", [indicator_id], ver=ver)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=48, show_spinner=False)     # the 19 communes and the region, two versions
 def observations_for_commune(ver: str, nis_code: str) -> pd.DataFrame:
     return query("SELECT o.indicator_id, o.nis_code, o.year, o.value, o.source_id, o.quality "
                  "FROM observation o WHERE o.nis_code IN (?, '04000') ORDER BY indicator_id, year", [nis_code], ver=ver)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data import queries
-from dashboard.model import indicators
+from dashboard.model import commune, compare, impact, indicators, tips
 from dashboard.model.map import mappable_indicators
 from dashboard.model.sources import catalogue, scoped_table
 
@@ -43,3 +43,92 @@ def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
     """``sources.scoped_table`` of the published database in ``lang``."""
     return scoped_table(queries.scoped(ver), queries.indicators(ver), queries.sources(ver), queries.communes(ver),
                         lang)
+
+
+# ------------------------------------------------------------------ per page, per database version
+# Each is the page's pure model function on the published database's cached queries, keyed by the
+# version and the few small inputs a user chooses: a rerun that changes nothing else reuses it, and a
+# choice seen before (by any session of this process) is not computed again.
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def observations_of(ver: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
+    """``queries.observations_of`` (several indicators in one long frame)."""
+    return queries.observations_of(ver, list(indicator_ids))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def key_figures(ver: str, nis_code: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    """``commune.key_figures`` of one commune."""
+    return commune.key_figures(observations_of(ver, ids), queries.indicators(ver), nis_code, list(ids))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def commune_summary(ver: str, nis_code: str, lang: str) -> dict:
+    """``impact.commune_summary`` (jobs, re-use and operators of one commune)."""
+    inds = queries.indicators(ver)
+    ids = tuple(i for i in inds.index if str(i).startswith("member_"))
+    return impact.commune_summary(observations_of(ver, ids), queries.operator_sites(ver), inds, queries.sources(ver),
+                                  nis_code, lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def scoped_for_commune(ver: str, nis_code: str, lang: str) -> pd.DataFrame:
+    """``commune.scoped_for_commune``."""
+    return commune.scoped_for_commune(queries.scoped(ver), queries.indicators(ver), queries.sources(ver),
+                                      queries.communes(ver), nis_code, lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def similarity(ver: str, lang: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
+    """``compare.similarity_frame`` (the standardised context indicators of 'communes like this one')."""
+    return compare.similarity_frame(queries.all_observations(ver), queries.communes(ver), queries.indicators(ver),
+                                    lang)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def compare_series(ver: str, indicator_id: str, codes: tuple[str, ...], denominator: str) -> pd.DataFrame:
+    """``compare.series_frame`` of the chosen communes."""
+    population = queries.observations(ver, indicators.POPULATION)
+    return compare.series_frame(queries.observations(ver, indicator_id), queries.communes(ver),
+                                queries.indicators(ver).loc[indicator_id], list(codes), denominator, population)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def scatter(ver: str, x_id: str, y_id: str, year_x: int, year_y: int, den_x: str, den_y: str
+            ) -> tuple[pd.DataFrame, tuple | None]:
+    """``compare.scatter_frame`` of two indicators."""
+    inds = queries.indicators(ver)
+    return compare.scatter_frame(queries.observations(ver, x_id), queries.observations(ver, y_id), queries.communes(ver),
+                                 inds.loc[x_id], inds.loc[y_id], year_x, year_y, den_x=den_x, den_y=den_y,
+                                 population=queries.observations(ver, indicators.POPULATION))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def public_figures(ver: str, ids: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """``impact.public_figures`` (regional and organisation-wide figures beside the member ones)."""
+    return impact.public_figures(queries.all_observations(ver), queries.scoped(ver), queries.indicators(ver),
+                                 queries.sources(ver), list(ids), lang)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def tip_grid(ver: str, codes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``tips.grid`` of the latest assessments, ``tips.tip_scores``) of the communes ``codes``."""
+    latest = tips.latest(queries.history(ver).drop(columns="tip_id"))
+    g = tips.grid(latest, queries.criteria(ver), list(codes))
+    return g, tips.tip_scores(g, tips.Statuses.from_frame(queries.tip_statuses(ver)))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def member_values(ver: str, indicator_id: str, year: int
+                  ) -> tuple[pd.DataFrame, tuple[float | None, str | None, str | None], str]:
+    """(``impact.commune_frame``, ``impact.region_value``, quality of the year's rows) of a member indicator."""
+    obs = queries.observations(ver, indicator_id)
+    return (impact.commune_frame(obs, queries.communes(ver), year), impact.region_value(obs, year),
+            impact.quality_of(obs[obs["year"] == year]))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def member_table(ver: str, indicator_id: str, year: int, lang: str, value_label: str, unit: str) -> pd.DataFrame:
+    """``impact.table_frame`` of a member indicator's commune values."""
+    df = member_values(ver, indicator_id, year)[0]
+    return impact.table_frame(df, lang, value_label=value_label, unit=unit, sources=queries.sources(ver))

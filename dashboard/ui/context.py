@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.data import connection, queries
-from dashboard.data.static_geometry import static_geojson_url
+from dashboard.data.static_geometry import geometry_url
 from dashboard.text.i18n import pick_language, translator
 from dashboard.text.names import both_names
 
@@ -43,8 +44,13 @@ class PageContext:
         chosen = [i for i in self.shown(place) if i in options]
         return chosen[0] if chosen else (options[0] if options else None)
 
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {r["nis_code"]: both_names(r, self.lang) for r in self.communes.to_dict("records")}
+
     def both_names(self, nis_code: str) -> str:
-        return both_names(self.communes.set_index("nis_code").loc[nis_code], self.lang)
+        """Both official names in this language's order ('Ixelles / Elsene'), looked up once per rerun."""
+        return self._names[nis_code]
 
 
 def page_context() -> PageContext:
@@ -53,7 +59,7 @@ def page_context() -> PageContext:
     communes = queries.communes(ver)
     return PageContext(
         lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,
-        sources=queries.sources(ver), geojson_url=static_geojson_url(queries.geometry(ver)),
+        sources=queries.sources(ver), geojson_url=geometry_url(ver),
         tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
         display=queries.display_places(ver),
     )
