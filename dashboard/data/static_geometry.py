@@ -38,19 +38,8 @@ def static_geojson_url(geojson: dict | None) -> str | None:
     return f"{STATIC_URL}/{name}"
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _named(ver: str) -> tuple[str, str] | None:
-    geojson = queries.geometry(ver)
-    return _text_and_name(geojson) if geojson else None
-
-
+@st.cache_resource(max_entries=4, show_spinner=False)
 def geometry_url(ver: str) -> str | None:
-    """``static_geojson_url`` of the published database's boundaries: serialised and hashed once per
-    database version (it cost a tenth of a map rerun when done on every one); the file is written again
-    if something removed it."""
-    named = _named(ver)
-    if named is None:
-        return None
-    text, name = named
-    _write_once(text, name)
-    return f"{STATIC_URL}/{name}"
+    """``static_geojson_url`` of the published database's boundaries, serialised, hashed and written once
+    per database version and process (it cost a tenth of a map rerun when done on every one)."""
+    return static_geojson_url(queries.geometry(ver))

@@ -53,13 +53,25 @@ class PageContext:
         return self._names[nis_code]
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _reference(ver: str) -> dict:
+    """The reference tables of a database version, read once per process and shared by every rerun."""
+    communes = queries.communes(ver)
+    return {"indicators": queries.indicators(ver), "communes": communes, "sources": queries.sources(ver),
+            "geojson_url": geometry_url(ver), "display": queries.display_places(ver),
+            "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]]}
+
+
 def page_context() -> PageContext:
+    """What the page needs. The reference tables are shallow copies of the process's shared ones: no data
+    is copied (five cached reads unpickled a copy each on every rerun, a quarter of a map rerun's time
+    under load), and pandas' copy-on-write keeps any change a page makes to them in that page's copy."""
     lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
     ver = connection.version()
-    communes = queries.communes(ver)
+    ref = _reference(ver)
+    frame = lambda name: ref[name].copy(deep=False)
     return PageContext(
-        lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,
-        sources=queries.sources(ver), geojson_url=geometry_url(ver),
-        tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
-        display=queries.display_places(ver),
+        lang=lang, _=translator(lang), ver=ver, indicators=frame("indicators"), communes=frame("communes"),
+        sources=frame("sources"), geojson_url=ref["geojson_url"], tiles=frame("tiles"),
+        display={place: list(ids) for place, ids in ref["display"].items()},
     )
