@@ -39,7 +39,7 @@ if inds.empty:
 options = list(inds.index)
 default_ind = ctx.default("map_default", options)
 ind_id = state.select(_("Indicator"), options, "indicator", default_ind,
-                      format_func=lambda i: map_view.indicator_option_label(inds.loc[i], lang))
+                      format_func=memo.mappable_labels(ctx.ver, lang).get)
 row = ctx.indicators.loc[ind_id]
 obs = queries.observations(ctx.ver, ind_id)
 years = years_with_data(obs)

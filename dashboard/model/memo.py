@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard.data import queries
 from dashboard.data.cache import shared
 from dashboard.model import commune, compare, impact, indicators, tips
-from dashboard.model.map import mappable_indicators
+from dashboard.model.map import indicator_option_labels, mappable_indicators
 from dashboard.model.sources import catalogue, scoped_table
 
 
@@ -31,6 +31,12 @@ def commune_values(ver: str, indicator_id: str, year: int, denominator: str = "n
 def mappable_for_version(ver: str) -> pd.DataFrame:
     """``map.mappable_indicators`` of the published database."""
     return mappable_indicators(queries.indicators(ver))
+
+
+@shared(12)
+def mappable_labels(ver: str, lang: str) -> dict[str, str]:
+    """``map.indicator_option_labels`` of the mappable indicators (the map explorer's picker)."""
+    return indicator_option_labels(mappable_for_version(ver), lang)
 
 
 @shared(6)

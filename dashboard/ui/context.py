@@ -25,8 +25,13 @@ class PageContext:
     tiles: pd.DataFrame
     display: dict[str, list[str]]  # catalogue display places -> indicator ids (indicator_display)
 
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return dict(zip(self.indicators["indicator_id"], self.indicators[f"label_{self.lang}"]))
+
     def label(self, indicator_id: str) -> str:
-        return self.indicators.loc[indicator_id, f"label_{self.lang}"]
+        """The indicator's label in this language (a dict lookup: pickers format every option per rerun)."""
+        return self._labels[indicator_id]
 
     @property
     def commune_codes(self) -> list[str]:
