@@ -33,7 +33,7 @@ DEFAULT_BASELINE = ROOT / "bench" / "baseline.json"
 ETL_SCRIPT = ROOT / "bench" / "etl_scale.py"
 # leaves that describe the run rather than measure it: not compared
 NOT_FIGURES = {"reruns", "interactions_each", "sessions", "areas", "indicators", "years", "cores", "max_ratio",
-               "data_ratio", "replicas"}
+               "data_ratio", "replicas", "at_start", "at_end"}
 
 
 def log(msg: str) -> None:

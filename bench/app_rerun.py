@@ -97,15 +97,41 @@ def concurrent(base: str, sessions: int, interactions: int, page: str = "map") -
             "errors": len(errors), "error_samples": [repr(e) for e in errors[:3]]}
 
 
+def cpu_seconds(pids) -> float | None:
+    """User + system CPU time the processes used so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])      # utime, stime
+        return total / ticks
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def replicas_figures(db: Path, sessions: int, interactions: int) -> dict:
-    """The map with ``sessions`` concurrent sessions through nginx: one replica, then one per core."""
+    """The map with ``sessions`` concurrent sessions through nginx: one replica, then one per core.
+
+    Beside reruns per second: the replicas' CPU time per rerun (what a rerun costs, whatever else runs on
+    the machine) and the cores they got (their CPU seconds over the wall seconds): on a machine shared
+    with other work the second replica cannot run faster than the core it is left."""
     n = default_replicas()
     out: dict = {"cores": os.cpu_count(), "replicas": n}
     for label, count in (("one_replica", 1), ("n_replicas", n)):
         with served_stack(db, replicas=count) as stack:
             print(f"bench: {sessions} sessions through nginx, {count} replica(s)", file=sys.stderr)
-            concurrent(stack.url, min(sessions, 4), 2)            # every replica's caches warm, as in production
-            out[label] = concurrent(stack.url, sessions, interactions)
+            for replica in stack.members:    # every replica has drawn each map once, as in production
+                concurrent(replica.url, 1, len(MAP_INDICATORS))
+            pids = [r.proc.pid for r in stack.members]
+            cpu0, t0 = cpu_seconds(pids), time.perf_counter()
+            fig = concurrent(stack.url, sessions, interactions)
+            cpu1, wall = cpu_seconds(pids), time.perf_counter() - t0
+            reruns = sessions * interactions
+            if cpu0 is not None and cpu1 is not None:
+                fig["replica_cpu_ms_per_rerun"] = round((cpu1 - cpu0) * 1000 / reruns, 1)
+                fig["cores_used_by_replicas"] = round((cpu1 - cpu0) / wall, 2)
+            out[label] = fig
     one, many = out["one_replica"], out["n_replicas"]
     out["throughput_ratio"] = round(many["reruns_per_second"] / one["reruns_per_second"], 2) \
         if one["reruns_per_second"] else None
@@ -188,7 +214,8 @@ def main(argv=None) -> dict:
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
     build(data, boundaries=str(BOUNDARIES) if BOUNDARIES.exists() else None, log=lambda *a: None)
     db = data / "impact.duckdb"
-    result: dict = {"reruns": {}}
+    # other work on the machine moves every figure: the 1-minute load average when the run started and ended
+    result: dict = {"load_average": {"at_start": round(os.getloadavg()[0], 2)}, "reruns": {}}
     with streamlit_server(db, script="bench/hello.py") as base:
         result["reruns"]["hello_floor"] = scenario(base, FLOOR, args.reruns)
         if not args.skip_load:
@@ -210,6 +237,7 @@ def main(argv=None) -> dict:
             result["browser"] = browser_times({"hello_floor": (hello.url + "/", HELLO_RENDERED),
                                                "map": (app.url + MAP_URL, MAP_RENDERED)}, args.browser_rounds)
     shutil.rmtree(tmp, ignore_errors=True)
+    result["load_average"]["at_end"] = round(os.getloadavg()[0], 2)
     result["targets"] = targets(result)
     return result
 
