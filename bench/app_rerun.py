@@ -139,10 +139,15 @@ def replicas_figures(db: Path, sessions: int, interactions: int) -> dict:
 
 
 def _page_load_ms(page, url: str, ready: list[str]) -> float:
+    """Navigate and wait until every ``ready`` mark holds: a CSS selector, or a JavaScript predicate
+    (``() => …``) polled every 100 ms."""
     t = time.perf_counter()
     page.goto(url)
-    for selector in ready:
-        page.wait_for_selector(selector, timeout=90_000)
+    for mark in ready:
+        if mark.startswith("() =>"):
+            page.wait_for_function(mark, timeout=120_000, polling=100)
+        else:
+            page.wait_for_selector(mark, timeout=120_000)
     return round((time.perf_counter() - t) * 1000, 1)
 
 
@@ -166,7 +171,13 @@ def browser_times(targets: dict[str, tuple[str, list[str]]], rounds: int = 3) ->
 
 
 RENDERED = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MAP_RENDERED = [".js-plotly-plot .maplibregl-canvas", ".js-plotly-plot .legend .traces", RENDERED]
+# the map is drawn: maplibre has its geometry source and the class layers loaded (the canvas and legend
+# appear seconds before the polygons do)
+MAP_DRAWN = """() => { const gd = document.querySelector('.js-plotly-plot');
+  const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  const m = sub && sub.map; if (!m) return false;
+  return m.loaded() && m.areTilesLoaded() && m.getStyle().layers.some(l => l.type === 'fill'); }"""
+MAP_RENDERED = [".js-plotly-plot .maplibregl-canvas", ".js-plotly-plot .legend .traces", RENDERED, MAP_DRAWN]
 HELLO_RENDERED = ["[data-testid='stMarkdownContainer'] >> text=Hello", RENDERED]
 MAP_URL = "/map?lang=fr&indicator=onem_unemployment_rate_annual_avg&view=geo"
 
