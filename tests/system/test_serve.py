@@ -17,7 +17,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,11 +28,11 @@ from collections import defaultdict
 import pytest
 
 from bench.ws_client import Session, http_cookies, run_sessions
-from etl.build import build
 from serve.nginx import IMMUTABLE, ROUTE_COOKIE
 from serve.stack import ACCESS_LINE
 from tests.conftest import ROOT
 from tests.support.browser_server import served_stack
+from tests.support.databases import built_data
 from tests.system.test_crash_safety import run_id
 
 pytestmark = pytest.mark.slow
@@ -52,11 +51,7 @@ def plans(n: int = SESSIONS, k: int = INTERACTIONS) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory, communes_geojson):
-    data = tmp_path_factory.mktemp("serve") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "*.wal", ".build-*",
-                                                                       "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a, **k: None)
-    return data
+    return built_data(tmp_path_factory.mktemp("serve") / "data", communes_geojson)
 
 
 @pytest.fixture(scope="module")
@@ -109,10 +104,7 @@ def test_kill_9_of_a_replica_moves_its_sessions_and_spares_the_others(data):
 
 
 def test_publish_is_seen_by_every_replica_within_one_rerun(tmp_path, communes_geojson):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "*.wal", ".build-*",
-                                                                       "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a, **k: None)
+    data = built_data(tmp_path / "data", communes_geojson)
     published = data / "impact.duckdb"
     old = run_id(published)
     with served_stack(published, replicas=2) as stack:
