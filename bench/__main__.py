@@ -5,9 +5,10 @@
 * ``etl``  — ``bench/etl_scale.py`` in a subprocess: build time and peak RSS of the shipped data, a
   Belgium-sized and an EU-sized synthetic load (``--quick``: no EU scale).
 * ``app``  — ``bench/app_rerun.py``: the real ``streamlit run`` server driven over its websocket:
-  per page p50/p95 rerun time and bytes per interaction, the hello-world floor, reruns per second at
-  1/5/20 concurrent sessions, cold/warm time to a rendered map in headless Chromium
-  (``--quick``: 5 reruns per page instead of 30).
+  per page (all nine) p50/p95 rerun time and bytes per interaction, the hello-world floor, reruns per
+  second at 1/5/20 concurrent sessions, 20 sessions through nginx on one replica and on one per core,
+  cold/warm time to a rendered hello-world page and map in headless Chromium, and the targets
+  (``--quick``: 5 reruns per page instead of 30, one browser round instead of three).
 * ``comparison`` — every numeric figure as a ratio to the same figure in the baseline file
   (``current / baseline``: > 1 means bigger — slower, heavier — than the baseline).
 
@@ -32,7 +33,7 @@ DEFAULT_BASELINE = ROOT / "bench" / "baseline.json"
 ETL_SCRIPT = ROOT / "bench" / "etl_scale.py"
 # leaves that describe the run rather than measure it: not compared
 NOT_FIGURES = {"reruns", "interactions_each", "sessions", "areas", "indicators", "years", "cores", "max_ratio",
-               "data_ratio"}
+               "data_ratio", "replicas", "at_start", "at_end"}
 
 
 def log(msg: str) -> None:
@@ -102,7 +103,7 @@ def run_etl(quick: bool) -> dict:
 def run_app(quick: bool) -> dict:
     from bench.app_rerun import main as app_main
     log("app: streamlit server over its websocket" + (" (quick)" if quick else ""))
-    doc = app_main(["--reruns", "5" if quick else "30"])
+    doc = app_main(["--reruns", "5", "--browser-rounds", "1"] if quick else ["--reruns", "30"])
     # concurrency as a mapping, so comparison paths name the session count rather than a list index
     if isinstance(doc.get("concurrency"), list):
         doc["concurrency"] = {f"{c['sessions']}_sessions": c for c in doc["concurrency"]}

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 #   libreoffice-impress: renders the slide deck to PDF (soffice --headless --convert-to pdf)
 #   poppler-utils: PDF pages to PNG (pdftoppm) and the rendered words with their boxes (pdftotext -bbox)
 #   fonts-liberation, fonts-dejavu-core: Arial's metric twin for the deck, the fiche's Unicode font
-DEB_PACKAGES=(chromium libreoffice-impress poppler-utils fonts-liberation fonts-dejavu-core)
+#   nginx: the production layout's load balancer (tests/system/test_serve.py starts it unprivileged)
+DEB_PACKAGES=(chromium libreoffice-impress poppler-utils fonts-liberation fonts-dejavu-core nginx)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

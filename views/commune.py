@@ -8,8 +8,9 @@ from dashboard.data import queries
 from dashboard.exports import cite
 from dashboard.exports.bundle import summary_sentences
 from dashboard.model import commune as cv
+from dashboard.model import memo
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
-from dashboard.ui import chart, nav, state
+from dashboard.ui import chart, frames, lazy, nav, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
@@ -21,8 +22,7 @@ lang = ctx.lang
 
 codes = ctx.commune_codes
 title_slot = st.empty()   # the title names the commune picked just below it
-nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE,
-                   format_func=lambda c: cv.picker_label(ctx.communes, c))
+nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE, format_func=cv.picker_labels(ctx.communes).get)
 
 title, english = cv.header_names(ctx.communes, nis)
 title_slot.title(title)
@@ -43,8 +43,7 @@ else:
 # ------------------------------------------------------------------ key figures
 st.header(_("Key figures"))
 ids = cv.key_indicator_ids(ctx.indicators, ctx.shown("profile_key"))
-obs_keys = queries.observations_of(ctx.ver, ids)
-kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
+kf = memo.key_figures(ctx.ver, nis, tuple(ids))
 cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)
 for start in range(0, len(cards), 4):
     cols = st.columns(4)
@@ -59,50 +58,60 @@ for start in range(0, len(cards), 4):
                                            year=card["year"], where=ctx.both_names(nis), source=card["source"],
                                            quality=_(card["quality"]), url=view_link),
                              key=f"cite_{card['indicator_id']}", lang=lang)
-with st.expander(_("Key figures as a table")):
-    st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
-                 width="stretch")
+
+
+def key_figure_table() -> None:
+    frames.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True, width="stretch")
+
+
+lazy.expander(_("Key figures as a table"), key_figure_table, key="key_figures_table")   # built when opened
 if st.button(_("Compare this commune with the others")):
     st.switch_page("views/compare.py", query_params=state.carried(commune=nis))
 
 # ------------------------------------------------------------------ time series
-st.header(_("Over time: the commune and the region"))
-obs_commune = queries.observations_for_commune(ctx.ver, nis)
-series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis, ctx.shown("profile_key"))
-if not series_ids:
-    st.info(_("No data"))
-else:
-    ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
-    ind = ctx.indicators.loc[ind_id]
-    obs = queries.observations(ctx.ver, ind_id)
-    series = cv.series_frame(obs, ctx.communes, nis)
-    mine = series[series["nis_code"] == nis]
-    latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
-    meta = indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
-                          quality=latest["quality"], where=ctx.both_names(nis))
-    total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
-    if len(mine["year"].unique()) > 1:
-        drawn = series[series["nis_code"] == nis] if total else series
-        chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series")
-        if total:
-            st.caption(_("A total: the regional total is in the table below, not on the chart."))
+# a fragment: choosing another indicator redraws this block only
+@st.fragment
+def time_series_block() -> None:
+    st.header(_("Over time: the commune and the region"))
+    obs_commune = queries.observations_for_commune(ctx.ver, nis)
+    series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis, ctx.shown("profile_key"))
+    if not series_ids:
+        st.info(_("No data"))
     else:
-        st.caption(_("Only one year of data: no time series to draw."))
-    st.caption(ind[f"description_{lang}"])
-    st.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)),
-                 hide_index=True)
-    st.caption(" · ".join([_("Unit: {unit}", unit=unit_label(ind, lang) or "—"),
-                           _("Source: {source}", source=source_label(ctx.sources, latest["source_ids"]))
-                           + f" ({_(latest['quality'])})"]))
+        ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
+        ind = ctx.indicators.loc[ind_id]
+        obs = queries.observations(ctx.ver, ind_id)
+        series = cv.series_frame(obs, ctx.communes, nis)
+        mine = series[series["nis_code"] == nis]
+        latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
+        meta = indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
+                              quality=latest["quality"], where=ctx.both_names(nis))
+        total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
+        if len(mine["year"].unique()) > 1:
+            drawn = series[series["nis_code"] == nis] if total else series
+            chart.show(chart.figure(figures.time_series, drawn, lang=lang, meta=meta, communes=[nis]), key="series")
+            if total:
+                st.caption(_("A total: the regional total is in the table below, not on the chart."))
+        else:
+            st.caption(_("Only one year of data: no time series to draw."))
+        st.caption(ind[f"description_{lang}"])
+        frames.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)),
+                     hide_index=True)
+        st.caption(" · ".join([_("Unit: {unit}", unit=unit_label(ind, lang) or "—"),
+                               _("Source: {source}", source=source_label(ctx.sources, latest["source_ids"]))
+                               + f" ({_(latest['quality'])})"]))
+
+
+time_series_block()
 
 # ------------------------------------------------------------------ organisations and operators located here
 st.header(_("Figures of organisations located in the commune"))
 st.caption(_("Figures whose scope is an organisation, a site or part of the commune: context, not commune statistics."))
-scoped = cv.scoped_for_commune(queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
+scoped = memo.scoped_for_commune(ctx.ver, nis, lang)
 if scoped.empty:
     st.info(_("No figure"))
 else:
-    st.dataframe(scoped, hide_index=True, width="stretch")
+    frames.dataframe(scoped, hide_index=True, width="stretch")
 
 # jobs, re-use and operator sites (member and directory data, example data marked)
 impact_ui.commune_section(ctx, nis)

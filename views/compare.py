@@ -7,9 +7,9 @@ from dashboard.charts import figures
 from dashboard.data import queries
 from dashboard.model import commune as cv
 from dashboard.model import compare as cmp
+from dashboard.model import memo
 from dashboard.model.indicators import (
     DENOMINATOR_INFO,
-    POPULATION,
     default_denominator,
     denominators_for,
     indicator_meta,
@@ -25,7 +25,6 @@ lang = ctx.lang
 st.title(_("Compare"))
 codes = ctx.commune_codes
 ids = cmp.comparable_ids(ctx.indicators)
-population = queries.observations(ctx.ver, POPULATION)
 den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
 
 nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE, format_func=ctx.both_names)
@@ -52,54 +51,66 @@ with c3:
 if year is None:
     st.info(_("No data"))
 else:
-    vals, region = cmp.values(obs, ctx.communes, ind, year, den, population)
+    vals, region = memo.commune_values(ctx.ver, ind_id, year, den)
     meta = indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
                           source_ids=cmp.ranking_source_ids(obs, year), region_value=region)
-    chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking")
+    chart.show(chart.figure(figures.ranking_bar, vals, lang=lang, meta=meta, highlight=nis), key="ranking")
 
 # ------------------------------------------------------------------ (b) scatter
-st.header(_("Two indicators"))
-c1, c2 = st.columns(2)
-with c1:
-    x_id = state.select(_("X axis"), ids, "x", ctx.default("compare_x", ids), format_func=ctx.label)
-with c2:
-    y_id = state.select(_("Y axis"), ids, "y", ctx.default("compare_y", ids), format_func=ctx.label)
-ind_x, ind_y = ctx.indicators.loc[x_id], ctx.indicators.loc[y_id]
-obs_x, obs_y = queries.observations(ctx.ver, x_id), queries.observations(ctx.ver, y_id)
-yx, yy = cmp.scatter_years(obs_x, obs_y)
-if yx is None or yy is None:
-    st.info(_("No data"))
-else:
-    den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
-    sdf, sregion = cmp.scatter_frame(obs_x, obs_y, ctx.communes, ind_x, ind_y, yx, yy, den_x=den_x, den_y=den_y,
-                                     population=population)
-    mx = indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
-    my = indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
-    short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
-    short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
-    chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter")
-    st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
-                           f"y: {_('Source: {source}', source=my.source_label)}"]))
-    if yx == yy:
-        st.caption(_("Latest year with commune data for both indicators: {year}", year=yx))
+# a fragment: other axes redraw the scatter only
+@st.fragment
+def scatter_block() -> None:
+    st.header(_("Two indicators"))
+    c1, c2 = st.columns(2)
+    with c1:
+        x_id = state.select(_("X axis"), ids, "x", ctx.default("compare_x", ids), format_func=ctx.label)
+    with c2:
+        y_id = state.select(_("Y axis"), ids, "y", ctx.default("compare_y", ids), format_func=ctx.label)
+    ind_x, ind_y = ctx.indicators.loc[x_id], ctx.indicators.loc[y_id]
+    obs_x, obs_y = queries.observations(ctx.ver, x_id), queries.observations(ctx.ver, y_id)
+    yx, yy = cmp.scatter_years(obs_x, obs_y)
+    if yx is None or yy is None:
+        st.info(_("No data"))
     else:
-        st.caption(_("No common year with commune data: x shows {year_x}, y shows {year_y}", year_x=yx, year_y=yy))
+        den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
+        sdf, sregion = memo.scatter(ctx.ver, x_id, y_id, yx, yy, den_x, den_y)
+        mx = indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
+        my = indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
+        short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
+        short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
+        chart.show(chart.figure(figures.scatter, sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion),
+                   key="scatter")
+        st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
+                               f"y: {_('Source: {source}', source=my.source_label)}"]))
+        if yx == yy:
+            st.caption(_("Latest year with commune data for both indicators: {year}", year=yx))
+        else:
+            st.caption(_("No common year with commune data: x shows {year_x}, y shows {year_y}", year_x=yx, year_y=yy))
+
+
+scatter_block()
 
 # ------------------------------------------------------------------ (c) time series of chosen communes
-st.header(_("Over time: chosen communes"))
-chosen = state.multiselect(_("Communes (up to 6)"), codes, "communes", [nis], format_func=ctx.both_names,
-                           max_selections=cmp.MAX_COMMUNES)
-series = cmp.series_frame(obs, ctx.communes, ind, chosen, den, population)
-if series.empty or not chosen:
-    st.info(_("No data"))
-else:
-    smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
-                           where=cmp.names_list(ctx.communes, chosen, lang))
-    chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series")
+# a fragment: other communes redraw their series only
+@st.fragment
+def series_block() -> None:
+    st.header(_("Over time: chosen communes"))
+    chosen = state.multiselect(_("Communes (up to 6)"), codes, "communes", [nis], format_func=ctx.both_names,
+                               max_selections=cmp.MAX_COMMUNES)
+    series = memo.compare_series(ctx.ver, ind_id, tuple(chosen), den)
+    if series.empty or not chosen:
+        st.info(_("No data"))
+    else:
+        smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
+                               where=cmp.names_list(ctx.communes, chosen, lang))
+        chart.show(chart.figure(figures.time_series, series, lang=lang, meta=smeta, communes=chosen), key="series")
+
+
+series_block()
 
 # ------------------------------------------------------------------ (d) communes like this one
 st.header(_("Communes like this one") + ": " + ctx.both_names(nis))
-frame, labels, syears = cmp.similarity_frame(queries.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
+frame, labels, syears = memo.similarity(ctx.ver, lang)
 similar = cmp.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
 if similar.empty:
     st.info(_("None found"))

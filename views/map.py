@@ -3,6 +3,8 @@ a tile map or a table; the region's value beside it; the change between two year
 Every control lives in the URL (indicator, year, denominator, method, view, from, lang)."""
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard.charts import figures, maps
@@ -20,7 +22,7 @@ from dashboard.model.indicators import (
 )
 from dashboard.model.meta import METHODS, mappable
 from dashboard.text.format import fmt_value
-from dashboard.ui import chart, nav, state
+from dashboard.ui import chart, lazy, nav, state
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
 
@@ -37,7 +39,7 @@ if inds.empty:
 options = list(inds.index)
 default_ind = ctx.default("map_default", options)
 ind_id = state.select(_("Indicator"), options, "indicator", default_ind,
-                      format_func=lambda i: map_view.indicator_option_label(inds.loc[i], lang))
+                      format_func=memo.mappable_labels(ctx.ver, lang).get)
 row = ctx.indicators.loc[ind_id]
 obs = queries.observations(ctx.ver, ind_id)
 years = years_with_data(obs)
@@ -107,21 +109,23 @@ with main:
     if not is_mappable:
         st.info(_("This indicator is a total: choose a denominator to map it"))
         # the region of a total is the sum of the communes: no reference line, it would flatten the bars
-        chart.show(figures.ranking_bar(df, lang=lang, meta=meta.replace(region_value=None)), key="ranking")
+        chart.show(chart.figure(figures.ranking_bar, df, lang=lang, meta=meta.replace(region_value=None)),
+                   key="ranking")
         show_table(df, meta, "table_main")
     elif view == "table":
         show_table(df, meta, "table_main")
     else:
-        fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view)
-        maps.fit_to_page(fig, geo=view == "geo", height=580 if view == "geo" else None)
+        fig = chart.figure(maps.page_map, df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view,
+                           height=580 if view == "geo" else None)
         event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
                            selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
         nav.commune_opener(ctx, sorted(codes), key="map_open", indicator=ind_id)
-        with st.expander(_("Embed this map on another website")):
-            spec = embed.EmbedSpec("map", ind_id, year, "", lang, den, view)
-            st.code(embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url), spec), meta.title),
-                    language="html", wrap_lines=True)
+        snippet = embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url),
+                                                       embed.EmbedSpec("map", ind_id, year, "", lang, den, view)),
+                                       meta.title)
+        lazy.expander(_("Embed this map on another website"),
+                      partial(st.code, snippet, language="html", wrap_lines=True), key="embed_snippet")
         nav.on_map_click(event, codes, indicator=ind_id)
         st.caption(_("The same figures as a table: choose the table view above."))
 
@@ -146,9 +150,8 @@ else:
     if not is_mappable or view == "table":
         st.dataframe(cstyled, hide_index=True, key="change_table_main")
     else:
-        cfig = maps.change_map(frame, ctx.geojson_url if view == "geo" else None, lang=lang, meta=cmeta,
-                               tiles=ctx.tiles)
-        maps.fit_to_page(cfig, geo=view == "geo", height=580 if view == "geo" else None)
+        cfig = chart.figure(maps.page_change_map, frame, ctx.geojson_url if view == "geo" else None, lang=lang,
+                            meta=cmeta, tiles=ctx.tiles, height=580 if view == "geo" else None)
         cevent = chart.show(cfig, key=f"change_{ind_id}_{year_from}_{year}_{view}", on_select="rerun",
                             selection_mode="points")
         nav.on_map_click(cevent, codes, indicator=ind_id)

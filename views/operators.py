@@ -9,7 +9,7 @@ from dashboard.data import queries
 from dashboard.model import impact as iv
 from dashboard.model.indicators import has_example
 from dashboard.model.meta import ChartMeta
-from dashboard.ui import chart, state
+from dashboard.ui import chart, frames, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
 from dashboard.ui.downloads import csv_buttons
@@ -46,10 +46,11 @@ quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
                  source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
                  is_example=quality == "example", year=None)
-chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
+chart.show(chart.figure(operators_map, points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 
 st.header(_("Directory"))
-st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
-csv_buttons(table, "operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", key="ops_csv", lang=lang)
+frames.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
+csv_buttons(table,
+            "operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", key="ops_csv", lang=lang)

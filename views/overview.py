@@ -46,8 +46,7 @@ if ind_id in ctx.indicators.index:
         df, region_value = memo.commune_values(ctx.ver, ind_id, year)
         meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=year_source_ids(obs, year),
                               region_value=region_value)
-        fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta)
-        maps.fit_to_page(fig, geo=bool(ctx.geojson_url), height=540)
+        fig = chart.figure(maps.page_map, df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, height=540)
         event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
         nav.on_map_click(event, df["nis_code"], indicator=ind_id)

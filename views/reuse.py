@@ -37,7 +37,7 @@ flows = queries.flows_by_site(ctx.ver)
 streams = queries.reuse_streams(ctx.ver)
 bd = iv.breakdown_streams(flows, year, list(streams["stream"]), nis)
 meta = impact_ui.breakdown_meta(ctx, bd, flows, "member_reused_t", year, nis)
-chart.show(streams_figure(bd, lang=ctx.lang, meta=meta,
-                          stream_labels=dict(zip(streams["stream"], streams[f"label_{ctx.lang}"]))), key="reuse_streams")
+chart.show(chart.figure(streams_figure, bd, lang=ctx.lang, meta=meta,
+                        stream_labels=dict(zip(streams["stream"], streams[f"label_{ctx.lang}"]))), key="reuse_streams")
 
 impact_ui.public_block(ctx, ctx.shown("reuse_public"), key="reuse_public")

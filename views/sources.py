@@ -9,7 +9,7 @@ from dashboard.data import connection, queries
 from dashboard.model import memo
 from dashboard.model import sources as sv
 from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
-from dashboard.ui import downloads, state
+from dashboard.ui import downloads, frames, state
 from dashboard.ui.context import page_context
 
 ctx = page_context()
@@ -24,100 +24,114 @@ st.markdown(_("Every figure in this dashboard comes from the sources below. Each
 # ------------------------------------------------------------------ catalogue
 st.header(_("Indicator catalogue"))
 catalogue = memo.cached_catalogue(ctx.ver, lang)
-c1, c2 = st.columns([2, 1])
-with c1:
-    text = st.text_input(_("Search"), key="q", bind="query-params", placeholder=_("Word in a label, definition or source"))
-with c2:
-    topic = state.select(_("Topic"), (ALL_TOPICS,) + TOPICS, "topic", ALL_TOPICS,
-                         format_func=lambda t: topic_label(t, lang))
-shown = sv.filter_catalogue(catalogue, text, topic)
-st.caption(_("{n} of {total} indicators", n=len(shown), total=len(catalogue)))
-st.dataframe(
-    shown, hide_index=True, key="catalogue",
-    column_order=["label", "topic_label", "description", "unit", "sources", "licence", "reference_date", "years",
-                  "quality", "n_communes"],
-    column_config={
-        "label": st.column_config.TextColumn(_("Indicator"), width="medium"),
-        "topic_label": st.column_config.TextColumn(_("Topic"), width="small"),
-        "description": st.column_config.TextColumn(_("Definition"), width="medium"),
-        "unit": st.column_config.TextColumn(_("Unit"), width="small"),
-        "sources": st.column_config.TextColumn(_("Sources"), width="medium"),
-        "licence": st.column_config.TextColumn(_("Licence"), width="medium"),
-        "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
-        "years": st.column_config.TextColumn(_("Years"), width="small"),
-        "quality": st.column_config.TextColumn(_("Quality"), width="small"),
-        "n_communes": st.column_config.NumberColumn(_("Communes with data"), width="small", format="%d"),
-    },
-)
+
+
+# a fragment: searching redraws the catalogue only
+@st.fragment
+def catalogue_block() -> None:
+    c1, c2 = st.columns([2, 1])
+    with c1:
+        text = st.text_input(_("Search"), key="q", bind="query-params", placeholder=_("Word in a label, definition or source"))
+    with c2:
+        topic = state.select(_("Topic"), (ALL_TOPICS,) + TOPICS, "topic", ALL_TOPICS,
+                             format_func=lambda t: topic_label(t, lang))
+    shown = sv.filter_catalogue(catalogue, text, topic)
+    st.caption(_("{n} of {total} indicators", n=len(shown), total=len(catalogue)))
+    frames.dataframe(
+        shown, hide_index=True, key="catalogue",
+        column_order=["label", "topic_label", "description", "unit", "sources", "licence", "reference_date", "years",
+                      "quality", "n_communes"],
+        column_config={
+            "label": st.column_config.TextColumn(_("Indicator"), width="medium"),
+            "topic_label": st.column_config.TextColumn(_("Topic"), width="small"),
+            "description": st.column_config.TextColumn(_("Definition"), width="medium"),
+            "unit": st.column_config.TextColumn(_("Unit"), width="small"),
+            "sources": st.column_config.TextColumn(_("Sources"), width="medium"),
+            "licence": st.column_config.TextColumn(_("Licence"), width="medium"),
+            "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
+            "years": st.column_config.TextColumn(_("Years"), width="small"),
+            "quality": st.column_config.TextColumn(_("Quality"), width="small"),
+            "n_communes": st.column_config.NumberColumn(_("Communes with data"), width="small", format="%d"),
+        },
+    )
+
+
+catalogue_block()
 
 # ------------------------------------------------------------------ one indicator: details + its downloads
-ids = list(ctx.indicators["indicator_id"])
-indicator_id = state.select(_("Indicator"), ids, "indicator", ids[0] if ids else None,
-                            format_func=lambda i: f"{ctx.label(i)} ({i})")
-ind = ctx.indicators.loc[indicator_id]
-with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expanded=True):
-    colon = "\u00a0: " if lang == "fr" else ": "
-    st.markdown("**" + _("Definition") + "** — " + ind[f"description_{lang}"])
-    row = catalogue.set_index("indicator_id").loc[indicator_id]
-    facts = [(_("Topic"), row["topic_label"]), (_("Unit"), row["unit"]), (_("Years"), row["years"]),
-             (_("Quality"), row["quality"]), (_("Communes with data"), f"{row['n_communes']} / 19")]
-    st.markdown(" · ".join(f"**{k}**{colon}{v}" for k, v in facts))
-    n_scoped = sv.scoped_count(queries.scoped(ctx.ver), indicator_id)
-    if n_scoped:
-        st.caption(_("{n} more figures of this indicator are not mapped: see the table of figures not mapped "
-                     "below.", n=n_scoped))
-    srcs = sv.indicator_sources(ind, ctx.sources)
-    if len(srcs) <= 3:
-        for src in srcs.itertuples():
-            st.markdown(f"**{src.publisher} — {src.title}**")
-            st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in sv.source_facts(src, lang)))
-    else:
-        st.markdown("**" + _("{n} sources", n=len(srcs)) + "**")
-        st.dataframe(sv.sources_table(srcs, lang), hide_index=True, key="indicator_sources", column_config={
-            "publisher": st.column_config.TextColumn(_("Publisher"), width="medium"),
-            "title": st.column_config.TextColumn(_("Title"), width="medium"),
-            "url": st.column_config.LinkColumn("URL", width="medium"),
-            "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
-            "licence": st.column_config.TextColumn(_("Licence"), width="small"),
-            "quality": st.column_config.TextColumn(_("Quality"), width="small"),
-            "notes": st.column_config.TextColumn(_("Notes"), width="medium"),
-            "source_id": st.column_config.TextColumn(_("Source id"), width="small"),
-        })
+# a fragment: choosing another indicator redraws its details and downloads only
+@st.fragment
+def indicator_block() -> None:
+    ids = list(ctx.indicators["indicator_id"])
+    indicator_id = state.select(_("Indicator"), ids, "indicator", ids[0] if ids else None,
+                                format_func=lambda i: f"{ctx.label(i)} ({i})")
+    ind = ctx.indicators.loc[indicator_id]
+    with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expanded=True):
+        colon = "\u00a0: " if lang == "fr" else ": "
+        st.markdown("**" + _("Definition") + "** — " + ind[f"description_{lang}"])
+        row = catalogue.set_index("indicator_id").loc[indicator_id]
+        facts = [(_("Topic"), row["topic_label"]), (_("Unit"), row["unit"]), (_("Years"), row["years"]),
+                 (_("Quality"), row["quality"]), (_("Communes with data"), f"{row['n_communes']} / 19")]
+        st.markdown(" · ".join(f"**{k}**{colon}{v}" for k, v in facts))
+        n_scoped = sv.scoped_count(queries.scoped(ctx.ver), indicator_id)
+        if n_scoped:
+            st.caption(_("{n} more figures of this indicator are not mapped: see the table of figures not mapped "
+                         "below.", n=n_scoped))
+        srcs = sv.indicator_sources(ind, ctx.sources)
+        if len(srcs) <= 3:
+            for src in srcs.itertuples():
+                st.markdown(f"**{src.publisher} — {src.title}**")
+                st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in sv.source_facts(src, lang)))
+        else:
+            st.markdown("**" + _("{n} sources", n=len(srcs)) + "**")
+            frames.dataframe(sv.sources_table(srcs, lang), hide_index=True, key="indicator_sources", column_config={
+                "publisher": st.column_config.TextColumn(_("Publisher"), width="medium"),
+                "title": st.column_config.TextColumn(_("Title"), width="medium"),
+                "url": st.column_config.LinkColumn("URL", width="medium"),
+                "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
+                "licence": st.column_config.TextColumn(_("Licence"), width="small"),
+                "quality": st.column_config.TextColumn(_("Quality"), width="small"),
+                "notes": st.column_config.TextColumn(_("Notes"), width="medium"),
+                "source_id": st.column_config.TextColumn(_("Source id"), width="small"),
+            })
 
-# ------------------------------------------------------------------ downloads
-# one indicator: bytes built now (cached per version, indicator, language); the full export and the
-# database file are built only when clicked (callables, cached too) so the page opens fast
-st.header(_("Downloads"))
-st.caption(_("CSV files are UTF-8, comma-separated, with the source and licence in columns. XLSX files add an "
-             "\"About\" sheet with the date of the data, the sources, their licences and the quality tiers."))
-st.caption(_("For Excel in Belgium take “CSV for Excel (Belgium)”: semicolons and decimal commas, with a byte-order "
-             "mark, so a double click opens it with its columns, numbers and accents right. XLSX opens right "
-             "everywhere."))
-d1, d2, d3 = st.columns(3)
-with d1:
-    st.markdown("**" + _("This indicator, all communes and years") + "**")
-    st.caption(ind[f"label_{lang}"])
-    downloads.csv_buttons(partial(downloads.indicator_csv, ctx.ver, indicator_id, lang),
-                          sv.file_name(indicator_id, lang, "csv"), key="dl_ind_csv", lang=lang, width="stretch")
-    st.download_button(_("Download XLSX"), data=downloads.indicator_xlsx(ctx.ver, indicator_id, lang),
-                       file_name=sv.file_name(indicator_id, lang, "xlsx"), key="dl_ind_xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", width="stretch")
-with d2:
-    st.markdown("**" + _("All indicators and scoped figures") + "**")
-    st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum())))
-    downloads.csv_buttons(partial(downloads.everything_csv, ctx.ver, lang), sv.file_name("all", lang, "csv"),
-                          key="dl_all_csv", lang=lang, width="stretch")
-    st.download_button(_("Download XLSX"), data=partial(downloads.everything_xlsx, ctx.ver, lang),
-                       file_name=sv.file_name("all", lang, "xlsx"), key="dl_all_xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", width="stretch")
-with d3:
-    st.markdown("**" + _("The database") + "**")
-    st.caption(_("The DuckDB file the dashboard reads (every table, including the ETL log)."))
-    st.download_button(_("Download the database"), data=connection.database_bytes, file_name="bsim_impact.duckdb",
-                       mime="application/octet-stream", key="dl_db", on_click="ignore",
-                       icon=":material/database:", width="stretch")
+    # ------------------------------------------------------------------ downloads
+    # one indicator: bytes built now (cached per version, indicator, language); the full export and the
+    # database file are built only when clicked (callables, cached too) so the page opens fast
+    st.header(_("Downloads"))
+    st.caption(_("CSV files are UTF-8, comma-separated, with the source and licence in columns. XLSX files add an "
+                 "\"About\" sheet with the date of the data, the sources, their licences and the quality tiers."))
+    st.caption(_("For Excel in Belgium take “CSV for Excel (Belgium)”: semicolons and decimal commas, with a "
+                 "byte-order mark, so a double click opens it with its columns, numbers and accents right. XLSX "
+                 "opens right everywhere."))
+    d1, d2, d3 = st.columns(3)
+    with d1:
+        st.markdown("**" + _("This indicator, all communes and years") + "**")
+        st.caption(ind[f"label_{lang}"])
+        downloads.csv_buttons(partial(downloads.indicator_csv, ctx.ver, indicator_id, lang),
+                              sv.file_name(indicator_id, lang, "csv"), key="dl_ind_csv", lang=lang, width="stretch")
+        st.download_button(_("Download XLSX"), data=downloads.indicator_xlsx(ctx.ver, indicator_id, lang),
+                           file_name=sv.file_name(indicator_id, lang, "xlsx"), key="dl_ind_xlsx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", width="stretch")
+    with d2:
+        st.markdown("**" + _("All indicators and scoped figures") + "**")
+        st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum())))
+        downloads.csv_buttons(partial(downloads.everything_csv, ctx.ver, lang), sv.file_name("all", lang, "csv"),
+                              key="dl_all_csv", lang=lang, width="stretch")
+        st.download_button(_("Download XLSX"), data=partial(downloads.everything_xlsx, ctx.ver, lang),
+                           file_name=sv.file_name("all", lang, "xlsx"), key="dl_all_xlsx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", width="stretch")
+    with d3:
+        st.markdown("**" + _("The database") + "**")
+        st.caption(_("The DuckDB file the dashboard reads (every table, including the ETL log)."))
+        st.download_button(_("Download the database"), data=connection.database_bytes, file_name="bsim_impact.duckdb",
+                           mime="application/octet-stream", key="dl_db", on_click="ignore",
+                           icon=":material/database:", width="stretch")
+
+
+indicator_block()
 
 # ------------------------------------------------------------------ scoped figures
 st.header(_("Templates for members and communes"))
@@ -142,7 +156,7 @@ st.markdown(_("These figures cover an organisation as a whole, Wallonia and Brus
               "a commune, or carry no year. They are not comparable between the 19 communes, so they are shown "
               "here as context and never drawn on a map or ranked."))
 scoped = memo.cached_scoped_table(ctx.ver, lang)
-st.dataframe(scoped, hide_index=True, key="scoped", column_config={
+frames.dataframe(scoped, hide_index=True, key="scoped", column_config={
     "scope": st.column_config.TextColumn(_("Scope"), width="medium"),
     "indicator": st.column_config.TextColumn(_("Indicator"), width="medium"),
     "year": st.column_config.NumberColumn(_("Year"), format="%d", width="small"),
@@ -170,7 +184,7 @@ else:
              (_("Example data included"), _("yes") if summary["with_example"] else _("no")),
              (_("Run id"), f"`{summary['run_id']}`")]
     st.markdown("  \n".join(f"**{k}**: {v}" for k, v in facts))
-    st.dataframe(sv.run_inputs(inputs, lang), hide_index=True, key="inputs", column_config={
+    frames.dataframe(sv.run_inputs(inputs, lang), hide_index=True, key="inputs", column_config={
         "path": st.column_config.TextColumn(_("File"), width="large"),
         "kind": st.column_config.TextColumn(_("Kind"), width="small"),
         "rows_read": st.column_config.TextColumn(_("Rows read"), width="small", alignment="right"),

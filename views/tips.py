@@ -6,9 +6,10 @@ import streamlit as st
 
 from dashboard.charts.scorecard import score_tile_map
 from dashboard.data import queries
+from dashboard.model import memo
 from dashboard.model import tips as tv
 from dashboard.text.format import fmt_date
-from dashboard.ui import chart, state
+from dashboard.ui import chart, frames, state
 from dashboard.ui.context import page_context
 
 ctx = page_context()
@@ -25,10 +26,8 @@ history = queries.history(ctx.ver)
 tips = queries.tips(ctx.ver)
 communes = ctx.communes[ctx.communes["level"] == "commune"]
 codes = communes["nis_code"].tolist()
-latest = tv.latest(history.drop(columns="tip_id"))
-g = tv.grid(latest, criteria, codes)
+g, scores = memo.tip_grid(ctx.ver, tuple(codes))
 statuses = tv.Statuses.from_frame(queries.tip_statuses(ctx.ver))
-scores = tv.tip_scores(g, statuses)
 uses_example = bool((history["quality"] == "example").any())
 if uses_example:
     st.warning(_("EXAMPLE DATA: part of these assessments are illustrative examples (marked “example”), not real "
@@ -56,7 +55,7 @@ score = state.select(_("Score shown"), list(tv.SCORES), "score", "action", forma
                      widget=st.segmented_control)
 score = score or "action"
 table = tv.score_table(scores, communes, score, tip_short, (_("Commune (fr)"), _("Commune (nl)")))
-event = st.dataframe(
+event = frames.dataframe(
     tv.grid_display(table, list(tip_short.values())), hide_index=True, key="grid", on_select="rerun",
     selection_mode="single-row",
     column_order=[c for c in table.columns if c != "nis_code"],
@@ -76,37 +75,44 @@ ordered = sorted(tip_title)
 for start in range(0, len(ordered), 3):   # row by row: a phone stacks them in the tips' order
     for col, t in zip(st.columns(3), ordered[start:start + 3]):
         vals, example = tv.tip_values(scores, communes, t, score)
-        fig = score_tile_map(vals, ctx.tiles, lang=lang, _=_, title=f"{tip_short[t]} — {score_names[score]}",
-                             footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
-                             example=example)
+        fig = chart.figure(score_tile_map, vals, ctx.tiles, lang=lang, _=_,
+                           title=f"{tip_short[t]} — {score_names[score]}",
+                           footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
+                           example=example)
         with col:
             chart.show(fig, key=f"map_tip{t}")
 st.caption(sources_line)
 
 # ------------------------------------------------------------------ commune detail
-st.header(_("Commune detail"))
-commune = state.select(_("Commune"), codes, "commune", codes[0], format_func=ctx.both_names)
-detail = tv.commune_criteria(g, commune, criteria, ctx.sources, statuses, lang, _)
-sc = scores[scores["nis_code"] == commune].set_index("tip_id")
-for t in sorted(tip_title):
-    st.subheader(f"{tip_short[t]} — {tip_title[t]}")
-    s = sc.loc[t]
-    m1, m2, m3 = st.columns(3)
-    pct = (lambda v: "—" if pd.isna(v) else f"{v * 100:.0f} %")
-    m1.metric(_("Action score"), pct(s["action"]))
-    m2.metric(_("Commitment score"), pct(s["commitment"]))
-    m3.metric(_("Coverage"), pct(s["coverage"]),
-              help=_("{k} of {n} criteria with a known status", k=int(s["n_known"]), n=int(s["n_criteria"])))
-    order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality", "Before",
-             "Responsible level", "Note", "How it is judged"]
-    st.dataframe(tv.tip_detail(detail, t), hide_index=True, key=f"detail_{t}",
-                 column_order=[_(c) for c in order], column_config={
-        _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),
-        _("Committed"): st.column_config.CheckboxColumn(_("Committed"), help=_("committed, in progress or done")),
-        _("Done"): st.column_config.CheckboxColumn(_("Done")),
-    })
-if bool(sc["example"].any()):
-    st.caption(_("Rows of quality “example” are illustrative, not real assessments."))
+# a fragment: choosing another commune reruns this block only (the grid and the maps do not change)
+@st.fragment
+def commune_detail() -> None:
+    st.header(_("Commune detail"))
+    commune = state.select(_("Commune"), codes, "commune", codes[0], format_func=ctx.both_names)
+    detail = tv.commune_criteria(g, commune, criteria, ctx.sources, statuses, lang, _)
+    sc = scores[scores["nis_code"] == commune].set_index("tip_id")
+    for t in sorted(tip_title):
+        st.subheader(f"{tip_short[t]} — {tip_title[t]}")
+        s = sc.loc[t]
+        m1, m2, m3 = st.columns(3)
+        pct = (lambda v: "—" if pd.isna(v) else f"{v * 100:.0f} %")
+        m1.metric(_("Action score"), pct(s["action"]))
+        m2.metric(_("Commitment score"), pct(s["commitment"]))
+        m3.metric(_("Coverage"), pct(s["coverage"]),
+                  help=_("{k} of {n} criteria with a known status", k=int(s["n_known"]), n=int(s["n_criteria"])))
+        order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality",
+                 "Before", "Responsible level", "Note", "How it is judged"]
+        frames.dataframe(tv.tip_detail(detail, t), hide_index=True, key=f"detail_{t}",
+                     column_order=[_(c) for c in order], column_config={
+            _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),
+            _("Committed"): st.column_config.CheckboxColumn(_("Committed"), help=_("committed, in progress or done")),
+            _("Done"): st.column_config.CheckboxColumn(_("Done")),
+        })
+    if bool(sc["example"].any()):
+        st.caption(_("Rows of quality “example” are illustrative, not real assessments."))
+
+
+commune_detail()
 
 # ------------------------------------------------------------------ what changed
 st.header(_("What changed"))
@@ -121,6 +127,6 @@ else:
     if ch.empty:
         st.info(_("No change since then."))
     else:
-        st.dataframe(tv.changes_table(ch, criteria, ctx.communes, tip_short, statuses, lang, _), hide_index=True, key="changes",
+        frames.dataframe(tv.changes_table(ch, criteria, ctx.communes, tip_short, statuses, lang, _), hide_index=True, key="changes",
                      column_config={_("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open"))})
         st.caption(_("{n} assessments after {date}.", n=len(ch), date=fmt_date(since, lang)))

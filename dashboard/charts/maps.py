@@ -78,14 +78,18 @@ def _prepare(df: pd.DataFrame, meta: ChartMeta, lang: str, value_col: str,
     return d
 
 
-def _hovertemplate(lang: str) -> str:
+def _hovertemplate(lang: str, fixed: Mapping[int, str] | None = None) -> str:
+    """The hover text; ``fixed``: customdata columns written into it as text (see ``_hover``)."""
     _ = translator(lang)
-    return ("<b>%{customdata[1]}</b><br>"
-            "%{customdata[2]}<br>"
-            + _("Rank") + ": %{customdata[3]}<br>"
-            + _("Year") + ": %{customdata[4]}<br>"
-            + _("Source") + ": %{customdata[5]}<br>"
-            + _("Quality") + ": %{customdata[6]}<extra></extra>")
+    template = ("<b>%{customdata[1]}</b><br>"
+                "%{customdata[2]}<br>"
+                + _("Rank") + ": %{customdata[3]}<br>"
+                + _("Year") + ": %{customdata[4]}<br>"
+                + _("Source") + ": %{customdata[5]}<br>"
+                + _("Quality") + ": %{customdata[6]}<extra></extra>")
+    for i, text in (fixed or {}).items():
+        template = template.replace(f"%{{customdata[{i}]}}", text)
+    return template
 
 
 def _layers(d: pd.DataFrame, meta: ChartMeta, lang: str, *, diverging: bool = False):
@@ -115,6 +119,22 @@ def _layers(d: pd.DataFrame, meta: ChartMeta, lang: str, *, diverging: bool = Fa
 
 def _customdata(rows: pd.DataFrame) -> np.ndarray:
     return rows[CUSTOMDATA_COLUMNS].astype(object).to_numpy()
+
+
+def _hover(rows: pd.DataFrame, lang: str) -> tuple[np.ndarray, str]:
+    """(customdata, hovertemplate) of one trace. Source and quality are usually the same for every commune
+    of a trace: then they are written once into the hover text and left empty in the customdata (19
+    copies of a long source label were a fifth of a map's bytes on every rerun). The columns keep
+    their places, so ``customdata[0]`` stays the NIS code."""
+    data = _customdata(rows)
+    fixed = {}
+    for i in (CUSTOMDATA_COLUMNS.index("source"), CUSTOMDATA_COLUMNS.index("quality")):
+        column = data[:, i] if len(data) else ()
+        first = str(column[0]) if len(column) else ""
+        if len(column) and all(str(v) == first for v in column) and "%{" not in first:
+            fixed[i] = first
+            data[:, i] = ""
+    return data, _hovertemplate(lang, fixed)
 
 
 # ----------------------------------------------------------------------------- geometry helpers
@@ -163,10 +183,10 @@ def _region_footer(meta: ChartMeta, lang: str) -> list[str]:
 
 def _geo_figure(layers, geojson, featureidkey: str, lang: str) -> go.Figure:
     fig = go.Figure()
-    template = _hovertemplate(lang)
     for rank, (label, colour, rows) in enumerate(layers):
         codes = rows["nis_code"].tolist()
         no_data = colour == NO_DATA
+        customdata, template = _hover(rows, lang)
         fig.add_trace(go.Choroplethmap(
             geojson=_subset(geojson, codes, featureidkey),
             featureidkey=featureidkey,
@@ -177,7 +197,7 @@ def _geo_figure(layers, geojson, featureidkey: str, lang: str) -> go.Figure:
             showlegend=True,
             name=label,
             legendrank=1000 + rank,
-            customdata=_customdata(rows),
+            customdata=customdata,
             hovertemplate=template,
             marker={"line": {"color": NO_DATA_LINE if no_data else "white", "width": 0.8}, "opacity": 0.95},
         ))
@@ -190,7 +210,6 @@ def _tile_figure(layers, tiles: pd.DataFrame, lang: str) -> go.Figure:
     t["nis_code"] = t["nis_code"].astype(str)
     pos = t.set_index("nis_code")[["tile_row", "tile_col"]]
     fig = go.Figure()
-    template = _hovertemplate(lang)
     h = 0.47
     for rank, (label, colour, rows) in enumerate(layers):
         rows = rows[rows["nis_code"].isin(pos.index)]
@@ -206,6 +225,7 @@ def _tile_figure(layers, tiles: pd.DataFrame, lang: str) -> go.Figure:
             val = "" if is_missing(r.value) else "<br><b>" + r.value_text.split("\u00a0")[0].split(" (")[0] + "</b>"
             texts.append(f"{name}{val}")
         group = f"class{rank}"
+        customdata, template = _hover(rows, lang)
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
             line={"color": NO_DATA_LINE if colour == NO_DATA else "white", "width": 1},
@@ -221,7 +241,7 @@ def _tile_figure(layers, tiles: pd.DataFrame, lang: str) -> go.Figure:
             x=cx, y=cy, mode="markers+text", text=texts, textposition="middle center",
             textfont={"size": 10, "color": text_colour(colour)},
             marker={"symbol": "square", "size": 40, "color": "rgba(0,0,0,0)"},
-            customdata=_customdata(rows), hovertemplate=template,
+            customdata=customdata, hovertemplate=template,
             name=label, legendgroup=group, showlegend=False,
         ))
     max_row = int(pos["tile_row"].max()) if len(pos) else 0
@@ -334,6 +354,24 @@ def fit_to_page(fig, *, geo: bool, height: int | None = None):
     if geo:
         fig.update_layout(map_zoom=GEO_ZOOM)
     return fig
+
+
+def page_map(df: pd.DataFrame, geojson=None, tiles: pd.DataFrame | None = None, *, lang: str, meta,
+             style: str = "geo", height: int | None = None, fit: bool = True) -> go.Figure:
+    """``commune_map`` as a page shows it: ``fit_to_page`` (``fit``), or only ``height`` px high."""
+    fig = commune_map(df, geojson, tiles, lang=lang, meta=meta, style=style)
+    if fit:
+        return fit_to_page(fig, geo=style == "geo" and bool(geojson), height=height)
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def page_change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, tiles: pd.DataFrame | None = None,
+                    height: int | None = None) -> go.Figure:
+    """``change_map`` fitted to a page (``fit_to_page``)."""
+    fig = change_map(frame, geojson, lang=lang, meta=meta, tiles=tiles)
+    return fit_to_page(fig, geo=bool(geojson), height=height)
 
 
 def selected_commune(event) -> str | None:

@@ -99,3 +99,16 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
                            font={"size": MARK_SIZE, "color": "#b2182b"}, bgcolor="rgba(255,255,255,0.85)",
                            bordercolor="#b2182b", borderwidth=1)
     return fig
+
+
+def trim_template(fig: go.Figure) -> go.Figure:
+    """Keep the template's per-trace-type defaults only for the trace types ``fig`` draws.
+
+    Every figure carries its whole template (Streamlit's theme template: defaults for candlestick,
+    contour, heatmap, histogram2d, table, waterfall …): a third of a map's bytes on every rerun, for
+    trace types it does not have. Defaults of absent types change nothing; the layout part is kept."""
+    template = fig.layout.template
+    used = {trace.type for trace in fig.data}
+    data = {kind: traces for kind, traces in template.data.to_plotly_json().items() if kind in used}
+    fig.layout.template = go.layout.Template(layout=template.layout, data=data)
+    return fig

@@ -3,7 +3,8 @@ a swapped-in database is read on the next rerun, and a rerun reuses what the las
 
 Reference tables (communes, indicators, sources, tips), observations, the Jobs / Re-use / Operators
 tables, the five tips scorecard's criteria and assessment history, the last ETL run, geometry and
-the member templates. Every query binds its parameters.
+the member templates. Every query binds its parameters. Frames are kept once per process and read as
+shallow copies (``data.cache.shared``); the geometry (nested dicts) is copied on every read.
 """
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ import json
 import pandas as pd
 import streamlit as st
 
+from dashboard.data.cache import shared
 from dashboard.data.connection import query
 
 
 # ------------------------------------------------------------------ reference tables and observations
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def communes(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM commune ORDER BY nis_code", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def indicators(ver: str) -> pd.DataFrame:
     return query(
         "SELECT i.*, u.label_fr AS unit_fr, u.label_nl AS unit_nl, u.label_en AS unit_en, "
@@ -35,13 +37,13 @@ def indicators(ver: str) -> pd.DataFrame:
         "indicator_id", drop=False)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@shared(512)    # every indicator of a version (a few hundred)
 def observations(ver: str, indicator_id: str) -> pd.DataFrame:
     return query("SELECT o.nis_code, o.year, o.value, o.source_id, o.source_ids, o.quality, o.ref_period, o.note "
                  "FROM observation o WHERE o.indicator_id = ? ORDER BY o.year, o.nis_code", [indicator_id], ver=ver)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@shared(48)     # the 19 communes and the region, two versions
 def observations_for_commune(ver: str, nis_code: str) -> pd.DataFrame:
     return query("SELECT o.indicator_id, o.nis_code, o.year, o.value, o.source_id, o.quality "
                  "FROM observation o WHERE o.nis_code IN (?, '04000') ORDER BY indicator_id, year", [nis_code], ver=ver)
@@ -54,32 +56,32 @@ def observations_of(ver: str, indicator_ids) -> pd.DataFrame:
     return pd.concat([observations(ver, i).assign(indicator_id=i) for i in indicator_ids], ignore_index=True)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def all_observations(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM observation ORDER BY indicator_id, nis_code, year", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def scoped(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM scoped_observation ORDER BY indicator_id, year", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def sources(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM source ORDER BY source_id", ver=ver).set_index("source_id", drop=False)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def tips(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM tip ORDER BY tip_id", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def operators(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM operator ORDER BY nis_code, name", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def last_run(ver: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     run = query("SELECT * FROM etl_run ORDER BY finished_at DESC LIMIT 1", ver=ver)
     inputs = query("SELECT path, kind, sha256, bytes, rows_read FROM etl_input WHERE run_id = ? ORDER BY path",
@@ -98,7 +100,7 @@ def geometry(ver: str) -> dict | None:
         for r in rows.itertuples()]}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def templates(ver: str) -> tuple[pd.DataFrame, str]:
     """(the fill-in template files with their bytes, their documentation in markdown)."""
     files = query("SELECT file_name, template, format, content FROM template_file ORDER BY template, format", ver=ver)
@@ -108,7 +110,7 @@ def templates(ver: str) -> tuple[pd.DataFrame, str]:
 
 # ------------------------------------------------------------------ Jobs, Re-use & waste, Operators
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def operator_sites(ver: str) -> pd.DataFrame:
     """Every operator site with both commune names and its commune's centroid (for sites without coordinates)."""
     return query(
@@ -117,14 +119,14 @@ def operator_sites(ver: str) -> pd.DataFrame:
         "LEFT JOIN source s ON s.source_id = o.source_id ORDER BY o.nis_code, o.name", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def jobs_by_site(ver: str) -> pd.DataFrame:
     return query(
         "SELECT j.*, o.nis_code, o.category, o.name FROM operator_jobs j JOIN operator o USING (operator_id) "
         "ORDER BY j.year, o.nis_code", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def flows_by_site(ver: str) -> pd.DataFrame:
     return query(
         "SELECT f.*, o.nis_code, o.category, o.name FROM reuse_flow f JOIN operator o USING (operator_id) "
@@ -133,12 +135,12 @@ def flows_by_site(ver: str) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ five tips scorecard
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def criteria(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM tip_criterion ORDER BY tip_id, criterion_id", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def history(ver: str) -> pd.DataFrame:
     """Every assessment (append-only history), oldest first."""
     df = query("SELECT a.nis_code, a.criterion_id, a.assessed_on, a.status, a.evidence_url, a.note, a.source_id, "
@@ -148,7 +150,7 @@ def history(ver: str) -> pd.DataFrame:
     return df
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def uploads(ver: str) -> pd.DataFrame:
     return query("SELECT * FROM upload_archive ORDER BY archived_at DESC", ver=ver)
 
@@ -160,19 +162,19 @@ def counts(ver: str) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ vocabularies and display places (catalogue data)
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def tip_statuses(ver: str) -> pd.DataFrame:
     """The tip-status vocabulary (status, rank, action value, commitment, icon, labels), in rank order."""
     return query("SELECT * FROM tip_status ORDER BY rank", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def reuse_streams(ver: str) -> pd.DataFrame:
     """The re-use stream vocabulary (stream, position, labels), in display order."""
     return query("SELECT * FROM reuse_stream ORDER BY position", ver=ver)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def display_places(ver: str) -> dict[str, list[str]]:
     """place -> indicator ids in position order (``indicator_display``: headline figures, key figures,
     default indicators of the pages, the Jobs / Re-use blocks)."""

@@ -30,13 +30,14 @@ def key_indicator_ids(indicators: pd.DataFrame, wanted: Sequence[str]) -> list[s
 
 def header_names(communes: pd.DataFrame, nis_code: str) -> tuple[str, str | None]:
     """('Ixelles / Elsene', English name or None when it equals an official name)."""
-    row = communes.set_index("nis_code").loc[nis_code]
+    row = communes[communes["nis_code"] == nis_code].iloc[0]   # a mask: cheaper than set_index per option
     return both_names(row, PUBLISHED_ORDER), english_name(row)
 
 
-def picker_label(communes: pd.DataFrame, nis_code: str) -> str:
-    """Both official names, French first as published ('Ixelles / Elsene')."""
-    return header_names(communes, nis_code)[0]
+def picker_labels(communes: pd.DataFrame) -> dict[str, str]:
+    """NIS code -> both official names, French first as published ('Ixelles / Elsene'), for every commune at
+    once (a picker formats its 19 options on every rerun)."""
+    return {r["nis_code"]: both_names(r, PUBLISHED_ORDER) for r in communes.to_dict("records")}
 
 
 def key_figures(obs: pd.DataFrame, indicators: pd.DataFrame, nis_code: str,

@@ -31,9 +31,14 @@ def mappable_indicators(indicators: pd.DataFrame, min_communes: int = 3) -> pd.D
 
 
 
-def indicator_option_label(row: pd.Series, lang: str) -> str:
+def indicator_option_label(row, lang: str) -> str:
     """'Tip 1 · <label>' / 'Context · <label>' in the interface language."""
     return f"{topic_label(row['topic'], lang)} · {row[f'label_{lang}']}"
+
+
+def indicator_option_labels(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
+    """``indicator_option_label`` of every indicator, by id (a picker formats every option on every rerun)."""
+    return {r["indicator_id"]: indicator_option_label(r, lang) for r in indicators.to_dict("records")}
 
 
 def tip_indicator(indicators: pd.DataFrame, tip_id: int, min_communes: int = 5) -> str | None:

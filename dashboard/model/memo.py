@@ -1,21 +1,22 @@
-"""Model functions memoised per database version (``st.cache_data``): a rerun reuses what the last
-one computed, a swapped-in database (a new version) is computed afresh.
+"""Model functions memoised per database version (``data.cache.shared``: once per process, read as
+shallow copies): a rerun reuses what the last one computed, a swapped-in database (a new version) is
+computed afresh.
 
-This is the one module of ``model/`` that imports Streamlit, for its cache only; every function here
-is a pure model function applied to the published database's cached queries.
+This is the one module of ``model/`` that caches; every function here is a pure model function applied
+to the published database's cached queries.
 """
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from dashboard.data import queries
-from dashboard.model import indicators
-from dashboard.model.map import mappable_indicators
+from dashboard.data.cache import shared
+from dashboard.model import commune, compare, impact, indicators, tips
+from dashboard.model.map import indicator_option_labels, mappable_indicators
 from dashboard.model.sources import catalogue, scoped_table
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@shared(256)
 def commune_values(ver: str, indicator_id: str, year: int, denominator: str = "none"
                    ) -> tuple[pd.DataFrame, float | None]:
     """``indicators.commune_values`` for one indicator, year and denominator of the published database."""
@@ -26,20 +27,115 @@ def commune_values(ver: str, indicator_id: str, year: int, denominator: str = "n
                                      direction=indicator["direction"])
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(4)
 def mappable_for_version(ver: str) -> pd.DataFrame:
     """``map.mappable_indicators`` of the published database."""
     return mappable_indicators(queries.indicators(ver))
 
 
-@st.cache_data(max_entries=6, show_spinner=False)
+@shared(12)
+def mappable_labels(ver: str, lang: str) -> dict[str, str]:
+    """``map.indicator_option_labels`` of the mappable indicators (the map explorer's picker)."""
+    return indicator_option_labels(mappable_for_version(ver), lang)
+
+
+@shared(6)
 def cached_catalogue(ver: str, lang: str) -> pd.DataFrame:
     """``sources.catalogue`` of the published database in ``lang``."""
     return catalogue(queries.indicators(ver), queries.sources(ver), queries.all_observations(ver), lang)
 
 
-@st.cache_data(max_entries=6, show_spinner=False)
+@shared(6)
 def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
     """``sources.scoped_table`` of the published database in ``lang``."""
     return scoped_table(queries.scoped(ver), queries.indicators(ver), queries.sources(ver), queries.communes(ver),
                         lang)
+
+
+# ------------------------------------------------------------------ per page, per database version
+# Each is the page's pure model function on the published database's cached queries, keyed by the
+# version and the few small inputs a user chooses: a rerun that changes nothing else reuses it, and a
+# choice seen before (by any session of this process) is not computed again.
+
+@shared(64)
+def observations_of(ver: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
+    """``queries.observations_of`` (several indicators in one long frame)."""
+    return queries.observations_of(ver, list(indicator_ids))
+
+
+@shared(64)
+def key_figures(ver: str, nis_code: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    """``commune.key_figures`` of one commune."""
+    return commune.key_figures(observations_of(ver, ids), queries.indicators(ver), nis_code, list(ids))
+
+
+@shared(64)
+def commune_summary(ver: str, nis_code: str, lang: str) -> dict:
+    """``impact.commune_summary`` (jobs, re-use and operators of one commune)."""
+    inds = queries.indicators(ver)
+    ids = tuple(i for i in inds.index if str(i).startswith("member_"))
+    return impact.commune_summary(observations_of(ver, ids), queries.operator_sites(ver), inds, queries.sources(ver),
+                                  nis_code, lang)
+
+
+@shared(64)
+def scoped_for_commune(ver: str, nis_code: str, lang: str) -> pd.DataFrame:
+    """``commune.scoped_for_commune``."""
+    return commune.scoped_for_commune(queries.scoped(ver), queries.indicators(ver), queries.sources(ver),
+                                      queries.communes(ver), nis_code, lang)
+
+
+@shared(16)
+def similarity(ver: str, lang: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
+    """``compare.similarity_frame`` (the standardised context indicators of 'communes like this one')."""
+    return compare.similarity_frame(queries.all_observations(ver), queries.communes(ver), queries.indicators(ver),
+                                    lang)
+
+
+@shared(256)
+def compare_series(ver: str, indicator_id: str, codes: tuple[str, ...], denominator: str) -> pd.DataFrame:
+    """``compare.series_frame`` of the chosen communes."""
+    population = queries.observations(ver, indicators.POPULATION)
+    return compare.series_frame(queries.observations(ver, indicator_id), queries.communes(ver),
+                                queries.indicators(ver).loc[indicator_id], list(codes), denominator, population)
+
+
+@shared(128)
+def scatter(ver: str, x_id: str, y_id: str, year_x: int, year_y: int, den_x: str, den_y: str
+            ) -> tuple[pd.DataFrame, tuple | None]:
+    """``compare.scatter_frame`` of two indicators."""
+    inds = queries.indicators(ver)
+    return compare.scatter_frame(queries.observations(ver, x_id), queries.observations(ver, y_id), queries.communes(ver),
+                                 inds.loc[x_id], inds.loc[y_id], year_x, year_y, den_x=den_x, den_y=den_y,
+                                 population=queries.observations(ver, indicators.POPULATION))
+
+
+@shared(16)
+def public_figures(ver: str, ids: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """``impact.public_figures`` (regional and organisation-wide figures beside the member ones)."""
+    return impact.public_figures(queries.all_observations(ver), queries.scoped(ver), queries.indicators(ver),
+                                 queries.sources(ver), list(ids), lang)
+
+
+@shared(4)
+def tip_grid(ver: str, codes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``tips.grid`` of the latest assessments, ``tips.tip_scores``) of the communes ``codes``."""
+    latest = tips.latest(queries.history(ver).drop(columns="tip_id"))
+    g = tips.grid(latest, queries.criteria(ver), list(codes))
+    return g, tips.tip_scores(g, tips.Statuses.from_frame(queries.tip_statuses(ver)))
+
+
+@shared(128)
+def member_values(ver: str, indicator_id: str, year: int
+                  ) -> tuple[pd.DataFrame, tuple[float | None, str | None, str | None], str]:
+    """(``impact.commune_frame``, ``impact.region_value``, quality of the year's rows) of a member indicator."""
+    obs = queries.observations(ver, indicator_id)
+    return (impact.commune_frame(obs, queries.communes(ver), year), impact.region_value(obs, year),
+            impact.quality_of(obs[obs["year"] == year]))
+
+
+@shared(128)
+def member_table(ver: str, indicator_id: str, year: int, lang: str, value_label: str, unit: str) -> pd.DataFrame:
+    """``impact.table_frame`` of a member indicator's commune values."""
+    df = member_values(ver, indicator_id, year)[0]
+    return impact.table_frame(df, lang, value_label=value_label, unit=unit, sources=queries.sources(ver))

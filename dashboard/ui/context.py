@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.data import connection, queries
-from dashboard.data.static_geometry import static_geojson_url
+from dashboard.data.static_geometry import geometry_url
 from dashboard.text.i18n import pick_language, translator
 from dashboard.text.names import both_names
 
@@ -24,8 +25,13 @@ class PageContext:
     tiles: pd.DataFrame
     display: dict[str, list[str]]  # catalogue display places -> indicator ids (indicator_display)
 
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return dict(zip(self.indicators["indicator_id"], self.indicators[f"label_{self.lang}"]))
+
     def label(self, indicator_id: str) -> str:
-        return self.indicators.loc[indicator_id, f"label_{self.lang}"]
+        """The indicator's label in this language (a dict lookup: pickers format every option per rerun)."""
+        return self._labels[indicator_id]
 
     @property
     def commune_codes(self) -> list[str]:
@@ -43,17 +49,34 @@ class PageContext:
         chosen = [i for i in self.shown(place) if i in options]
         return chosen[0] if chosen else (options[0] if options else None)
 
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {r["nis_code"]: both_names(r, self.lang) for r in self.communes.to_dict("records")}
+
     def both_names(self, nis_code: str) -> str:
-        return both_names(self.communes.set_index("nis_code").loc[nis_code], self.lang)
+        """Both official names in this language's order ('Ixelles / Elsene'), looked up once per rerun."""
+        return self._names[nis_code]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _reference(ver: str) -> dict:
+    """The reference tables of a database version, read once per process and shared by every rerun."""
+    communes = queries.communes(ver)
+    return {"indicators": queries.indicators(ver), "communes": communes, "sources": queries.sources(ver),
+            "geojson_url": geometry_url(ver), "display": queries.display_places(ver),
+            "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]]}
 
 
 def page_context() -> PageContext:
+    """What the page needs. The reference tables are shallow copies of the process's shared ones: no data
+    is copied (five cached reads unpickled a copy each on every rerun, a quarter of a map rerun's time
+    under load), and pandas' copy-on-write keeps any change a page makes to them in that page's copy."""
     lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
     ver = connection.version()
-    communes = queries.communes(ver)
+    ref = _reference(ver)
+    frame = lambda name: ref[name].copy(deep=False)
     return PageContext(
-        lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,
-        sources=queries.sources(ver), geojson_url=static_geojson_url(queries.geometry(ver)),
-        tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
-        display=queries.display_places(ver),
+        lang=lang, _=translator(lang), ver=ver, indicators=frame("indicators"), communes=frame("communes"),
+        sources=frame("sources"), geojson_url=ref["geojson_url"], tiles=frame("tiles"),
+        display={place: list(ids) for place, ids in ref["display"].items()},
     )

@@ -90,10 +90,11 @@ def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", ke
 def csv_buttons(data: pd.DataFrame | Callable[[bool], bytes], file_name: str, *, key: str, lang: str,
                 width: str = "content") -> None:
     """Two download buttons: the standard CSV and the Belgian Excel one (``;``, decimal comma, BOM).
-    ``data`` is a frame, or a callable ``excel_be -> bytes`` computed only when its button is clicked."""
+    ``data`` is a frame, or a callable ``excel_be -> bytes``; either is written only when its button is
+    clicked, never on a rerun."""
     _ = translator(lang)
     if isinstance(data, pd.DataFrame):
-        standard, belgian = tables.to_csv(data), tables.to_csv_be(data)
+        standard, belgian = partial(tables.to_csv, data), partial(tables.to_csv_be, data)
     else:
         standard, belgian = partial(data, False), partial(data, True)
     st.download_button(_("Download CSV"), data=standard, file_name=file_name, mime="text/csv", key=key,

@@ -8,11 +8,12 @@ import streamlit as st
 from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.model import impact as iv
+from dashboard.model import memo
 from dashboard.model.indicators import has_example, indicator_meta, source_label
 from dashboard.model.map import metric_texts
 from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.text.format import is_missing
-from dashboard.ui import chart, nav, state
+from dashboard.ui import chart, frames, nav, state
 from dashboard.ui.downloads import csv_buttons
 
 
@@ -42,25 +43,23 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     """Choropleth (or tile map) of a member rate, its table and CSV download (with the quality column)."""
     _, lang = ctx._, ctx.lang
     row = ctx.indicators.loc[ind_id]
-    obs = member_obs(ctx, ind_id)
-    df = iv.commune_frame(obs, ctx.communes, year)
-    reg, q, sids = iv.region_value(obs, year)
-    quality = iv.quality_of(obs[obs["year"] == year]) or row["quality"]
+    df, (reg, q, sids), quality = memo.member_values(ctx.ver, ind_id, year)
+    quality = quality or row["quality"]
     meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=sids or row["source_ids"],
                           region_value=reg, quality=quality, is_example=quality == "example")
-    fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
-                           style="geo" if ctx.geojson_url else "tile")
-    fig.update_layout(height=540)
+    fig = chart.figure(maps.page_map, df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
+                       style="geo" if ctx.geojson_url else "tile", height=540, fit=False)
     event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points")
     nav.on_map_click(event, df["nis_code"])
     st.caption(_("Click a commune on the map to open its profile") + " · " + row[f"description_{lang}"])
     nav.commune_opener(ctx, ctx.commune_codes, key=f"{key}_open")
-    table = iv.table_frame(df, lang, value_label=_("Value"), unit=meta.unit_label, sources=ctx.sources)
+    table = memo.member_table(ctx.ver, ind_id, year, lang, _("Value"), meta.unit_label)
     with st.expander(_("Table")):
-        st.dataframe(table.drop(columns="quality"), hide_index=True, key=f"{key}_table")
-    csv_buttons(df.assign(indicator_id=ind_id, unit=meta.unit_label)[
-        ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]],
-        f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", key=f"{key}_csv", lang=lang)
+        frames.dataframe(table.drop(columns="quality"), hide_index=True, key=f"{key}_table")
+    download = df.assign(indicator_id=ind_id, unit=meta.unit_label)[
+        ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]]
+    csv_buttons(download,
+                f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", key=f"{key}_csv", lang=lang)
     return df
 
 
@@ -86,30 +85,27 @@ def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
     meta = indicator_meta(row, lang, sources=ctx.sources, source_ids=";".join(
         dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"],
         quality=quality, is_example=quality == "example")
-    chart.show(figures.time_series(frame, lang=lang, meta=meta, communes=codes), key=key)
+    chart.show(chart.figure(figures.time_series, frame, lang=lang, meta=meta, communes=codes), key=key)
 
 
 def public_block(ctx, ids, *, key: str) -> None:
     """Regional / organisation-wide public figures beside the member figures (never summed with them)."""
     _, lang = ctx._, ctx.lang
-    obs = queries.all_observations(ctx.ver)
-    table = iv.public_figures(obs, queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ids, lang)
+    table = memo.public_figures(ctx.ver, tuple(ids), lang)
     st.header(_("Public figures (regional or organisation-wide)"))
     st.caption(_("Published totals with their own scope and definition: shown beside the member figures, never "
                  "added to them."))
     if table.empty:
         st.info(_("No data"))
         return
-    st.dataframe(table.drop(columns=["quality", "indicator_id"]), hide_index=True, key=key)
+    frames.dataframe(table.drop(columns=["quality", "indicator_id"]), hide_index=True, key=key)
 
 
 def commune_section(ctx, nis: str) -> None:
     """The impact block of the commune profile: member jobs / re-use figures and the operators located there.
     Call from views/commune.py: ``impact_ui.commune_section(ctx, nis)``."""
     _, lang = ctx._, ctx.lang
-    ids = [i for i in ctx.indicators.index if str(i).startswith("member_")]
-    obs = queries.observations_of(ctx.ver, ids)
-    summary = iv.commune_summary(obs, queries.operator_sites(ctx.ver), ctx.indicators, ctx.sources, nis, lang)
+    summary = memo.commune_summary(ctx.ver, nis, lang)
     st.header(_("Jobs, re-use and operators"))
     if summary["is_example"]:
         example_banner(ctx)
@@ -127,7 +123,7 @@ def commune_section(ctx, nis: str) -> None:
     ops = summary["operators"]
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
     if len(ops):
-        st.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
+        frames.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
     nav.page_link("views/operators.py", _("Operators map and directory"), ":material/storefront:", communes=nis)
 
 

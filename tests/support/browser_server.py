@@ -1,14 +1,11 @@
-"""Start a real `streamlit run app.py` on a free loopback port for browser tests and benchmarks."""
+"""Start a real `streamlit run app.py` on a free loopback port (or the production layout: replicas behind
+nginx) for browser tests and benchmarks."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from serve.replica import free_port, start_streamlit, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -16,12 +13,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
                  "--disable-sync", "--no-first-run", "--disable-quic",
                  # WebGL in headless Chromium (maplibre draws the choropleth_map with it)
                  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -35,34 +26,29 @@ def streamlit_server(db: Path, *, script: str = "app.py", env: dict | None = Non
     the app, not that start-up quirk.
     """
     port = free_port()
-    environ = {**os.environ, "BSIM_DB": str(db), **(env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = start_streamlit(script, port, {"BSIM_DB": str(db), **(env or {})}, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"streamlit did not start: {out[-2000:]}")
-            time.sleep(0.3)
+        wait_healthy(base, proc, timeout)
         if warm:
             _warm_up(base)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+@contextmanager
+def served_stack(db: Path, *, replicas: int, script: str = "app.py", env: dict | None = None,
+                 warm: bool = True):
+    """Yield a running ``serve.stack.Stack`` (nginx on a free port in front of ``replicas`` Streamlit
+    processes reading ``db``), each replica warmed up like ``streamlit_server``; stop it afterwards."""
+    from serve.stack import Stack
+    with Stack(replicas=replicas, port=free_port(), host="127.0.0.1", script=script,
+               env={"BSIM_DB": str(db), **(env or {})}, log=lambda *a: None) as stack:
+        if warm:
+            for r in stack.members:
+                _warm_up(r.url)
+        yield stack
 
 
 def _warm_up(base: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,9 +24,9 @@ import pytest
 
 from bench.ws_client import Session
 from dashboard.data.connection import connect_read_only
-from etl.build import build
 from tests.conftest import ROOT
 from tests.support.browser_server import streamlit_server
+from tests.support.databases import built_data
 
 pytestmark = pytest.mark.slow
 
@@ -67,11 +66,7 @@ def boundaries(communes_geojson) -> str:
 
 @pytest.fixture()
 def data(tmp_path, boundaries) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "*.wal", ".build-*",
-                                                                       "etl_runs.jsonl", "archive"))
-    build(data, boundaries=boundaries, log=lambda *a, **k: None)
-    return data
+    return built_data(tmp_path / "data", boundaries)
 
 
 def build_cmd(data: Path, boundaries: str) -> list[str]:

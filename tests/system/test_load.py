@@ -8,15 +8,12 @@ assertions that a busy CI machine could fail.
 """
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 import pytest
 
 from bench.ws_client import run_sessions
-from etl.build import build
-from tests.conftest import ROOT
 from tests.support.browser_server import streamlit_server
+from tests.support.databases import built_data
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +27,7 @@ VIEWS = ["geo", "tile", "table"]
 
 @pytest.fixture(scope="module")
 def db_copy(tmp_path_factory, communes_geojson):
-    data = tmp_path_factory.mktemp("load") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "*.wal", ".build-*",
-                                                                       "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a, **k: None)
-    return data / "impact.duckdb"
+    return built_data(tmp_path_factory.mktemp("load") / "data", communes_geojson) / "impact.duckdb"
 
 
 def interactions(db, k: int) -> list[str]:

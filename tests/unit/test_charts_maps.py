@@ -64,16 +64,38 @@ def test_missing_commune_in_no_data_trace():
     assert len(_all_locations(fig)) == 19
 
 
+def hover_text(trace, row) -> str:
+    """The hover of one point as plotly fills it in: ``%{customdata[i]}`` replaced by the row's values."""
+    text = trace.hovertemplate
+    for i, v in enumerate(row):
+        text = text.replace(f"%{{customdata[{i}]}}", str(v))
+    return text
+
+
 def test_hover_names_rank_year_source():
     fig = choropleth(frame(), square_geojson(), lang="fr", meta=META)
-    ixl = next(row for t in _traces(fig) for row in t.customdata if row[0] == "21009")
+    trace, ixl = next((t, row) for t in _traces(fig) for row in t.customdata if row[0] == "21009")
     assert ixl[1] == "Ixelles / Elsene"
     assert ixl[2] == "13,5\u00a0%"
     assert ixl[3] == "9 / 19"  # lower is better: 9th smallest value
-    assert ixl[4] == "2023" and ixl[5] == "Statbel 2023" and ixl[6] == "officiel"
+    assert ixl[4] == "2023"
+    hover = hover_text(trace, ixl)
+    assert "Source: Statbel 2023" in hover and "Qualité: officiel" in hover
     tmpl = _traces(fig)[0].hovertemplate
     for word in ("Rang", "Année", "Source", "Qualité", "customdata[1]"):
         assert word in tmpl
+
+
+def test_source_shared_by_a_trace_is_written_once_in_its_hover():
+    d = frame().assign(source_label="Statbel 2023")
+    d.loc[d["nis_code"] == "21001", "source_label"] = "IBSA 2022"
+    fig = choropleth(d, square_geojson(), lang="en", meta=META)
+    for t in _traces(fig):
+        for row in t.customdata:
+            source = "IBSA 2022" if row[0] == "21001" else "Statbel 2023"
+            assert f"Source: {source}<br>" in hover_text(t, row)
+        if "21001" not in [row[0] for row in t.customdata]:
+            assert "Statbel 2023" in t.hovertemplate and all(row[5] == "" for row in t.customdata)
     nl = choropleth(frame(), square_geojson(), lang="nl", meta=META)
     ixl = next(row for t in _traces(nl) for row in t.customdata if row[0] == "21009")
     assert ixl[1] == "Elsene / Ixelles"

@@ -1,0 +1,167 @@
+"""The nginx configuration of the production layout: one nginx in front of N Streamlit replicas on loopback.
+
+* **Sticky sessions by a cookie nginx sets itself.** A first request without the ``bsim_route`` cookie is
+  routed by its own ``$request_id`` and answered with ``Set-Cookie: bsim_route=<that id>``; every later
+  request of that browser carries the cookie and is routed by it (``hash … consistent``), so the
+  websocket, the media files (downloads) and uploads of one browser reach the replica that holds its
+  session. Routing by client address (``ip_hash``) would send every user behind one proxy — and every
+  test session from 127.0.0.1 — to one replica.
+* **Websockets** (``/_stcore/stream``, also under a page's path): HTTP/1.1 upgrade, a day of read time.
+* **Fail-over**: a replica that refuses a connection is passed over (``proxy_next_upstream``) and left
+  out for ``fail_timeout``; its browsers reconnect (Streamlit's frontend does by itself) and are routed
+  to a live replica. Sessions on the other replicas are not touched.
+* **Static files from nginx itself**: the commune geometry (``/app/static/boundaries-<hash>.geojson``,
+  a content-hashed name) with ``Cache-Control: public, max-age=31536000, immutable``, and Streamlit's
+  own content-hashed frontend bundles (``/static/``), so no replica spends its event loop on them;
+  text is gzipped here (Streamlit deliberately leaves compression to the proxy).
+
+Everything nginx writes (pid, logs, temp files) is under ``prefix``: it runs unprivileged, in the
+foreground (``nginx -c CONF -p PREFIX -g 'daemon off;'``).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+ROUTE_COOKIE = "bsim_route"
+IMMUTABLE = "public, max-age=31536000, immutable"
+# the geometry's versioned file name (dashboard/data/static_geometry.py writes it)
+VERSIONED_GEOMETRY = r"boundaries-[0-9a-f]{16}\.geojson"
+MIME_TYPES = Path("/etc/nginx/mime.types")
+GZIP_TYPES = ("text/plain", "text/css", "application/javascript", "text/javascript", "application/json",
+              "application/geo+json", "image/svg+xml")
+
+
+def _q(path: Path | str) -> str:
+    """A path as an nginx string (quoted; nginx paths must not carry quotes themselves)."""
+    text = str(path)
+    if '"' in text:
+        raise ValueError(f"nginx paths cannot contain a double quote: {text!r}")
+    return f'"{text}"'
+
+
+def _dir(path: Path | str, then: str = "") -> str:
+    """A directory for ``alias``: quoted, with its trailing slash (and ``then`` after it, inside the quotes)."""
+    return _q(str(path).rstrip("/") + "/" + then)
+
+
+def nginx_config(*, listen: str, port: int, replica_ports: Sequence[int], prefix: Path,
+                 static_dir: Path | None, frontend_dir: Path | None = None, mime_types: Path | None = MIME_TYPES,
+                 fail_timeout_s: int = 5) -> str:
+    """The whole ``nginx.conf`` text.
+
+    ``listen``/``port``: where browsers connect; ``replica_ports``: the Streamlit replicas on 127.0.0.1;
+    ``prefix``: nginx's own folder (pid, logs, temp); ``static_dir``: the app's static folder (the
+    geometry), None to leave it to the replicas; ``frontend_dir``: Streamlit's ``static/static`` folder of
+    content-hashed bundles, None to leave it to the replicas."""
+    if not replica_ports:
+        raise ValueError("at least one replica port is needed")
+    prefix = Path(prefix)
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={fail_timeout_s}s;"
+                        for p in replica_ports)
+    mime = f"    include {_q(mime_types)};\n" if mime_types and Path(mime_types).exists() else ""
+    proxy_common = """            proxy_pass http://bsim_replicas;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_next_upstream error timeout http_502 http_503;
+            proxy_connect_timeout 3s;"""
+    static_block = ""
+    if static_dir is not None:
+        static_block = f"""
+        # the commune geometry: a content-hashed name, so it never changes under its URL
+        location ~ "^/app/static/({VERSIONED_GEOMETRY})$" {{
+            alias {_dir(static_dir, '$1')};
+            types {{ application/geo+json geojson; }}
+            add_header Cache-Control "{IMMUTABLE}";
+            add_header Access-Control-Allow-Origin "*";
+        }}
+        location /app/static/ {{
+            alias {_dir(static_dir)};
+            types {{ application/geo+json geojson; }}
+            add_header Cache-Control "no-cache";
+        }}"""
+    frontend_block = ""
+    if frontend_dir is not None:
+        frontend_block = f"""
+        # Streamlit's frontend bundles: content-hashed file names
+        location /static/ {{
+            alias {_dir(frontend_dir)};
+            add_header Cache-Control "{IMMUTABLE}";
+        }}"""
+    return f"""# generated by `python -m serve` — do not edit: it is written anew at every start
+worker_processes 1;
+pid {_q(prefix / "nginx.pid")};
+error_log {_q(prefix / "logs" / "error.log")} warn;
+
+events {{
+    worker_connections 4096;
+}}
+
+http {{
+{mime}    default_type application/octet-stream;
+    sendfile on;
+    tcp_nodelay on;
+    server_tokens off;
+    client_max_body_size 200m;
+    client_body_temp_path {_q(prefix / "temp" / "body")};
+    proxy_temp_path {_q(prefix / "temp" / "proxy")};
+    fastcgi_temp_path {_q(prefix / "temp" / "fastcgi")};
+    uwsgi_temp_path {_q(prefix / "temp" / "uwsgi")};
+    scgi_temp_path {_q(prefix / "temp" / "scgi")};
+
+    gzip on;
+    gzip_comp_level 5;
+    gzip_min_length 1024;
+    gzip_proxied any;
+    gzip_vary on;
+    gzip_types {" ".join(GZIP_TYPES)};
+
+    # sticky sessions: the route is the cookie, or this request's id when the browser has none yet
+    map $cookie_{ROUTE_COOKIE} $bsim_route {{
+        "" $request_id;
+        default $cookie_{ROUTE_COOKIE};
+    }}
+    map $cookie_{ROUTE_COOKIE} $bsim_route_cookie {{
+        "" "{ROUTE_COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax";
+        default "";
+    }}
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        "" close;
+    }}
+
+    log_format bsim '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
+                    'route=$bsim_route upstream=$upstream_addr rt=$request_time';
+    access_log {_q(prefix / "logs" / "access.log")} bsim;
+
+    upstream bsim_replicas {{
+        hash $bsim_route consistent;
+{servers}
+        keepalive 32;
+    }}
+
+    server {{
+        listen {listen}:{port};
+        server_name _;
+        add_header Set-Cookie $bsim_route_cookie;
+
+        # the session websocket (Streamlit also tries it under a deep-linked page's path)
+        location ~ /_stcore/stream$ {{
+{proxy_common}
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 1d;
+            proxy_send_timeout 1d;
+            proxy_buffering off;
+        }}
+{static_block}{frontend_block}
+        location / {{
+{proxy_common}
+            proxy_set_header Connection "";
+            proxy_read_timeout 300s;
+        }}
+    }}
+}}
+"""

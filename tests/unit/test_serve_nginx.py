@@ -1,0 +1,66 @@
+"""The generated nginx configuration: nginx itself accepts it, and it says what the layout needs."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from serve.nginx import IMMUTABLE, ROUTE_COOKIE, nginx_config
+from serve.stack import nginx_binary
+
+
+def conf(tmp_path, **kw) -> str:
+    args = dict(listen="127.0.0.1", port=8599, replica_ports=[9101, 9102, 9103], prefix=tmp_path,
+                static_dir=tmp_path / "static", frontend_dir=tmp_path / "bundles")
+    return nginx_config(**{**args, **kw})
+
+
+def test_nginx_accepts_the_configuration(tmp_path):
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "temp").mkdir()
+    path = tmp_path / "nginx.conf"
+    path.write_text(conf(tmp_path))
+    proc = subprocess.run([nginx_binary(), "-t", "-e", str(tmp_path / "logs" / "error.log"), "-c", str(path),
+                           "-p", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_sticky_by_its_own_cookie_with_failover(tmp_path):
+    text = conf(tmp_path)
+    assert "hash $bsim_route consistent;" in text
+    assert f"map $cookie_{ROUTE_COOKIE} $bsim_route" in text and '"" $request_id;' in text
+    assert "add_header Set-Cookie $bsim_route_cookie;" in text
+    assert "ip_hash" not in text
+    for port in (9101, 9102, 9103):
+        assert f"server 127.0.0.1:{port} max_fails=1" in text
+    assert text.count("proxy_next_upstream error timeout") == 2   # the websocket and plain requests
+
+
+def test_websocket_is_upgraded_with_a_long_read_timeout(tmp_path):
+    ws = conf(tmp_path).split("location ~ /_stcore/stream$", 1)[1].split("}", 1)[0]
+    assert "proxy_http_version 1.1;" in ws
+    assert "proxy_set_header Upgrade $http_upgrade;" in ws
+    assert "proxy_set_header Connection $connection_upgrade;" in ws
+    assert "proxy_read_timeout 1d;" in ws
+
+
+def test_geometry_and_bundles_served_by_nginx_with_a_year_immutable(tmp_path):
+    text = conf(tmp_path)
+    geo = text.split("boundaries-[0-9a-f]{16}", 1)[1].split("}", 2)
+    assert f'Cache-Control "{IMMUTABLE}"' in "".join(geo[:2])
+    assert f'alias "{tmp_path / "static"}/$1";' in text
+    assert f'alias "{tmp_path / "bundles"}/";' in text
+    without = conf(tmp_path, static_dir=None, frontend_dir=None)
+    assert "/app/static/" not in without and "location /static/" not in without
+
+
+def test_everything_nginx_writes_stays_in_its_prefix(tmp_path):
+    text = conf(tmp_path)
+    for directive in ("pid", "error_log", "access_log", "client_body_temp_path", "proxy_temp_path"):
+        line = next(ln for ln in text.splitlines() if ln.strip().startswith(directive + " "))
+        assert f'"{tmp_path}/' in line, line
+
+
+def test_no_replica_is_an_error(tmp_path):
+    with pytest.raises(ValueError):
+        conf(tmp_path, replica_ports=[])
