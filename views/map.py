@@ -124,8 +124,9 @@ with main:
         snippet = embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url),
                                                        embed.EmbedSpec("map", ind_id, year, "", lang, den, view)),
                                        meta.title)
+        # plain text, not highlighted: the highlighter's token colours fail WCAG AA contrast on this background
         lazy.expander(_("Embed this map on another website"),
-                      partial(st.code, snippet, language="html", wrap_lines=True), key="embed_snippet")
+                      partial(st.code, snippet, language=None, wrap_lines=True), key="embed_snippet")
         nav.on_map_click(event, codes, indicator=ind_id)
         st.caption(_("The same figures as a table: choose the table view above."))
 
