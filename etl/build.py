@@ -88,9 +88,14 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
             "scoped_observation UNION ALL SELECT 'operators', count(*) FROM operator UNION ALL "
             "SELECT 'boundaries', count(*) FROM commune_geometry").fetchall())
         message = ", ".join(f"{v} {k}" for k, v in counts.items())
-        con.execute("INSERT INTO etl_run VALUES (?, ?, ?, 'ok', ?, ?, ?)",
+        left_out = [part for part, what in step.example.items() if what == "left_out"]
+        if left_out:
+            message += "; example " + " and ".join(left_out) + " left out (real data present)"
+        con.execute("INSERT INTO etl_run (run_id, started_at, finished_at, status, message, boundaries, with_example, "
+                    "example_members, example_assessments) VALUES (?, ?, ?, 'ok', ?, ?, ?, ?, ?)",
                     [run_id, started, dt.datetime.now(dt.UTC).replace(tzinfo=None), message,
-                     rel(step.boundaries_file) if step.boundaries_file else "", with_example])
+                     rel(step.boundaries_file) if step.boundaries_file else "", with_example,
+                     step.example.get("members", "off"), step.example.get("assessments", "off")])
         insert_frame(con, "etl_input", pd.DataFrame(step.inputs.files).assign(run_id=run_id))
         con.execute("CHECKPOINT")
         con.close()

@@ -67,6 +67,9 @@ class Step:
     geometry: pd.DataFrame | None = None          # WGS84 GeoJSON per commune; None without boundaries
     boundaries_file: Path | None = None           # the boundary file loaded, for etl_run
     observations: list[pd.DataFrame] = field(default_factory=list)   # figures for the facts source to merge
+    # what became of each example part ('members', 'assessments'): 'included', 'left_out' (real data of the
+    # same kind is present: example and real data are never mixed) or 'off' (no example data asked or found)
+    example: dict[str, str] = field(default_factory=dict)
 
 
 class Header:
