@@ -16,6 +16,7 @@ import pandas as pd
 from . import publish
 from .checks import run_checks
 from .errors import InputError, Problem
+from .public import public_path, write_public_copy
 from .sources import REGISTRY
 from .sources.base import ROOT, SCHEMA, Inputs, Step, insert_frame, rel
 from .sources.facts import OBSERVATION_KEY
@@ -55,8 +56,9 @@ def load_sources(step: Step) -> None:
 
 
 def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, boundaries: str | None = None,
-          with_example: bool | None = None, log=print) -> dict:
-    """Load, check, publish. Returns the run record; raises BuildError on failure."""
+          with_example: bool | None = None, log=print, public: bool = True) -> dict:
+    """Load, check, publish (with its public copy, ``etl.public``, unless ``public`` is False: a preview).
+    Returns the run record; raises BuildError on failure."""
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "impact.duckdb")
     if with_example is None:
@@ -65,6 +67,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     t0 = time.perf_counter()
     tmp = publish.prepare(db_path)
+    public_tmp = tmp.with_name(tmp.stem + "-public.duckdb")
     con = None
     try:
         log(f"load: {tmp.name}: " + ", ".join(s.kind for s in REGISTRY))
@@ -100,6 +103,9 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         con.execute("CHECKPOINT")
         con.close()
         con = None
+        if public:
+            write_public_copy(tmp, public_tmp)
+            publish.publish(public_tmp, public_path(db_path))
         publish.publish(tmp, db_path)
         elapsed = time.perf_counter() - t0
         log(f"publish: {db_path} ({message}) in {elapsed:.1f} s")
@@ -111,5 +117,6 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         if con is not None:
             con.close()
         publish.discard(tmp)
+        publish.discard(public_tmp)
         publish.log_run(db_path.parent, {"run_id": run_id, "status": "failed", "error": str(exc)[:4000]})
         raise
