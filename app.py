@@ -7,6 +7,7 @@ from dashboard.data import connection
 from dashboard.exports.embed import is_embed_request
 from dashboard.text.i18n import LANGS, LANGUAGE_NAMES, N_, pick_language, translator
 from dashboard.ui.auth import editor_page_visible
+from dashboard.ui.unavailable import unavailable_page
 
 st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="assets/favicon.png", layout="wide")
 
@@ -57,9 +58,9 @@ else:
     page = st.navigation(pages)
 
 try:
-    connection.version()
-except connection.DatabaseMissing:
-    st.error(_("No database yet: run `python -m etl build` first."))
+    connection.check()     # missing or unreadable: a page that says so; the next published file is read
+except (connection.DatabaseMissing, connection.DatabaseUnavailable):
+    unavailable_page(lang)
     st.stop()
 
 page.run()

@@ -113,10 +113,14 @@ with d2:
                        icon=":material/download:", width="stretch")
 with d3:
     st.markdown("**" + _("The database") + "**")
-    st.caption(_("The DuckDB file the dashboard reads (every table, including the ETL log)."))
-    st.download_button(_("Download the database"), data=connection.database_bytes, file_name="bsim_impact.duckdb",
-                       mime="application/octet-stream", key="dl_db", on_click="ignore",
-                       icon=":material/database:", width="stretch")
+    st.caption(_("Every figure with its source, licence and quality, the indicators, communes, boundaries and the "
+                 "five tips, in one DuckDB file (its table about says what is in it)."))
+    if connection.public_database_available():
+        st.download_button(_("Download the database"), data=connection.public_database_bytes,
+                           file_name="bsim_impact.duckdb", mime="application/octet-stream", key="dl_db",
+                           on_click="ignore", icon=":material/database:", width="stretch")
+    else:
+        st.caption(_("Not available until the next publication of the data."))
 
 # ------------------------------------------------------------------ scoped figures
 st.header(_("Templates for members and communes"))
