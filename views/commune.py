@@ -8,6 +8,8 @@ from dashboard.data import queries
 from dashboard.exports import cite
 from dashboard.model import commune as cv
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
+from dashboard.model.quality import quality_of
+from dashboard.text.plain import md
 from dashboard.ui import chart, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.cite import cite_popover
@@ -24,8 +26,8 @@ with st.sidebar:
                        format_func=lambda c: cv.picker_label(ctx.communes, c))
 
 title, english = cv.header_names(ctx.communes, nis)
-st.title(title)
-st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
+st.title(md(title))
+st.caption(" · ".join(md(p) for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
 view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
 commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 
@@ -39,14 +41,14 @@ for start in range(0, len(cards), 4):
     cols = st.columns(4)
     for col, card in zip(cols, cards[start:start + 4]):
         with col.container(border=True):
-            st.markdown(f"**{card['label_full']}**", help=card["help"])
-            st.metric(card["label"], card["value"], delta=card["delta"], delta_color=card["delta_color"],
-                      label_visibility="collapsed")
-            st.caption(card["caption"])
+            st.markdown(f"**{md(card['label_full'])}**", help=md(card["help"]) if card["help"] else None)
+            st.metric(md(card["label"]), card["value"], delta=card["delta"], delta_color=card["delta_color"],
+                      delta_arrow=card["delta_arrow"], label_visibility="collapsed")
+            st.caption(md(card["caption"]))
             if card["year"] is not None:
                 cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
                                            year=card["year"], where=ctx.both_names(nis), source=card["source"],
-                                           quality=_(card["quality"]), url=view_link),
+                                           quality=card["quality"], url=view_link),
                              key=f"cite_{card['indicator_id']}", lang=lang)
 with st.expander(_("Key figures as a table")):
     st.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True,
@@ -66,10 +68,11 @@ else:
     obs = queries.observations(ctx.ver, ind_id)
     series = cv.series_frame(obs, ctx.communes, nis)
     mine = series[series["nis_code"] == nis]
-    latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
-    meta = indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
-                          quality=latest["quality"], where=ctx.both_names(nis))
     total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
+    shown = cv.series_rows(obs, nis)             # the table: the commune and the region
+    meta = indicator_meta(ind, lang, rows=cv.series_rows(obs, nis, region=not total), sources=ctx.sources,
+                          source_ids=cv.series_source_ids(cv.series_rows(obs, nis, region=False)),
+                          where=ctx.both_names(nis))
     if len(mine["year"].unique()) > 1:
         drawn = series[series["nis_code"] == nis] if total else series
         chart.show(figures.time_series(drawn, lang=lang, meta=meta, communes=[nis]), key="series")
@@ -77,12 +80,12 @@ else:
             st.caption(_("A total: the regional total is in the table below, not on the chart."))
     else:
         st.caption(_("Only one year of data: no time series to draw."))
-    st.caption(ind[f"description_{lang}"])
+    st.caption(md(ind[f"description_{lang}"]))
     st.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)),
                  hide_index=True)
-    st.caption(" · ".join([_("Unit: {unit}", unit=unit_label(ind, lang) or "—"),
-                           _("Source: {source}", source=source_label(ctx.sources, latest["source_ids"]))
-                           + f" ({_(latest['quality'])})"]))
+    st.caption(" · ".join([_("Unit: {unit}", unit=md(unit_label(ind, lang)) or "—"),
+                           _("Source: {source}", source=md(source_label(ctx.sources, cv.series_source_ids(shown) or "")))
+                           + f" ({quality_of(shown).label(lang)})"]))
 
 # ------------------------------------------------------------------ organisations and operators located here
 st.subheader(_("Figures of organisations located in the commune"))

@@ -13,8 +13,10 @@ from dashboard.model.indicators import (
     default_denominator,
     denominators_for,
     indicator_meta,
+    year_rows,
     years_with_data,
 )
+from dashboard.text.plain import md
 from dashboard.ui import chart, state
 from dashboard.ui.context import page_context
 
@@ -55,7 +57,7 @@ if year is None:
     st.info(_("No data"))
 else:
     vals, region = cmp.values(obs, ctx.communes, ind, year, den, population)
-    meta = indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
+    meta = indicator_meta(ind, lang, rows=year_rows(obs, year), year=year, denominator=den, sources=ctx.sources,
                           source_ids=cmp.ranking_source_ids(obs, year), region_value=region)
     chart.show(figures.ranking_bar(vals, lang=lang, meta=meta, highlight=nis), key="ranking")
 
@@ -75,13 +77,15 @@ else:
     den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
     sdf, sregion = cmp.scatter_frame(obs_x, obs_y, ctx.communes, ind_x, ind_y, yx, yy, den_x=den_x, den_y=den_y,
                                      population=population)
-    mx = indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
-    my = indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
+    mx = indicator_meta(ind_x, lang, rows=year_rows(obs_x, yx, communes_only=True), year=yx, denominator=den_x,
+                        sources=ctx.sources)
+    my = indicator_meta(ind_y, lang, rows=year_rows(obs_y, yy, communes_only=True), year=yy, denominator=den_y,
+                        sources=ctx.sources)
     short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
     short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
     chart.show(figures.scatter(sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion), key="scatter")
-    st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
-                           f"y: {_('Source: {source}', source=my.source_label)}"]))
+    st.caption(" · ".join([f"x: {_('Source: {source}', source=md(mx.source_label))} ({mx.quality.label(lang)})",
+                           f"y: {_('Source: {source}', source=md(my.source_label))} ({my.quality.label(lang)})"]))
     if yx == yy:
         st.caption(_("Latest year with commune data for both indicators: {year}", year=yx))
     else:
@@ -95,18 +99,18 @@ series = cmp.series_frame(obs, ctx.communes, ind, chosen, den, population)
 if series.empty or not chosen:
     st.info(_("No data"))
 else:
-    smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
+    smeta = indicator_meta(ind, lang, rows=cmp.series_rows(obs, chosen), denominator=den, sources=ctx.sources,
                            where=cmp.names_list(ctx.communes, chosen, lang))
     chart.show(figures.time_series(series, lang=lang, meta=smeta, communes=chosen), key="series")
 
 # ------------------------------------------------------------------ (d) communes like this one
-st.subheader(_("Communes like this one") + ": " + ctx.both_names(nis))
+st.subheader(_("Communes like this one") + ": " + md(ctx.both_names(nis)))
 frame, labels, syears = cmp.similarity_frame(queries.all_observations(ctx.ver), ctx.communes, ctx.indicators, lang)
 similar = cmp.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
 if similar.empty:
     st.info(_("None found"))
 else:
-    st.table(cmp.similar_table(similar, ctx.communes, lang).set_index(_("Commune")))
+    st.table(cmp.similar_table(similar, ctx.communes, lang).map(md).set_index(_("Commune")))   # st.table reads Markdown
 st.caption(_("Standardised values (z-scores over the 19 communes), Euclidean distance, latest year of each: {years}.",
              years=cmp.years_note(labels, syears))
-           + " " + _("Source: {source}", source=cmp.similarity_publishers(labels, ctx.indicators, ctx.sources)))
+           + " " + _("Source: {source}", source=md(cmp.similarity_publishers(labels, ctx.indicators, ctx.sources))))

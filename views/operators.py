@@ -8,8 +8,8 @@ from dashboard.charts.impact import operators_map
 from dashboard.data import queries
 from dashboard.exports import tables
 from dashboard.model import impact as iv
-from dashboard.model.indicators import has_example
 from dashboard.model.meta import ChartMeta
+from dashboard.model.quality import quality_of
 from dashboard.ui import chart, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
@@ -38,14 +38,13 @@ communes = state.multiselect(_("Commune"), codes, "communes", format_func=ctx.bo
 
 table = iv.directory_frame(ops, ctx.sources, lang, text=text, groups=groups, communes=communes)
 shown = ops[ops["operator_id"].isin(table["operator_id"])]
-if has_example(table):
+quality = quality_of(shown)
+if quality.is_example:
     impact_ui.example_banner(ctx)
 
 points = iv.operator_points(shown)
-quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
-                 source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
-                 is_example=quality == "example", year=None)
+                 source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)), year=None)
 chart.show(operators_map(points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
@@ -53,5 +52,5 @@ st.caption(_("Sites with coordinates are drawn at their position; the others at 
 st.subheader(_("Directory"))
 st.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
 st.download_button(_("Download CSV"), tables.to_csv(table),
-                   file_name="operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", mime="text/csv",
+                   file_name="operators" + ("_EXAMPLE" if quality.is_example else "") + ".csv", mime="text/csv",
                    key="ops_csv", on_click="ignore")

@@ -6,15 +6,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import BIN_COLOURS
+from dashboard.charts.style import BIN_COLOURS, mark_quality, plain, plain_short_name
+from dashboard.model.quality import Quality
 from dashboard.model.tips import score_bin
-from dashboard.text.names import short_name
 
 
 def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, title: str, footer: str,
-                   example: bool = False) -> go.Figure:
+                   quality: Quality | str | None = None) -> go.Figure:
     """Small equal-tile map of one tip's score (``values``: nis_code, value 0–1 or NaN, name_fr, name_nl),
-    fixed classes (0, below ⅓, ⅓–⅔, ⅔ and more, 100 %), unknown in grey."""
+    fixed classes (0, below ⅓, ⅓–⅔, ⅔ and more, 100 %), unknown in grey; the example mark when
+    ``quality`` (of the assessments the scores count) has example rows. ``title``, ``footer``: plain text."""
+    quality = Quality.of(quality)
+    example = quality.is_example
     labels = {-1: _("unknown"), 0: "0 %", 1: "< 33 %", 2: "33–66 %", 3: "≥ 67 %", 4: "100 %"}
     pos = tiles.set_index("nis_code")[["tile_row", "tile_col"]]
     v = values.set_index("nis_code")
@@ -32,7 +35,7 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
             val = v["value"].get(c, np.nan)
             pct = "" if np.isnan(val) else f"{val * 100:.0f}"
             text.append(pct)
-            name = short_name(c, v.loc[c] if c in v.index and "name_fr" in v else {"name_fr": c}, lang)
+            name = plain_short_name(c, v.loc[c] if c in v.index and "name_fr" in v else {"name_fr": c}, lang)
             hover.append(f"{name}: {pct + ' %' if pct else _('unknown')}")
         fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", fill="toself",
                                  fillcolor=BIN_COLOURS[b], line={"color": "white", "width": 1}, name=labels[b],
@@ -47,13 +50,15 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
     max_row, max_col = int(pos["tile_row"].max()), int(pos["tile_col"].max())
     fig.update_xaxes(visible=False, range=[-0.6, max_col + 0.6], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-max_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
+    title = plain(title)
     if example:
-        title = f"{title}<br><span style='color:#b2182b'>[{_('EXAMPLE DATA')}]</span>"
+        title = f"{title}<br><span style='color:#b2182b'>[{plain(_('EXAMPLE DATA'))}]</span>"
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 13}}, height=300, dragmode=False,
         margin={"l": 5, "r": 5, "t": 55 if example else 35, "b": 30}, paper_bgcolor="white", plot_bgcolor="white",
         legend={"orientation": "v", "y": 0.5, "yanchor": "middle", "x": 1.0, "font": {"size": 10}},
     )
-    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top",
+    mark_quality(fig, quality)
+    fig.add_annotation(text=plain(footer), xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top",
                        showarrow=False, font={"size": 9, "color": "#444"})
     return fig

@@ -19,9 +19,11 @@ from pathlib import Path
 
 from dashboard.config import FONT_DIRS
 from dashboard.exports.bundle import collect_commune_bundle
+from dashboard.model.quality import Quality, tier_label
 from dashboard.text.format import MISSING, fmt_date
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, english_name
+from dashboard.text.plain import clean
 
 RED = (178, 24, 43)
 GREY = (90, 90, 90)
@@ -57,7 +59,9 @@ class _Pdf:
         self.pdf.add_page()
 
     def t(self, text) -> str:
-        text = "" if text is None else str(text)
+        """Text as the PDF shows it: literally (fpdf2 interprets no markup here), on one line, without
+        control or invisible characters."""
+        text = clean(text)
         text = text.replace("\u00a0", " ").replace("\u202f", " ")
         if not self.unicode:
             text = text.replace("—", "-").replace("–", "-").replace("…", "...").replace("’", "'")
@@ -188,7 +192,8 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
                        _("Date of the data: {date}", date=bundle.get("data_date") or MISSING)) if b]
     pdf.cell(W, 5, p.t(" · ".join(sub)))
     y = 29
-    if bundle.get("is_example"):
+    example = Quality.of(bundle.get("quality")).is_example
+    if example:
         pdf.set_fill_color(*RED)
         p.font(9, bold=True, colour=(255, 255, 255))
         pdf.set_xy(12, y)
@@ -200,7 +205,8 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     _heading(p, 64, y, W - 52, _("Key figures against the region"))
     rows = [[k["label"] if len(k["unit"]) <= 3 else f"{k['label']} ({k['unit']})", k["value_short"], k["region_short"],
              k["year"], k["rank"],
-             f"{k['source']} ({_(k['quality'])})" if k["quality"] else MISSING] for k in bundle["key_figures"]]
+             f"{k['source']} ({tier_label(k['quality'], lang)})" if k["quality"] else MISSING]
+            for k in bundle["key_figures"]]
     if not rows:
         rows = [[_("No figure"), "", "", "", "", ""]]
     y_kf = _table(p, 64, y + 7, [50, 19, 19, 9, 10, 27],
@@ -210,7 +216,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     _heading(p, 12, y, W, _("Jobs and re-use (members' figures)"))
     impact = bundle.get("impact")
     if impact:
-        rows = [[r["what"], str(r["year"]), r["value"], _(r["quality"]), r["source"]] for r in impact]
+        rows = [[r["what"], str(r["year"]), r["value"], tier_label(r["quality"], lang), r["source"]] for r in impact]
         y = _table(p, 12, y + 7, [70, 12, 30, 20, 54], [_("Figure"), _("Year"), _("Value"), _("Quality"),
                                                        _("Source")], rows)
         if bundle.get("n_operators") is not None:
@@ -226,7 +232,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     tips = bundle.get("tips")
     if tips:
         rows = [[f"{t['tip_id']}. {t['title']}", t["action"], t["commitment"], t["coverage"],
-                 _("example") if t["example"] else ""] for t in tips]
+                 tier_label(t["quality"], lang)] for t in tips]
         y = _table(p, 12, y + 7, [92, 20, 26, 28, 20],
                    [_("Tip"), _("Action"), _("Commitment"), _("Criteria known"), _("Quality")], rows, line=4.6)
         p.font(6.5, colour=GREY)
@@ -247,7 +253,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
         pdf.set_xy(12, y)
         text = f"{s['label']} — {_('Licence')}: {s['licence']}" + (f" — {s['url']}" if s.get("url") else "")
         if s.get("quality"):
-            text += f" ({_(s['quality'])})"
+            text += f" ({tier_label(s['quality'], lang)})"
         txt = p.t(text)
         while pdf.get_string_width(txt) > W:
             txt = txt[:-2]
@@ -264,7 +270,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     if bundle.get("url"):
         foot.append(bundle["url"])
     pdf.cell(W, 4, p.t(" · ".join(foot)))
-    if bundle.get("is_example"):
+    if example:
         p.font(7, bold=True, colour=RED)
         pdf.set_xy(12, 287)
         pdf.cell(W, 4, p.t(_("EXAMPLE DATA") + " — " + _("Example data — illustrative, not real figures")))

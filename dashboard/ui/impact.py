@@ -9,9 +9,11 @@ from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.exports import tables
 from dashboard.model import impact as iv
-from dashboard.model.indicators import has_example, indicator_meta, source_label
+from dashboard.model.indicators import indicator_meta, source_label, year_rows
 from dashboard.model.meta import ChartMeta, example_mark
+from dashboard.model.quality import quality_of, tier_label
 from dashboard.text.format import fmt_value
+from dashboard.text.plain import md
 from dashboard.ui import chart, state
 
 
@@ -27,7 +29,7 @@ def member_obs(ctx, indicator_id: str) -> pd.DataFrame:
 
 def indicator_picker(ctx, options, default: str):
     return state.select(ctx._("Indicator"), list(options), "indicator", default,
-                        format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"])
+                        format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"])   # a selectbox: plain text
 
 
 def commune_picker(ctx, container=None):
@@ -43,10 +45,9 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     row = ctx.indicators.loc[ind_id]
     obs = member_obs(ctx, ind_id)
     df = iv.commune_frame(obs, ctx.communes, year)
-    reg, q, sids = iv.region_value(obs, year)
-    quality = iv.quality_of(obs[obs["year"] == year]) or row["quality"]
-    meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=sids or row["source_ids"],
-                          region_value=reg, quality=quality, is_example=quality == "example")
+    reg, _q, sids = iv.region_value(obs, year)
+    meta = indicator_meta(row, lang, rows=year_rows(obs, year), year=year, sources=ctx.sources,
+                          source_ids=sids or row["source_ids"], region_value=reg)
     fig = maps.commune_map(df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
                            style="geo" if ctx.geojson_url else "tile")
     fig.update_layout(height=540)
@@ -54,14 +55,14 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     nis = maps.selected_commune(event)
     if nis and nis in set(df["nis_code"]):
         st.switch_page("views/commune.py", query_params={"commune": nis, "lang": lang})
-    st.caption(_("Click a commune on the map to open its profile") + " · " + row[f"description_{lang}"])
+    st.caption(_("Click a commune on the map to open its profile") + " · " + md(row[f"description_{lang}"]))
     table = iv.table_frame(df, lang, value_label=_("Value"), unit=meta.unit_label, sources=ctx.sources)
     with st.expander(_("Table")):
         st.dataframe(table.drop(columns="quality"), hide_index=True, key=f"{key}_table")
     st.download_button(_("Download CSV"), tables.to_csv(
         df.assign(indicator_id=ind_id, unit=meta.unit_label)[
             ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]]),
-        file_name=f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", mime="text/csv",
+        file_name=f"{ind_id}_{year}{'_EXAMPLE' if meta.is_example else ''}.csv", mime="text/csv",
         key=f"{key}_csv", on_click="ignore")
     return df
 
@@ -71,11 +72,11 @@ def region_metric(ctx, ind_id: str, year: int) -> None:
     row = ctx.indicators.loc[ind_id]
     obs = member_obs(ctx, ind_id)
     value, q, sids = iv.region_value(obs, year)
-    st.metric(row[f"label_{lang}"], fmt_value(value, lang, int(row["decimals"]), row[f"unit_{lang}"],
-                                              missing=_("No data")), border=True)
+    st.metric(md(row[f"label_{lang}"]), fmt_value(value, lang, int(row["decimals"]), row[f"unit_{lang}"],
+                                                  missing=_("No data")), border=True)
     st.caption(" · ".join(p for p in (_("Brussels-Capital Region"), str(year),
-                                      source_label(ctx.sources, sids) if sids else "",
-                                      _(q) if q else "") if p))
+                                      md(source_label(ctx.sources, sids)) if sids else "",
+                                      tier_label(q, lang)) if p))
 
 
 def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
@@ -84,10 +85,8 @@ def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
     obs = member_obs(ctx, ind_id)
     codes = [] if nis == iv.REGION else [nis]
     frame = iv.trend_frame(obs, ctx.communes, codes)
-    quality = iv.quality_of(frame) or row["quality"]
-    meta = indicator_meta(row, lang, sources=ctx.sources, source_ids=";".join(
-        dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"],
-        quality=quality, is_example=quality == "example")
+    meta = indicator_meta(row, lang, rows=frame, sources=ctx.sources, source_ids=";".join(
+        dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"])
     chart.show(figures.time_series(frame, lang=lang, meta=meta, communes=codes), key=key)
 
 
@@ -113,7 +112,7 @@ def commune_section(ctx, nis: str) -> None:
     obs = queries.observations_of(ctx.ver, ids)
     summary = iv.commune_summary(obs, queries.operator_sites(ctx.ver), ctx.indicators, ctx.sources, nis, lang)
     st.subheader(_("Jobs, re-use and operators"))
-    if summary["is_example"]:
+    if summary["quality"].is_example:
         example_banner(ctx)
     figs = summary["figures"]
     if figs.empty:
@@ -122,8 +121,8 @@ def commune_section(ctx, nis: str) -> None:
         cols = st.columns(4)
         for i, r in enumerate(figs.itertuples()):
             with cols[i % 4]:
-                st.metric(r.what, r.value, border=True)
-                st.caption(f"{r.year} · {r.source} · {_(r.quality)}")
+                st.metric(md(r.what), r.value, border=True)
+                st.caption(f"{r.year} · {md(r.source)} · {tier_label(r.quality, lang)}")
     ops = summary["operators"]
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
     if len(ops):
@@ -143,7 +142,7 @@ def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
         st.info(_("No member data yet: fill the templates in data/templates/ and put them in data/members/."))
         public_block(ctx, public, key=f"{key}_public")
         st.stop()
-    if has_example(obs):
+    if quality_of(obs).is_example:
         example_banner(ctx)
     c_ind, c_year, c_commune = st.columns([2, 1, 2])
     with c_ind:
@@ -159,19 +158,19 @@ def trend_section(ctx, trend_indicators, default: str, nis: str, key: str) -> No
     _ = ctx._
     st.subheader(_("Trend"))
     trend_ind = state.select(_("Figure"), [i for i in trend_indicators if i in ctx.indicators.index], "y", default,
-                             format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"],
+                             format_func=lambda i: md(ctx.indicators.loc[i, f"label_{ctx.lang}"]),  # reads Markdown
                              widget=st.segmented_control)
     trend_block(ctx, trend_ind or default, nis, key=key)
 
 
-def breakdown_meta(ctx, breakdown, site_rows, unit_indicator: str, year: int, nis: str):
-    """ChartMeta of a breakdown chart: unit of ``unit_indicator``, sources of the year's site rows,
-    quality of the breakdown (example when any part is)."""
+def breakdown_meta(ctx, site_rows, unit_indicator: str, year: int, nis: str):
+    """ChartMeta of a breakdown chart: unit of ``unit_indicator``, sources and quality of the site rows
+    it adds up (the year's, of the commune unless it is the region)."""
     _ = ctx._
-    quality = iv.quality_of(breakdown)
-    sources = ";".join(dict.fromkeys(site_rows.loc[site_rows["year"] == year, "source_id"]))
+    shown = iv.breakdown_rows(site_rows, year, nis)
+    sources = ";".join(dict.fromkeys(shown["source_id"]))
     return ChartMeta(
         title="", unit_label=ctx.indicators.loc[unit_indicator, f"unit_{ctx.lang}"],
         source_label=source_label(ctx.sources, sources),
-        quality=quality, year=year, where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis),
-        is_example=quality == "example")
+        quality=quality_of(shown), year=year,
+        where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis))
