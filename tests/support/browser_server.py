@@ -72,3 +72,58 @@ def _warm_up(base: str) -> None:
         s.rerun("", "")
     finally:
         s.close()
+
+
+# ----------------------------------------------------------------------------- Chromium on loopback only
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (the WebGL flags let maplibre draw the geographic map)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def loopback_context(browser, **options):
+    """(context, outside, dialogs): a browser context whose requests may only go to loopback (any other is
+    aborted and listed in ``outside``) and whose dialogs (alert, confirm) are dismissed and listed."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, "locale": "fr-BE", **options})
+    outside: list[str] = []
+    dialogs: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    context.on("page", lambda pg: pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
+    return context, outside, dialogs
+
+
+def wait_ready(pg, timeout: float = 120_000) -> None:
+    """Until the script run is over (twice, a short pause apart: a rerun may follow the first)."""
+    pg.wait_for_selector(READY, timeout=timeout)
+    pg.wait_for_timeout(400)
+    pg.wait_for_selector(READY, timeout=timeout)
+
+
+def screenshots_dir(tmp_path) -> Path:
+    """``$BSIM_SCREENSHOTS`` (for a person to look at the pages) or the test's tmp dir."""
+    d = Path(os.environ.get("BSIM_SCREENSHOTS", tmp_path))
+    d.mkdir(parents=True, exist_ok=True)
+    return d

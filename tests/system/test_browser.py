@@ -6,7 +6,6 @@ test's tmp dir) for a person to look at.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -14,7 +13,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.conftest import ROOT
-from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.support.browser_server import (
+    CHROMIUM,
+    chromium,
+    loopback_context,
+    screenshots_dir,
+    streamlit_server,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -34,26 +40,13 @@ def server(tmp_path_factory, communes_geojson):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-BE")
-    outside: list[str] = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context, outside, _dialogs = loopback_context(browser)
     pg = context.new_page()
     pg.set_default_timeout(120_000)   # a hang guard, not a speed bound: CI machines are often busy
     pg.outside_requests = outside
@@ -62,16 +55,7 @@ def page(browser, server):
     assert not outside, f"requests left loopback: {outside[:5]}"
 
 
-def shots_dir(tmp_path) -> Path:
-    d = Path(os.environ.get("BSIM_SCREENSHOTS", tmp_path))
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def wait_ready(pg, timeout=120_000):
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    pg.wait_for_timeout(400)
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+shots_dir = screenshots_dir
 
 
 def visible_view(pg) -> tuple:
