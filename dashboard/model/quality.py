@@ -3,7 +3,7 @@ the one place that decides it (never the indicator's catalogue tier, never a pag
 
 A set of rows has the quality of its worst row — ``example`` is worse than ``reported``, which is
 worse than ``official`` — and a set whose rows are of several tiers is *mixed*, said so in its label
-("example (partly reported)"). Anything with an example row carries the example mark.
+("example, partly reported"). Anything with an example row carries the example mark.
 """
 from __future__ import annotations
 
@@ -50,15 +50,17 @@ class Quality:
         return self.tier
 
     def label(self, lang: str) -> str:
-        """'official', 'example', 'example (partly reported)' in the interface language; '' for no row."""
+        """'official', 'example', 'example, partly reported' in the interface language; '' for no row."""
         _ = translator(lang)
         if not self.tiers:
             return ""
         worst = _(TIER_MSGIDS[self.tier])
         if not self.mixed:
             return worst
-        others = ", ".join(_(TIER_MSGIDS[t]) for t in reversed(TIERS) if t in self.tiers and t != self.tier)
-        return _("{worst} (partly {others})", worst=worst, others=others)
+        others = [_(TIER_MSGIDS[t]) for t in reversed(TIERS) if t in self.tiers and t != self.tier]
+        others = others[0] if len(others) == 1 else _("{first} and {second}", first=others[0], second=others[1])
+        # no parentheses of its own: footers and citations put the label in parentheses
+        return _("{worst}, partly {others}", worst=worst, others=others)
 
 
 def _tiers(value) -> Iterable[str]:

@@ -16,8 +16,8 @@ def test_worst_tier_wins_and_a_mixed_set_says_so():
     assert q.tier == "reported" and q.mixed and not q.is_example
     q = quality_of(["reported"], pd.Series(["example"]), "official")
     assert q.tier == "example" and q.is_example
-    assert q.label("en") == "example (partly reported, official)"
-    assert q.label("fr").startswith("exemple (en partie ")
+    assert q.label("en") == "example, partly reported and official"
+    assert q.label("fr").startswith("exemple, en partie ")
     assert quality_of().label("nl") == "" and not quality_of(None, float("nan"), "")
     assert Quality.of("example") == quality_of(["example"]) and tier_label("official", "nl") == "officieel"
     assert quality_of([Quality.of("reported"), {"quality": "example"}]).tiers == {"reported", "example"}
