@@ -8,6 +8,7 @@ from dashboard.data import connection
 from dashboard.exports.embed import is_embed_request
 from dashboard.text.i18n import LANGS, LANGUAGE_NAMES, N_, pick_language, translator
 from dashboard.ui.auth import editor_page_visible
+from dashboard.ui.unavailable import unavailable_page
 
 st.set_page_config(page_icon="assets/favicon.png", layout="wide")
 st.html(STYLESHEET)   # the static stylesheet: text that wraps, phone spacing
@@ -61,9 +62,9 @@ else:
 st.set_page_config(page_title=f"{page.title} · {_('Brussels Social Impact Monitor')}")
 
 try:
-    connection.version()
-except connection.DatabaseMissing:
-    st.error(_("No database yet: run `python -m etl build` first."))
+    connection.check()     # missing or unreadable: a page that says so; the next published file is read
+except (connection.DatabaseMissing, connection.DatabaseUnavailable):
+    unavailable_page(lang)
     st.stop()
 
 page.run()

@@ -3,7 +3,9 @@
 Environment variables are read when a function is called, never at import, so a test (or the
 editor's publish) that sets one sees it on the next call:
 
-- ``BSIM_DB``: the published database file (default ``data/impact.duckdb``);
+- ``BSIM_DB``: the published database file (default ``data/impact.duckdb``); its public copy (the
+  download, without the build log and the upload archive) is ``<name>-public.duckdb`` beside it;
+- ``BSIM_VIEWER_MEMORY``: the memory cap of a viewer's database connection (default ``256MB``);
 - ``BSIM_DATA``: the data folder the editor page loads uploads into (default ``data/``);
 - ``BSIM_EDITORS``: comma-separated e-mails allowed to edit (wins over ``data/editors.txt``);
 - ``BROWSER_PATH``: the Chromium kaleido renders images with (default Debian's ``/usr/bin/chromium``).
@@ -51,6 +53,22 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 def db_path() -> Path:
     """The published database file: ``$BSIM_DB`` or ``data/impact.duckdb``."""
     return Path(os.environ.get(DB_ENV, DEFAULT_DB))
+
+
+def public_db_path() -> Path:
+    """The public copy of the published database (written by the ETL beside it): the download."""
+    path = db_path()
+    return path.with_name(f"{path.stem}-public{path.suffix}")
+
+
+# a viewer's database connection: its memory cap
+VIEWER_MEMORY_ENV = "BSIM_VIEWER_MEMORY"
+DEFAULT_VIEWER_MEMORY = "256MB"
+
+
+def viewer_memory() -> str:
+    """``$BSIM_VIEWER_MEMORY`` or 256MB: what one viewer connection may hold in memory (it never spills)."""
+    return os.environ.get(VIEWER_MEMORY_ENV) or DEFAULT_VIEWER_MEMORY
 
 
 def data_dir() -> Path:

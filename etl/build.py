@@ -17,6 +17,7 @@ from . import publish
 from .checks import run_checks
 from .errors import InputError, Problem
 from .messages import Message
+from .public import public_path, write_public_copy
 from .sources import REGISTRY
 from .sources.base import ROOT, SCHEMA, Inputs, Step, insert_frame, rel
 from .sources.facts import OBSERVATION_KEY
@@ -58,9 +59,10 @@ def load_sources(step: Step) -> None:
 
 
 def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, boundaries: str | None = None,
-          with_example: bool | None = None, log=print) -> dict:
-    """Load, check, publish. Returns the run record (``notes``: what the sources accepted that a file's
-    author should know, as problems are); raises BuildError on failure."""
+          with_example: bool | None = None, log=print, public: bool = True) -> dict:
+    """Load, check, publish (with its public copy, ``etl.public``, unless ``public`` is False: a preview).
+    Returns the run record (``notes``: what the sources accepted that a file's author should know, as
+    problems are); raises BuildError on failure."""
     data_dir = Path(data_dir)
     db_path = Path(db_path or data_dir / "impact.duckdb")
     if with_example is None:
@@ -69,6 +71,7 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     t0 = time.perf_counter()
     tmp = publish.prepare(db_path)
+    public_tmp = tmp.with_name(tmp.stem + "-public.duckdb")
     con = None
     try:
         log(f"load: {tmp.name}: " + ", ".join(s.kind for s in REGISTRY))
@@ -92,13 +95,21 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
             "scoped_observation UNION ALL SELECT 'operators', count(*) FROM operator UNION ALL "
             "SELECT 'boundaries', count(*) FROM commune_geometry").fetchall())
         message = ", ".join(f"{v} {k}" for k, v in counts.items())
-        con.execute("INSERT INTO etl_run VALUES (?, ?, ?, 'ok', ?, ?, ?)",
+        left_out = [part for part, what in step.example.items() if what == "left_out"]
+        if left_out:
+            message += "; example " + " and ".join(left_out) + " left out (real data present)"
+        con.execute("INSERT INTO etl_run (run_id, started_at, finished_at, status, message, boundaries, with_example, "
+                    "example_members, example_assessments) VALUES (?, ?, ?, 'ok', ?, ?, ?, ?, ?)",
                     [run_id, started, dt.datetime.now(dt.UTC).replace(tzinfo=None), message,
-                     rel(step.boundaries_file) if step.boundaries_file else "", with_example])
+                     rel(step.boundaries_file) if step.boundaries_file else "", with_example,
+                     step.example.get("members", "off"), step.example.get("assessments", "off")])
         insert_frame(con, "etl_input", pd.DataFrame(step.inputs.files).assign(run_id=run_id))
         con.execute("CHECKPOINT")
         con.close()
         con = None
+        if public:
+            write_public_copy(tmp, public_tmp)
+            publish.publish(public_tmp, public_path(db_path))
         publish.publish(tmp, db_path)
         elapsed = time.perf_counter() - t0
         log(f"publish: {db_path} ({message}) in {elapsed:.1f} s")
@@ -110,5 +121,6 @@ def build(data_dir: Path = ROOT / "data", db_path: Path | None = None, *, bounda
         if con is not None:
             con.close()
         publish.discard(tmp)
+        publish.discard(public_tmp)
         publish.log_run(db_path.parent, {"run_id": run_id, "status": "failed", "error": str(exc)[:4000]})
         raise

@@ -39,6 +39,15 @@ CHECKS: list[tuple[str, str]] = [
      "SELECT 'observation ' || o.nis_code || '/' || o.indicator_id || '/' || o.year || ' comes from example source '"
      " || o.source_id || ' but is not marked example' FROM observation o JOIN source s USING (source_id) "
      "WHERE s.quality = 'example' AND o.quality <> 'example'"),
+    ("no indicator mixes example and real figures",
+     "SELECT 'indicator ' || indicator_id || ' has example and real figures (' || count(*) || ' rows): they are never "
+     "mixed' FROM observation GROUP BY indicator_id HAVING count(DISTINCT quality = 'example') > 1"),
+    ("member data is example or real, never both",
+     "SELECT 'example member sites and real member sites in one build' FROM operator "
+     "HAVING count(*) FILTER (operator_id LIKE 'ex-%') > 0 AND count(*) FILTER (operator_id LIKE 'mb-%') > 0"),
+    ("assessments are example or real, never both",
+     "SELECT 'example and real assessments in one build' FROM tip_assessment "
+     "HAVING count(*) FILTER (quality = 'example') > 0 AND count(*) FILTER (quality <> 'example') > 0"),
     ("communes sum to the regional total where the source says so",
      "WITH r AS (SELECT indicator_id, year, value FROM observation WHERE nis_code = '04000' "
      "           AND note ILIKE '%sum of the 19 communes%'), "

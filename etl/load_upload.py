@@ -289,7 +289,7 @@ def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_
         shutil.copyfile(path, folder / safe_name(name))
         try:
             record = build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
-                           with_example=with_example, log=log)
+                           with_example=with_example, log=log, public=False)
         except BuildError as exc:
             raise _as_uploaded(exc, folder / safe_name(name), name) from None
         notes = _renamed(record["notes"], folder / safe_name(name), name)

@@ -217,7 +217,12 @@ CREATE TABLE etl_run (
     status         VARCHAR NOT NULL CHECK (status IN ('ok', 'failed')),
     message        VARCHAR NOT NULL,
     boundaries     VARCHAR NOT NULL,
-    with_example   BOOLEAN NOT NULL
+    with_example   BOOLEAN NOT NULL,          -- example data asked for (not --no-example)
+    -- what became of each example part: included, left_out (real data of the same kind present: the two
+    -- are never mixed) or off (not asked for, or no example file)
+    example_members     VARCHAR NOT NULL DEFAULT 'off' CHECK (example_members IN ('included', 'left_out', 'off')),
+    example_assessments VARCHAR NOT NULL DEFAULT 'off'
+                        CHECK (example_assessments IN ('included', 'left_out', 'off'))
 );
 
 CREATE TABLE etl_input (

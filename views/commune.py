@@ -10,6 +10,8 @@ from dashboard.exports.bundle import summary_sentences
 from dashboard.model import commune as cv
 from dashboard.model import memo
 from dashboard.model.indicators import indicator_meta, source_label, unit_label
+from dashboard.model.quality import quality_of
+from dashboard.text.plain import md
 from dashboard.ui import chart, frames, lazy, nav, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.cite import cite_popover
@@ -25,8 +27,8 @@ title_slot = st.empty()   # the title names the commune picked just below it
 nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE, format_func=cv.picker_labels(ctx.communes).get)
 
 title, english = cv.header_names(ctx.communes, nis)
-title_slot.title(title)
-st.caption(" · ".join(p for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
+title_slot.title(md(title))
+st.caption(" · ".join(md(p) for p in (english, f"NIS {nis}", _("Brussels-Capital Region")) if p))
 view_link = cite.view_url(cite.base_url(st.context.url), "commune", {"lang": lang, "commune": nis})
 commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 
@@ -49,14 +51,14 @@ for start in range(0, len(cards), 4):
     cols = st.columns(4)
     for col, card in zip(cols, cards[start:start + 4]):
         with col.container(border=True):
-            st.markdown(f"**{card['label_full']}**", help=card["help"])
-            st.metric(card["label"], card["value"], delta=card["delta"], delta_color=card["delta_color"],
-                      label_visibility="collapsed")
-            st.caption(card["caption"])
+            st.markdown(f"**{md(card['label_full'])}**", help=md(card["help"]) if card["help"] else None)
+            st.metric(md(card["label"]), card["value"], delta=card["delta"], delta_color=card["delta_color"],
+                      delta_arrow=card["delta_arrow"], label_visibility="collapsed")
+            st.caption(md(card["caption"]))
             if card["year"] is not None:
                 cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
                                            year=card["year"], where=ctx.both_names(nis), source=card["source"],
-                                           quality=_(card["quality"]), url=view_link),
+                                           quality=card["quality"], url=view_link),
                              key=f"cite_{card['indicator_id']}", lang=lang)
 
 
@@ -77,29 +79,29 @@ def time_series_block() -> None:
     series_ids = cv.series_indicator_ids(obs_commune, ctx.indicators, nis, ctx.shown("profile_key"))
     if not series_ids:
         st.info(_("No data"))
+        return
+    ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
+    ind = ctx.indicators.loc[ind_id]
+    obs = queries.observations(ctx.ver, ind_id)
+    series = cv.series_frame(obs, ctx.communes, nis)
+    mine = series[series["nis_code"] == nis]
+    total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
+    shown = cv.series_rows(obs, nis)             # the table: the commune and the region
+    meta = indicator_meta(ind, lang, rows=cv.series_rows(obs, nis, region=not total), sources=ctx.sources,
+                          source_ids=cv.series_source_ids(cv.series_rows(obs, nis, region=False)),
+                          where=ctx.both_names(nis))
+    if len(mine["year"].unique()) > 1:
+        drawn = series[series["nis_code"] == nis] if total else series
+        chart.show(chart.figure(figures.time_series, drawn, lang=lang, meta=meta, communes=[nis]), key="series")
+        if total:
+            st.caption(_("A total: the regional total is in the table below, not on the chart."))
     else:
-        ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
-        ind = ctx.indicators.loc[ind_id]
-        obs = queries.observations(ctx.ver, ind_id)
-        series = cv.series_frame(obs, ctx.communes, nis)
-        mine = series[series["nis_code"] == nis]
-        latest = obs[(obs["nis_code"] == nis)].sort_values("year").iloc[-1]
-        meta = indicator_meta(ind, lang, sources=ctx.sources, source_ids=latest["source_ids"],
-                              quality=latest["quality"], where=ctx.both_names(nis))
-        total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
-        if len(mine["year"].unique()) > 1:
-            drawn = series[series["nis_code"] == nis] if total else series
-            chart.show(chart.figure(figures.time_series, drawn, lang=lang, meta=meta, communes=[nis]), key="series")
-            if total:
-                st.caption(_("A total: the regional total is in the table below, not on the chart."))
-        else:
-            st.caption(_("Only one year of data: no time series to draw."))
-        st.caption(ind[f"description_{lang}"])
-        frames.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)),
-                     hide_index=True)
-        st.caption(" · ".join([_("Unit: {unit}", unit=unit_label(ind, lang) or "—"),
-                               _("Source: {source}", source=source_label(ctx.sources, latest["source_ids"]))
-                               + f" ({_(latest['quality'])})"]))
+        st.caption(_("Only one year of data: no time series to draw."))
+    st.caption(md(ind[f"description_{lang}"]))
+    frames.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)), hide_index=True)
+    st.caption(" · ".join([_("Unit: {unit}", unit=md(unit_label(ind, lang)) or "—"),
+                           _("Source: {source}", source=md(source_label(ctx.sources, cv.series_source_ids(shown) or "")))
+                           + f" ({quality_of(shown).label(lang)})"]))
 
 
 time_series_block()

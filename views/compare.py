@@ -13,8 +13,10 @@ from dashboard.model.indicators import (
     default_denominator,
     denominators_for,
     indicator_meta,
+    year_rows,
     years_with_data,
 )
+from dashboard.text.plain import md
 from dashboard.ui import chart, state
 from dashboard.ui.context import page_context
 
@@ -52,7 +54,7 @@ if year is None:
     st.info(_("No data"))
 else:
     vals, region = memo.commune_values(ctx.ver, ind_id, year, den)
-    meta = indicator_meta(ind, lang, year=year, denominator=den, sources=ctx.sources,
+    meta = indicator_meta(ind, lang, rows=year_rows(obs, year), year=year, denominator=den, sources=ctx.sources,
                           source_ids=cmp.ranking_source_ids(obs, year), region_value=region)
     chart.show(chart.figure(figures.ranking_bar, vals, lang=lang, meta=meta, highlight=nis), key="ranking")
 
@@ -71,21 +73,23 @@ def scatter_block() -> None:
     yx, yy = cmp.scatter_years(obs_x, obs_y)
     if yx is None or yy is None:
         st.info(_("No data"))
+        return
+    den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
+    sdf, sregion = memo.scatter(ctx.ver, x_id, y_id, yx, yy, den_x, den_y)
+    mx = indicator_meta(ind_x, lang, rows=year_rows(obs_x, yx, communes_only=True), year=yx, denominator=den_x,
+                        sources=ctx.sources)
+    my = indicator_meta(ind_y, lang, rows=year_rows(obs_y, yy, communes_only=True), year=yy, denominator=den_y,
+                        sources=ctx.sources)
+    short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
+    short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
+    chart.show(chart.figure(figures.scatter, sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion),
+               key="scatter")
+    st.caption(" · ".join([f"x: {_('Source: {source}', source=md(mx.source_label))} ({mx.quality.label(lang)})",
+                           f"y: {_('Source: {source}', source=md(my.source_label))} ({my.quality.label(lang)})"]))
+    if yx == yy:
+        st.caption(_("Latest year with commune data for both indicators: {year}", year=yx))
     else:
-        den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
-        sdf, sregion = memo.scatter(ctx.ver, x_id, y_id, yx, yy, den_x, den_y)
-        mx = indicator_meta(ind_x, lang, year=yx, denominator=den_x, sources=ctx.sources)
-        my = indicator_meta(ind_y, lang, year=yy, denominator=den_y, sources=ctx.sources)
-        short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
-        short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
-        chart.show(chart.figure(figures.scatter, sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion),
-                   key="scatter")
-        st.caption(" · ".join([f"x: {_('Source: {source}', source=mx.source_label)}",
-                               f"y: {_('Source: {source}', source=my.source_label)}"]))
-        if yx == yy:
-            st.caption(_("Latest year with commune data for both indicators: {year}", year=yx))
-        else:
-            st.caption(_("No common year with commune data: x shows {year_x}, y shows {year_y}", year_x=yx, year_y=yy))
+        st.caption(_("No common year with commune data: x shows {year_x}, y shows {year_y}", year_x=yx, year_y=yy))
 
 
 scatter_block()
@@ -101,7 +105,7 @@ def series_block() -> None:
     if series.empty or not chosen:
         st.info(_("No data"))
     else:
-        smeta = indicator_meta(ind, lang, denominator=den, sources=ctx.sources,
+        smeta = indicator_meta(ind, lang, rows=cmp.series_rows(obs, chosen), denominator=den, sources=ctx.sources,
                                where=cmp.names_list(ctx.communes, chosen, lang))
         chart.show(chart.figure(figures.time_series, series, lang=lang, meta=smeta, communes=chosen), key="series")
 
@@ -109,13 +113,13 @@ def series_block() -> None:
 series_block()
 
 # ------------------------------------------------------------------ (d) communes like this one
-st.header(_("Communes like this one") + ": " + ctx.both_names(nis))
+st.header(_("Communes like this one") + ": " + md(ctx.both_names(nis)))
 frame, labels, syears = memo.similarity(ctx.ver, lang)
 similar = cmp.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
 if similar.empty:
     st.info(_("None found"))
 else:
-    st.table(cmp.similar_table(similar, ctx.communes, lang).set_index(_("Commune")))
+    st.table(cmp.similar_table(similar, ctx.communes, lang).map(md).set_index(_("Commune")))   # st.table reads Markdown
 st.caption(_("Standardised values (z-scores over the 19 communes), Euclidean distance, latest year of each: {years}.",
              years=cmp.years_note(labels, syears))
-           + " " + _("Source: {source}", source=cmp.similarity_publishers(labels, ctx.indicators, ctx.sources)))
+           + " " + _("Source: {source}", source=md(cmp.similarity_publishers(labels, ctx.indicators, ctx.sources))))

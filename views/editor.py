@@ -20,6 +20,7 @@ from dashboard import config
 from dashboard.data import etl_command
 from dashboard.data.snapshot import snapshot
 from dashboard.model import editor as ev
+from dashboard.text.plain import md
 from dashboard.ui import auth
 from dashboard.ui.context import page_context
 
@@ -63,7 +64,7 @@ if state.get("sha") != digest:
     state.update(sha=digest, work=str(work), file=str(upload_file),
                  archived=etl_command.archive(upload_file, name=name, user=email or "unknown", data_dir=DATA_DIR))
 work, tmp_file = Path(state["work"]), Path(state["file"])
-st.caption(_("Archived: {name}, {size} bytes, sha256 {sha}", name=name, size=len(data), sha=digest[:16] + "…"))
+st.caption(_("Archived: {name}, {size} bytes, sha256 {sha}", name=md(name), size=len(data), sha=digest[:16] + "…"))
 
 if "preview" not in state or state.get("preview_lang") != lang:     # the report is in the reader's language
     state["preview_lang"] = lang

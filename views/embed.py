@@ -7,6 +7,7 @@ from dashboard.data import queries
 from dashboard.exports import cite
 from dashboard.exports import embed as em
 from dashboard.model.indicators import years_with_data
+from dashboard.text.plain import md, md_link
 from dashboard.ui.chart import CHART_CONFIG, image_download_buttons, text_alternative
 from dashboard.ui.context import page_context
 
@@ -21,16 +22,17 @@ base = cite.base_url(st.context.url)
 
 if spec.chart == "card":
     card = em.build_card(spec, ctx.ver)
-    st.subheader(card["title"])
+    st.subheader(md(card["title"]))
     if card["english"]:
-        st.caption(card["english"])
-    if card["is_example"]:
+        st.caption(md(card["english"]))
+    if card["quality"].is_example:
         st.warning(_("EXAMPLE DATA") + " — " + _("Example data — illustrative, not real figures"))
     cols = st.columns(2)
     for i, c in enumerate(card["cards"]):
         with cols[i % 2].container(border=True):
-            st.metric(c["label_full"], c["value"], delta=c["delta"], delta_color=c["delta_color"], help=c["help"])
-            st.caption(c["caption"])
+            st.metric(md(c["label_full"]), c["value"], delta=c["delta"], delta_color=c["delta_color"],
+                      delta_arrow=c["delta_arrow"], help=md(c["help"]) if c["help"] else None)
+            st.caption(md(c["caption"]))
 else:
     fig = em.build_chart(spec, ctx.ver, geojson_url=ctx.geojson_url, tiles=ctx.tiles)
     if fig is None:
@@ -40,6 +42,5 @@ else:
         text_alternative(fig, lang)
         image_download_buttons(fig, f"{spec.chart}-{spec.indicator}-{spec.year or ''}", "embed", lang)
 
-open_label = _("Open in the monitor")
 # plain text, not a caption: a link in faded caption text is too pale to read (WCAG contrast)
-st.markdown(_("Brussels Social Impact Monitor") + " · " + f"[{open_label}]({em.full_view_url(base, spec)})")
+st.markdown(_("Brussels Social Impact Monitor") + " · " + md_link(_("Open in the monitor"), em.full_view_url(base, spec)))

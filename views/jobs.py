@@ -35,7 +35,7 @@ bd = iv.breakdown_jobs(jobs, year, nis)
 if bd.empty:
     st.info(_("No data"))
 else:
-    meta = impact_ui.breakdown_meta(ctx, bd, jobs, "member_integration_workers", year, nis)
+    meta = impact_ui.breakdown_meta(ctx, jobs, "member_integration_workers", year, nis)
     chart.show(chart.figure(jobs_breakdown_figure, bd, lang=ctx.lang, meta=meta), key="jobs_breakdown")
 
 impact_ui.public_block(ctx, ctx.shown("jobs_public"), key="jobs_public")

@@ -14,17 +14,22 @@ from dashboard.model import map as map_view
 from dashboard.model import memo
 from dashboard.model.indicators import (
     DENOMINATOR_INFO,
+    REGION,
     default_denominator,
     denominators_for,
     indicator_meta,
+    year_rows,
     year_source_ids,
     years_with_data,
 )
 from dashboard.model.meta import METHODS, mappable
+from dashboard.model.quality import quality_of
 from dashboard.text.format import fmt_value
+from dashboard.text.plain import md
 from dashboard.ui import chart, lazy, nav, state
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
+from dashboard.ui.impact import example_banner
 
 ctx = page_context()
 _ = ctx._
@@ -68,39 +73,42 @@ def values_for(y: int):
 
 
 def meta_for(y: int, region_value):
-    return indicator_meta(row, lang, year=y, denominator=den, sources=ctx.sources,
+    return indicator_meta(row, lang, rows=year_rows(obs, y), year=y, denominator=den, sources=ctx.sources,
                           source_ids=year_source_ids(obs, y), region_value=region_value, method=method)
 
 
 def show_table(df, meta, key: str) -> None:
     value_label = _("Value") + (f" ({meta.unit_label})" if meta.unit_label else "")
-    table = map_view.table_frame(df, lang, source=None, quality=meta.quality, value_label=value_label)
+    table = map_view.table_frame(df, lang, source=None, value_label=value_label)
     st.dataframe(map_view.styled(table, lang, meta.decimals), hide_index=True, key=key)
-    st.caption(_("Source: {source}", source=meta.source_label))
+    st.caption(_("Source: {source}", source=md(meta.source_label)))
 
 
 df, region_value = values_for(year)
 meta = meta_for(year, region_value)
 codes = set(df["nis_code"])
 is_mappable = mappable(meta)
+if meta.is_example:      # the regional figure beside the map is example data too: said above both
+    example_banner(ctx)
 
 main, side = st.columns([3, 1])
 with side:
     r_label, r_value = map_view.metric_texts(_("Brussels-Capital Region"), region_value, lang, meta.decimals,
                                              meta.unit_label)
-    st.metric(r_label, r_value, border=True, help=r_label)
+    st.metric(md(r_label), r_value, border=True, help=md(r_label))
     if region_value is None:
         st.caption(_("No regional figure published for this year"))
     else:
         cite_popover(cite.citation(
             lang=lang, figure=meta.title, value=fmt_value(region_value, lang, meta.decimals, meta.unit_label),
-            year=year, where=_("Brussels-Capital Region"), source=meta.source_label, quality=_(meta.quality),
+            year=year, where=_("Brussels-Capital Region"), source=meta.source_label,
+            quality=quality_of(year_rows(obs, year, place=REGION)) or meta.quality,
             url=cite.view_url(cite.base_url(st.context.url), "map", dict(st.query_params))), key="cite_region", lang=lang)
-    st.caption(" · ".join(p for p in [_("Unit: {unit}", unit=meta.unit_label) if meta.unit_label else "",
-                                       str(year), meta.source_label, _(meta.quality)] if p))
+    st.caption(" · ".join(p for p in [_("Unit: {unit}", unit=md(meta.unit_label)) if meta.unit_label else "",
+                                       str(year), md(meta.source_label), meta.quality.label(lang)] if p))
     desc = row.get(f"description_{lang}")
     if desc:
-        st.caption(desc)
+        st.caption(md(desc))
     n_missing = int(df["value"].isna().sum())
     if n_missing:
         st.caption(_.ngettext("{n} commune without data", "{n} communes without data", n_missing))
@@ -123,7 +131,7 @@ with main:
         nav.commune_opener(ctx, sorted(codes), key="map_open", indicator=ind_id)
         snippet = embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url),
                                                        embed.EmbedSpec("map", ind_id, year, "", lang, den, view)),
-                                       meta.title)
+                                       embed.snippet_title(meta, lang))
         # plain text, not highlighted: the highlighter's token colours fail WCAG AA contrast on this background
         lazy.expander(_("Embed this map on another website"),
                       partial(st.code, snippet, language=None, wrap_lines=True), key="embed_snippet")
@@ -145,8 +153,9 @@ else:
                              container=st.columns([1, 4])[0])
     df_from, region_from = values_for(year_from)
     frame = map_view.change_frame(df_from, df)
-    cmeta = meta.replace(year_from=year_from)
-    ctable = map_view.change_table(frame, lang, year_from=year_from, year_to=year, unit=meta.unit_label)
+    cmeta = meta.replace(year_from=year_from, quality=quality_of(year_rows(obs, year), year_rows(obs, year_from)))
+    ctable = map_view.change_table(frame, lang, year_from=year_from, year_to=year, unit=meta.unit_label,
+                                   points=meta.points)
     cstyled = map_view.styled(ctable, lang, meta.decimals, signed=(ctable.columns[-1],))
     if not is_mappable or view == "table":
         st.dataframe(cstyled, hide_index=True, key="change_table_main")

@@ -7,8 +7,8 @@ import streamlit as st
 from dashboard.charts.impact import operators_map
 from dashboard.data import queries
 from dashboard.model import impact as iv
-from dashboard.model.indicators import has_example
 from dashboard.model.meta import ChartMeta
+from dashboard.model.quality import quality_of
 from dashboard.ui import chart, frames, state
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
@@ -38,19 +38,17 @@ communes = state.multiselect(_("Commune"), codes, "communes", format_func=ctx.bo
 
 table = iv.directory_frame(ops, ctx.sources, lang, text=text, groups=groups, communes=communes)
 shown = ops[ops["operator_id"].isin(table["operator_id"])]
-if has_example(table):
+quality = quality_of(shown)
+if quality.is_example:
     impact_ui.example_banner(ctx)
 
 points = iv.operator_points(shown)
-quality = iv.quality_of(shown)
 meta = ChartMeta(title=_("Social-economy and circular operators"), quality=quality,
-                 source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)),
-                 is_example=quality == "example", year=None)
+                 source_label=_("{n} sites shown of {total}", n=len(table), total=len(ops)), year=None)
 chart.show(chart.figure(operators_map, points, ctx.geojson_url, lang=lang, meta=meta), key="ops_map")
 st.caption(_("Sites with coordinates are drawn at their position; the others at their commune's centre "
              "(position: commune centre, address not geocoded). Sites without a commune are only in the table."))
 
 st.header(_("Directory"))
 frames.dataframe(iv.directory_display(table, lang), hide_index=True, key="ops_table")
-csv_buttons(table,
-            "operators" + ("_EXAMPLE" if has_example(table) else "") + ".csv", key="ops_csv", lang=lang)
+csv_buttons(table, "operators" + ("_EXAMPLE" if quality.is_example else "") + ".csv", key="ops_csv", lang=lang)

@@ -7,7 +7,8 @@ from dashboard.charts import maps
 from dashboard.data import queries
 from dashboard.model import map as map_view
 from dashboard.model import memo
-from dashboard.model.indicators import indicator_meta, year_source_ids, years_with_data
+from dashboard.model.indicators import indicator_meta, year_rows, year_source_ids, years_with_data
+from dashboard.text.plain import md
 from dashboard.ui import chart, nav
 from dashboard.ui.context import page_context
 
@@ -31,9 +32,9 @@ for col, ind_id in zip(cols, present):
     row = ctx.indicators.loc[ind_id]
     t = map_view.headline_texts(map_view.headline(queries.observations(ctx.ver, ind_id)), row, lang, ctx.sources)
     with col:
-        st.metric(t["label"], t["value"], delta=t["delta"], delta_color=t["delta_color"], border=True,
-                  help=t["label"])
-        st.caption(t["caption"])
+        st.metric(md(t["label"]), t["value"], delta=t["delta"], delta_color=t["delta_color"],
+                  delta_arrow=t["delta_arrow"], border=True, help=md(t["label"]))
+        st.caption(md(t["caption"]))
 
 # ----------------------------------------------------------------------------- one headline map
 ind_id = ctx.default("overview_map", ctx.indicators.index)
@@ -44,8 +45,8 @@ if ind_id in ctx.indicators.index:
     if years:
         year = years[0]
         df, region_value = memo.commune_values(ctx.ver, ind_id, year)
-        meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=year_source_ids(obs, year),
-                              region_value=region_value)
+        meta = indicator_meta(row, lang, rows=year_rows(obs, year), year=year, sources=ctx.sources,
+                              source_ids=year_source_ids(obs, year), region_value=region_value)
         fig = chart.figure(maps.page_map, df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, height=540)
         event = chart.show(fig, key=f"overview_map_{year}", on_select="rerun", selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
@@ -59,10 +60,10 @@ tips = queries.tips(ctx.ver)
 for tip in tips.itertuples():
     page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)
     with st.container(border=True):
-        st.markdown(f"**{_('Tip {n}', n=tip.tip_id)} · {getattr(tip, f'title_{lang}')}**")
-        st.markdown(getattr(tip, f"summary_{lang}"))
+        st.markdown(f"**{_('Tip {n}', n=tip.tip_id)} · {md(getattr(tip, f'title_{lang}'))}**")
+        st.markdown(md(getattr(tip, f"summary_{lang}")))
         if page == "views/map.py":
-            label = _("On the map: {indicator}", indicator=ctx.label(params["indicator"]))
+            label = _("On the map: {indicator}", indicator=md(ctx.label(params["indicator"])))
             nav.page_link(page, label, ":material/map:", indicator=params["indicator"])
         else:
             nav.page_link(page, _("No commune figures yet: see the data and sources"), ":material/menu_book:")

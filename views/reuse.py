@@ -36,7 +36,7 @@ st.header(_("By stream"))
 flows = queries.flows_by_site(ctx.ver)
 streams = queries.reuse_streams(ctx.ver)
 bd = iv.breakdown_streams(flows, year, list(streams["stream"]), nis)
-meta = impact_ui.breakdown_meta(ctx, bd, flows, "member_reused_t", year, nis)
+meta = impact_ui.breakdown_meta(ctx, flows, "member_reused_t", year, nis)
 chart.show(chart.figure(streams_figure, bd, lang=ctx.lang, meta=meta,
                         stream_labels=dict(zip(streams["stream"], streams[f"label_{ctx.lang}"]))), key="reuse_streams")
 

@@ -9,6 +9,7 @@ from dashboard.data import connection, queries
 from dashboard.model import memo
 from dashboard.model import sources as sv
 from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
+from dashboard.text.plain import md
 from dashboard.ui import downloads, frames, state
 from dashboard.ui.context import page_context
 
@@ -66,13 +67,13 @@ def indicator_block() -> None:
     indicator_id = state.select(_("Indicator"), ids, "indicator", ids[0] if ids else None,
                                 format_func=lambda i: f"{ctx.label(i)} ({i})")
     ind = ctx.indicators.loc[indicator_id]
-    with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expanded=True):
+    with st.expander(_("Details: {indicator}", indicator=md(ind[f"label_{lang}"])), expanded=True):
         colon = "\u00a0: " if lang == "fr" else ": "
-        st.markdown("**" + _("Definition") + "** — " + ind[f"description_{lang}"])
+        st.markdown("**" + _("Definition") + "** — " + md(ind[f"description_{lang}"]))
         row = catalogue.set_index("indicator_id").loc[indicator_id]
         facts = [(_("Topic"), row["topic_label"]), (_("Unit"), row["unit"]), (_("Years"), row["years"]),
                  (_("Quality"), row["quality"]), (_("Communes with data"), f"{row['n_communes']} / 19")]
-        st.markdown(" · ".join(f"**{k}**{colon}{v}" for k, v in facts))
+        st.markdown(" · ".join(f"**{k}**{colon}{md(v)}" for k, v in facts))
         n_scoped = sv.scoped_count(queries.scoped(ctx.ver), indicator_id)
         if n_scoped:
             st.caption(_("{n} more figures of this indicator are not mapped: see the table of figures not mapped "
@@ -80,7 +81,7 @@ def indicator_block() -> None:
         srcs = sv.indicator_sources(ind, ctx.sources)
         if len(srcs) <= 3:
             for src in srcs.itertuples():
-                st.markdown(f"**{src.publisher} — {src.title}**")
+                st.markdown(f"**{md(src.publisher)} — {md(src.title)}**")
                 st.markdown("\n".join(f"- {k}{colon}{v}" for k, v in sv.source_facts(src, lang)))
         else:
             st.markdown("**" + _("{n} sources", n=len(srcs)) + "**")
@@ -105,30 +106,40 @@ def indicator_block() -> None:
                  "byte-order mark, so a double click opens it with its columns, numbers and accents right. XLSX "
                  "opens right everywhere."))
     d1, d2, d3 = st.columns(3)
+    ind_example = downloads.indicator_is_example(ctx.ver, indicator_id)
+    all_example = downloads.everything_is_example(ctx.ver)
     with d1:
         st.markdown("**" + _("This indicator, all communes and years") + "**")
-        st.caption(ind[f"label_{lang}"])
+        st.caption(md(ind[f"label_{lang}"]) + (" · " + _("includes example data") if ind_example else ""))
         downloads.csv_buttons(partial(downloads.indicator_csv, ctx.ver, indicator_id, lang),
-                              sv.file_name(indicator_id, lang, "csv"), key="dl_ind_csv", lang=lang, width="stretch")
+                              sv.file_name(indicator_id, lang, "csv", ind_example), key="dl_ind_csv", lang=lang,
+                              width="stretch")
         st.download_button(_("Download XLSX"), data=downloads.indicator_xlsx(ctx.ver, indicator_id, lang),
-                           file_name=sv.file_name(indicator_id, lang, "xlsx"), key="dl_ind_xlsx", on_click="ignore",
+                           file_name=sv.file_name(indicator_id, lang, "xlsx", ind_example), key="dl_ind_xlsx",
+                           on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", width="stretch")
     with d2:
         st.markdown("**" + _("All indicators and scoped figures") + "**")
-        st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum())))
-        downloads.csv_buttons(partial(downloads.everything_csv, ctx.ver, lang), sv.file_name("all", lang, "csv"),
+        st.caption(_("{n} indicators, {obs} observations", n=len(ctx.indicators), obs=int(ctx.indicators["n_obs"].sum()))
+                   + (" · " + _("includes example data (column quality)") if all_example else ""))
+        downloads.csv_buttons(partial(downloads.everything_csv, ctx.ver, lang), sv.file_name("all", lang, "csv", all_example),
                               key="dl_all_csv", lang=lang, width="stretch")
         st.download_button(_("Download XLSX"), data=partial(downloads.everything_xlsx, ctx.ver, lang),
-                           file_name=sv.file_name("all", lang, "xlsx"), key="dl_all_xlsx", on_click="ignore",
+                           file_name=sv.file_name("all", lang, "xlsx", all_example), key="dl_all_xlsx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", width="stretch")
     with d3:
         st.markdown("**" + _("The database") + "**")
-        st.caption(_("The DuckDB file the dashboard reads (every table, including the ETL log)."))
-        st.download_button(_("Download the database"), data=connection.database_bytes, file_name="bsim_impact.duckdb",
-                           mime="application/octet-stream", key="dl_db", on_click="ignore",
-                           icon=":material/database:", width="stretch")
+        st.caption(_("Every figure with its source, licence and quality, the indicators, communes, boundaries and the "
+                     "five tips, in one DuckDB file (its table about says what is in it)."))
+        if connection.public_database_available():
+            st.download_button(_("Download the database"), data=connection.public_database_bytes,
+                               file_name="bsim_impact" + ("_EXAMPLE" if all_example else "") + ".duckdb",
+                               mime="application/octet-stream", key="dl_db", on_click="ignore",
+                               icon=":material/database:", width="stretch")
+        else:
+            st.caption(_("Not available until the next publication of the data."))
 
 
 indicator_block()
@@ -149,7 +160,7 @@ else:
             col.download_button(r.format.upper(), data=bytes(r.content), file_name=r.file_name,
                                 key=f"tpl_{r.file_name}", on_click="ignore", width="stretch")
     with st.expander(_("Every column, accepted headers and checks")):
-        st.markdown(tpl_doc)
+        st.markdown(tpl_doc)   # the product's own documentation (data/templates/README.md), meant as Markdown
 
 st.header(_("Figures not mapped"))
 st.markdown(_("These figures cover an organisation as a whole, Wallonia and Brussels together, Belgium, part of "
@@ -179,10 +190,11 @@ else:
     m1.metric(_("Finished"), summary["when"])
     m2.metric(_("Status"), summary["status"])
     m3.metric(_("Input files"), len(inputs))
-    (st.success if summary["ok"] else st.error)(summary["message"])
-    facts = [(_("Boundaries file"), f"`{summary['boundaries']}`"),
-             (_("Example data included"), _("yes") if summary["with_example"] else _("no")),
-             (_("Run id"), f"`{summary['run_id']}`")]
+    (st.success if summary["ok"] else st.error)(md(summary["message"]))
+    facts = [(_("Boundaries file"), md(summary["boundaries"]) or "—"),
+             (_("Example member data"), sv.example_part_text(summary["example_members"], "members", lang)),
+             (_("Example assessments"), sv.example_part_text(summary["example_assessments"], "assessments", lang)),
+             (_("Run id"), md(summary["run_id"]))]
     st.markdown("  \n".join(f"**{k}**: {v}" for k, v in facts))
     frames.dataframe(sv.run_inputs(inputs, lang), hide_index=True, key="inputs", column_config={
         "path": st.column_config.TextColumn(_("File"), width="large"),

@@ -8,7 +8,9 @@ from dashboard.charts.scorecard import score_tile_map
 from dashboard.data import queries
 from dashboard.model import memo
 from dashboard.model import tips as tv
+from dashboard.model.quality import quality_of
 from dashboard.text.format import fmt_date
+from dashboard.text.plain import md
 from dashboard.ui import chart, frames, state
 from dashboard.ui.context import page_context
 
@@ -28,8 +30,7 @@ communes = ctx.communes[ctx.communes["level"] == "commune"]
 codes = communes["nis_code"].tolist()
 g, scores = memo.tip_grid(ctx.ver, tuple(codes))
 statuses = tv.Statuses.from_frame(queries.tip_statuses(ctx.ver))
-uses_example = bool((history["quality"] == "example").any())
-if uses_example:
+if quality_of(history).is_example:
     st.warning(_("EXAMPLE DATA: part of these assessments are illustrative examples (marked “example”), not real "
                  "assessments. Real assessments come from public sources, each linked."))
 
@@ -59,11 +60,11 @@ event = frames.dataframe(
     tv.grid_display(table, list(tip_short.values())), hide_index=True, key="grid", on_select="rerun",
     selection_mode="single-row",
     column_order=[c for c in table.columns if c != "nis_code"],
-    column_config={tip_short[t]: st.column_config.Column(tip_short[t], help=tip_title[t]) for t in tip_short},
+    column_config={tip_short[t]: st.column_config.Column(tip_short[t], help=md(tip_title[t])) for t in tip_short},
 )
 st.caption(_("{score} in %, latest assessment of each criterion. — = unknown (no known criterion). "
              "Click a row to see the commune below; click a column header to sort.", score=score_names[score])
-           + " " + " · ".join(f"{tip_short[t]}: {tip_title[t]}" for t in tip_short))
+           + " " + " · ".join(f"{tip_short[t]}: {md(tip_title[t])}" for t in tip_short))
 rows = event.selection.rows if event and event.selection else []
 if rows:
     state.choose("commune", table.iloc[rows[0]]["nis_code"])
@@ -74,11 +75,11 @@ sources_line = _("Sources: public evidence per criterion (see the commune detail
 ordered = sorted(tip_title)
 for start in range(0, len(ordered), 3):   # row by row: a phone stacks them in the tips' order
     for col, t in zip(st.columns(3), ordered[start:start + 3]):
-        vals, example = tv.tip_values(scores, communes, t, score)
+        vals, quality = tv.tip_values(scores, communes, t, score)
         fig = chart.figure(score_tile_map, vals, ctx.tiles, lang=lang, _=_,
                            title=f"{tip_short[t]} — {score_names[score]}",
-                           footer=_("Unit: {unit}", unit="%") + (f" · {_('example')}" if example else ""),
-                           example=example)
+                           footer=" · ".join(p for p in (_("Unit: {unit}", unit="%"), quality.label(lang)) if p),
+                           quality=quality)
         with col:
             chart.show(fig, key=f"map_tip{t}")
 st.caption(sources_line)
@@ -92,7 +93,7 @@ def commune_detail() -> None:
     detail = tv.commune_criteria(g, commune, criteria, ctx.sources, statuses, lang, _)
     sc = scores[scores["nis_code"] == commune].set_index("tip_id")
     for t in sorted(tip_title):
-        st.subheader(f"{tip_short[t]} — {tip_title[t]}")
+        st.subheader(f"{tip_short[t]} — {md(tip_title[t])}")
         s = sc.loc[t]
         m1, m2, m3 = st.columns(3)
         pct = (lambda v: "—" if pd.isna(v) else f"{v * 100:.0f} %")
@@ -103,12 +104,12 @@ def commune_detail() -> None:
         order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality",
                  "Before", "Responsible level", "Note", "How it is judged"]
         frames.dataframe(tv.tip_detail(detail, t), hide_index=True, key=f"detail_{t}",
-                     column_order=[_(c) for c in order], column_config={
+                         column_order=[_(c) for c in order], column_config={
             _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),
             _("Committed"): st.column_config.CheckboxColumn(_("Committed"), help=_("committed, in progress or done")),
             _("Done"): st.column_config.CheckboxColumn(_("Done")),
         })
-    if bool(sc["example"].any()):
+    if quality_of(list(sc["quality"])).is_example:
         st.caption(_("Rows of quality “example” are illustrative, not real assessments."))
 
 

@@ -3,6 +3,7 @@ screen reader or a keyboard user gets is exactly what the chart draws. Pure: Fig
 (None for a chart with nothing to tabulate, e.g. the operator points, whose directory is on the page)."""
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -15,6 +16,16 @@ _TAGS = re.compile(r"<[^>]+>")
 
 def _plain(text) -> str:
     return _TAGS.sub(" ", str(text)).replace("  ", " ").strip()
+
+
+def _as_drawn(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Cells and headings as the chart draws them: plotly shows ``&amp;`` as ``&``, so the table holds the
+    plain text (the page escapes it for wherever it shows it, ``text.plain``)."""
+    if frame is None:
+        return None
+    out = frame.map(lambda v: html.unescape(v) if isinstance(v, str) else v)
+    out.columns = [html.unescape(c) if isinstance(c, str) else c for c in out.columns]
+    return out
 
 
 def _commune_rows(fig: go.Figure, _) -> list[dict]:
@@ -32,7 +43,11 @@ def _commune_rows(fig: go.Figure, _) -> list[dict]:
 
 
 def figure_table(fig: go.Figure, lang: str) -> pd.DataFrame | None:
-    """The figures a chart shows, as a small table in ``lang`` (text cells, as on the chart)."""
+    """The figures a chart shows, as a small table in ``lang`` (text cells, as on the chart: plain text)."""
+    return _as_drawn(_figure_table(fig, lang))
+
+
+def _figure_table(fig: go.Figure, lang: str) -> pd.DataFrame | None:
     _ = translator(lang)
     rows = _commune_rows(fig, _)
     if rows:

@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import BAR, BAR_HIGHLIGHT, LINE_COLOURS, REGION_COLOUR, finish
+from dashboard.charts.style import BAR, BAR_HIGHLIGHT, LINE_COLOURS, REGION_COLOUR, finish, plain, plain_short_name
 from dashboard.model.meta import ChartMeta, as_meta, chart_title
+from dashboard.model.quality import quality_of
 from dashboard.model.ranking import rank_labels, rank_with_ties, tied_mask
 from dashboard.text import measure
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import translator
-from dashboard.text.names import both_names, local_name, short_name
+from dashboard.text.names import both_names, local_name
 
 
 def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = None,
@@ -31,11 +32,11 @@ def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = No
     tied = tied_mask(pd.Series(d["rank"].to_numpy()))
     d["rank_label"] = [("—" if is_missing(r) else f"{'=' if t else ''}{int(r)}") for r, t in zip(d["rank"], tied)]
     d["name"] = [local_name(r, lang) for r in d.to_dict("records")]
-    d["names"] = [both_names(r, lang) for r in d.to_dict("records")]
+    d["names"] = [plain(both_names(r, lang)) for r in d.to_dict("records")]
     d["sort"] = d["rank"].astype("float64").fillna(1e9)
     d = d.sort_values(["sort", "name"]).reset_index(drop=True)
-    d["label"] = [f"{rl}  {n}" for rl, n in zip(d["rank_label"], d["name"])]
-    d["text"] = [fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")) for v in d["value"]]
+    d["label"] = [f"{rl}  {plain(n)}" for rl, n in zip(d["rank_label"], d["name"])]
+    d["text"] = [plain(fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data"))) for v in d["value"]]
     colours = [BAR_HIGHLIGHT if c == highlight else BAR for c in d["nis_code"]]
     fig = go.Figure(go.Bar(
         x=d["value"].fillna(0), y=d["label"], orientation="h", marker_color=colours,
@@ -44,24 +45,25 @@ def ranking_bar(df: pd.DataFrame, *, lang: str, meta, highlight: str | None = No
                              rank_labels(pd.Series(d["rank"].to_numpy()), 19)], axis=1),
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>" + _("Rank")
                       + ": %{customdata[3]}<extra></extra>",
-        name=meta.title, showlegend=False,
+        name=plain(meta.title), showlegend=False,
     ))
     extra = []
     if not is_missing(meta.region_value):
         rtext = fmt_value(meta.region_value, lang, meta.decimals, meta.unit_label)
         fig.add_vline(x=float(meta.region_value), line_dash="dash", line_color=REGION_COLOUR, line_width=1.5,
-                      annotation_text=_("Region") + ": " + rtext, annotation_position="bottom right",
+                      annotation_text=plain(_("Region") + ": " + rtext), annotation_position="bottom right",
                       annotation_font_size=11)
         extra.append(_("Dashed line: Brussels-Capital Region"))
     if tied.any():
         extra.append(_("= tied rank"))
     fig.update_yaxes(autorange="reversed", title=None, tickfont={"size": 11})
-    fig.update_xaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", zeroline=True,
+    fig.update_xaxes(title=plain(meta.unit_label) or None, showgrid=True, gridcolor="#eee", zeroline=True,
                      separatethousands=True)
     fig.update_layout(height=max(360, 26 * len(d) + 120), bargap=0.25)
     # room for the longest commune label, measured with the widest font a browser may use: the bars start at
     # a known place, and the footer at the figure's left edge under the names, not at the bars
-    label_width = int(max([measure.text_width(str(t), 11, family="verdana") for t in d["label"]] or [0]) + 8)
+    label_width = int(max([measure.text_width(f"{rl}  {n}", 11, family="verdana")   # the text as drawn, unescaped
+                           for rl, n in zip(d["rank_label"], d["name"])] or [0]) + 8)
     fig = finish(fig, meta, lang, chart_title(meta, lang, what=_("Ranking") + ": " + meta.title), extra, "",
                  margin={"l": label_width + 10, "r": 60, "t": 60, "b": 100}, footer_shift=-50)
     fig.layout.annotations[-1 - int(meta.is_example)].xshift = -label_width
@@ -81,17 +83,20 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
     d["y"] = pd.to_numeric(d["y"], errors="coerce").astype("float64")
     d = d.dropna(subset=["x", "y"])
     recs = d.to_dict("records")
-    d["label"] = [short_name(r["nis_code"], r, lang) for r in recs]
-    d["names"] = [both_names(r, lang) for r in recs]
-    d["xt"] = [fmt_value(v, lang, xm.decimals, xm.unit_label) for v in d["x"]]
-    d["yt"] = [fmt_value(v, lang, ym.decimals, ym.unit_label) for v in d["y"]]
+    d["label"] = [plain_short_name(r["nis_code"], r, lang) for r in recs]
+    d["names"] = [plain(both_names(r, lang)) for r in recs]
+    d["xt"] = [plain(fmt_value(v, lang, xm.decimals, xm.unit_label)) for v in d["x"]]
+    d["yt"] = [plain(fmt_value(v, lang, ym.decimals, ym.unit_label)) for v in d["y"]]
     colours = [BAR_HIGHLIGHT if c == highlight else BAR for c in d["nis_code"]]
     fig = go.Figure(go.Scatter(
         x=d["x"], y=d["y"], mode="markers+text", text=d["label"], textposition="top center",
         textfont={"size": 10}, marker={"size": 10, "color": colours, "line": {"color": "white", "width": 1}},
+        # the axis titles reach the hover as the trace's ``meta`` (data text, escaped), never as template text;
+        # customdata keeps its four columns (nis, names, x text, y text), which ``charts.alt`` reads back
         customdata=np.stack([d["nis_code"], d["names"], d["xt"], d["yt"]], axis=1) if len(d) else None,
-        hovertemplate="<b>%{customdata[1]}</b><br>" + xm.title + ": %{customdata[2]}<br>"
-                      + ym.title + ": %{customdata[3]}<extra></extra>",
+        meta=[plain(xm.title), plain(ym.title)],
+        hovertemplate="<b>%{customdata[1]}</b><br>%{meta[0]}: %{customdata[2]}<br>"
+                      "%{meta[1]}: %{customdata[3]}<extra></extra>",
         name=_("Communes"), showlegend=False,
     ))
     if region is None and not is_missing(xm.region_value) and not is_missing(ym.region_value):
@@ -102,7 +107,7 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
             marker={"symbol": "diamond", "size": 12, "color": REGION_COLOUR}, name=_("Region"), showlegend=False,
             hovertemplate=_("Brussels-Capital Region") + "<extra></extra>",
         ))
-    ax = lambda m: m.title + (f" ({m.unit_label})" if m.unit_label else "")
+    ax = lambda m: plain(m.title + (f" ({m.unit_label})" if m.unit_label else ""))
     fig.update_xaxes(title=ax(xm), showgrid=True, gridcolor="#eee", separatethousands=True)
     fig.update_yaxes(title=ax(ym), showgrid=True, gridcolor="#eee", separatethousands=True)
     when = lambda m: "" if m.year is None else f", {m.year}"
@@ -112,8 +117,9 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
     title = chart_title(ChartMeta(title=f"{ym.title} × {xm.title}",
                                   year=xm.year if xm.year == ym.year else f"{xm.year} / {ym.year}",
                                   where=xm.where), lang)
-    is_example = xm.is_example or ym.is_example
-    fmeta = ChartMeta(title=title, quality="", is_example=is_example)
+    # the footer names each axis' source with its own quality; the example mark covers both
+    fmeta = ChartMeta(title=title, quality=quality_of(xm.quality, ym.quality) if (xm.is_example or ym.is_example)
+                      else None)
     fig = finish(fig, fmeta, lang, title, footer, "", margin={"b": 100}, footer_shift=-50, axis_width=75)
     fig.update_layout(height=520)
     return fig
@@ -121,7 +127,8 @@ def scatter(df: pd.DataFrame, x_meta, y_meta, *, lang: str, highlight: str | Non
 
 def m_src(meta: ChartMeta, lang: str) -> str:
     _ = translator(lang)
-    q = f" ({_(meta.quality)})" if meta.quality else ""
+    label = meta.quality.label(lang)
+    q = f" ({label})" if label else ""
     return _("Source: {source}", source=meta.source_label) + q if meta.source_label else q.strip()
 
 
@@ -136,7 +143,7 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
     d["value"] = pd.to_numeric(d["value"], errors="coerce").astype("float64")
     fig = go.Figure()
     codes = [str(c) for c in communes if str(c) != region_code]
-    hover = lambda name: ("<b>" + name.replace("%", "%%") + "</b><br>%{x}: %{customdata}<extra></extra>")
+    hover = "<b>%{fullData.name}</b><br>%{x}: %{customdata}<extra></extra>"
     years = sorted(d["year"].dropna().unique())
     for i, code in enumerate(codes + [region_code]):
         s = d[d["nis_code"] == code].sort_values("year")
@@ -146,14 +153,15 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
         name = _("Brussels-Capital Region") if is_region else local_name(s.iloc[0].to_dict(), lang)
         s = s.set_index("year").reindex(years).reset_index()  # gaps for missing years
         fig.add_trace(go.Scatter(
-            x=s["year"], y=s["value"], mode="lines+markers", name=name,
+            x=s["year"], y=s["value"], mode="lines+markers", name=plain(name),
             line={"color": REGION_COLOUR if is_region else LINE_COLOURS[i % len(LINE_COLOURS)],
                   "dash": "dash" if is_region else "solid", "width": 2.5 if is_region else 2},
-            customdata=[fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")) for v in s["value"]],
-            hovertemplate=hover(name), connectgaps=False,
+            customdata=[plain(fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")))
+                        for v in s["value"]],
+            hovertemplate=hover, connectgaps=False,
         ))
     fig.update_xaxes(title=_("Year"), tickformat="d", dtick=1 if len(years) <= 12 else None, showgrid=False)
-    fig.update_yaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee",
+    fig.update_yaxes(title=plain(meta.unit_label) or None, showgrid=True, gridcolor="#eee",
                      separatethousands=True)
     if years:
         meta = meta.replace(year_from=int(min(years)), year=int(max(years))) if len(years) > 1 else meta.replace(year=int(years[0]))

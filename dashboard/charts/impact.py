@@ -10,9 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.maps import BRUSSELS_CENTER, GEO_ZOOM
-from dashboard.charts.style import FLOW_COLOURS, GROUP_COLOURS, finish
-from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS, quality_text
+from dashboard.charts.style import FLOW_COLOURS, GROUP_COLOURS, finish, plain
+from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS
 from dashboard.model.meta import ChartMeta, chart_title
+from dashboard.model.quality import tier_label
 from dashboard.text.format import fmt_number, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
@@ -20,7 +21,7 @@ from dashboard.text.names import both_names
 
 def _bar_finish(fig: go.Figure, meta: ChartMeta, lang: str, what: str, legend_title: str = "") -> go.Figure:
     fig.update_layout(height=420, bargap=0.3, barmode="group")
-    fig.update_yaxes(title=meta.unit_label or None, showgrid=True, gridcolor="#eee", separatethousands=True)
+    fig.update_yaxes(title=plain(meta.unit_label) or None, showgrid=True, gridcolor="#eee", separatethousands=True)
     fig = finish(fig, meta, lang, chart_title(meta, lang, what=what), [], legend_title,
                  margin={"b": 110}, footer_shift=-60, axis_width=70)
     return fig
@@ -46,7 +47,7 @@ def streams_figure(bd: pd.DataFrame, *, lang: str, meta: ChartMeta, stream_label
     ``lang``, from the database's ``reuse_stream`` vocabulary)."""
     _ = translator(lang)
     fig = go.Figure()
-    x = [stream_labels.get(s, s) for s in bd["stream"]]
+    x = [plain(stream_labels.get(s, s)) for s in bd["stream"]]
     for col in ("collected_t", "reused_t", "recycled_t"):
         vals = bd[col]
         fig.add_trace(go.Bar(x=x, y=vals, name=_(FLOW_MSGIDS[col]), marker_color=FLOW_COLOURS[col],
@@ -73,9 +74,11 @@ def operators_map(points: pd.DataFrame, geojson_url: str | None, *, lang: str, m
         pos = [_("position: site address") if p == "site" else _("position: commune centre (address not geocoded)")
                for p in d["position"]]
         names = [both_names(r, lang) if isinstance(r.get("name_fr"), str) else "—" for r in d.to_dict("records")]
-        custom = np.stack([d["name"].astype(str), d["organisation"].fillna("—").astype(str),
-                           d["category"].astype(str), d["address"].fillna("—").astype(str), names, pos,
-                           [quality_text(q, lang) for q in d["quality"]], d["operator_id"].astype(str)], axis=1)
+        texts = lambda values: [plain(v) for v in values]  # noqa: E731  (names, addresses: text from data)
+        custom = np.stack([texts(d["name"].astype(str)), texts(d["organisation"].fillna("—").astype(str)),
+                           texts(d["category"].astype(str)), texts(d["address"].fillna("—").astype(str)),
+                           texts(names), pos, texts(tier_label(q, lang) for q in d["quality"]),
+                           d["operator_id"].astype(str)], axis=1)
         fig.add_trace(go.Scattermap(
             lon=d["plot_lon"], lat=d["plot_lat"], mode="markers", name=_(label),
             marker={"size": np.where(d["position"] == "site", 11, 8), "color": GROUP_COLOURS[g], "opacity": 0.9},

@@ -6,8 +6,9 @@ tiles, no network), equal-tile map (works with no geometry at all) and change ma
 ``source_label`` and ``quality`` override the meta values in the hover.
 
 Classes are drawn as one trace per class (discrete legend) plus a "No data" trace; every trace
-carries ``customdata = [nis_code, names, value, rank, year, source, quality]`` so a selection
-event gives the commune through ``location`` (geographic map) or ``customdata[0]`` (tile map).
+carries ``customdata = [nis_code, names, value, rank, year, source, quality]`` (texts escaped for
+plotly) so a selection event gives the commune through ``location`` (geographic map) or
+``customdata[0]`` (tile map). The quality in the hover is the row's own.
 """
 from __future__ import annotations
 
@@ -29,12 +30,13 @@ from dashboard.charts.classify import (
     sequential_colours,
     text_colour,
 )
-from dashboard.charts.style import finish
+from dashboard.charts.style import finish, plain, plain_short_name
 from dashboard.model.meta import ChartMeta, as_meta, chart_title, mappable
+from dashboard.model.quality import tier_label
 from dashboard.model.ranking import rank_labels, rank_with_ties
-from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
+from dashboard.text.format import change_unit, fmt_change, fmt_value, is_missing
 from dashboard.text.i18n import translator
-from dashboard.text.names import both_names, short_name
+from dashboard.text.names import both_names
 
 BRUSSELS_CENTER = {"lat": 50.8375, "lon": 4.3700}
 BRUSSELS_ZOOM = 9.6
@@ -61,20 +63,20 @@ def _prepare(df: pd.DataFrame, meta: ChartMeta, lang: str, value_col: str,
         d["rank"] = rank_with_ties(d["value"], meta.direction).to_numpy()
     d["rank_text"] = rank_labels(pd.Series(d["rank"].to_numpy()), N_COMMUNES).to_numpy()
     d.loc[d["value"].isna(), "rank_text"] = "—"
-    d["names"] = [both_names(r, lang) for r in d.to_dict("records")]
+    d["names"] = [plain(both_names(r, lang)) for r in d.to_dict("records")]
     if value_text is None:
-        d["value_text"] = [fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data"))
+        d["value_text"] = [plain(fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")))
                            for v in d["value"]]
     else:
-        d["value_text"] = [value_text(r) for r in d.to_dict("records")]
+        d["value_text"] = [plain(value_text(r)) for r in d.to_dict("records")]
     years = d["year"] if "year" in d else pd.Series([meta.year] * len(d), index=d.index)
     d["year_text"] = ["—" if is_missing(y) else str(int(y)) if isinstance(y, (int, float, np.integer, np.floating)) else str(y)
                       for y in years]
     src = d["source_label"] if "source_label" in d else pd.Series([meta.source_label] * len(d), index=d.index)
-    d["source"] = [meta.source_label if is_missing(s) else s for s in src]
+    d["source"] = [plain(meta.source_label if is_missing(s) else s) for s in src]
+    # each commune's own quality; a commune without a figure has none
     q = d["quality"] if "quality" in d else pd.Series([meta.quality] * len(d), index=d.index)
-    d["quality"] = [_(str(x)) if not is_missing(x) and x else (_(meta.quality) if meta.quality else "")
-                    for x in q]
+    d["quality"] = [plain(tier_label(x, lang) or "—") if not is_missing(v) else "—" for x, v in zip(q, d["value"])]
     return d
 
 
@@ -221,7 +223,7 @@ def _tile_figure(layers, tiles: pd.DataFrame, lang: str) -> go.Figure:
             ys += [y - h, y - h, y + h, y + h, y - h, None]
             cx.append(x)
             cy.append(y)
-            name = short_name(r.nis_code, r, lang, line_break=True)
+            name = plain_short_name(r.nis_code, r, lang, line_break=True)
             val = "" if is_missing(r.value) else "<br><b>" + r.value_text.split("\u00a0")[0].split(" (")[0] + "</b>"
             texts.append(f"{name}{val}")
         group = f"class{rank}"
@@ -310,19 +312,21 @@ def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: 
                tiles: pd.DataFrame | None = None, featureidkey: str = "id") -> go.Figure:
     """Map of ``change_frame`` output on a diverging palette centred on zero (blue = change for the
     better per ``meta.direction``, PuOr for neutral). ``meta.year_from``/``meta.year`` are the two
-    years. Relative change is in % of the first year's value. Tile map when ``geojson`` is falsy."""
+    years. Relative change is in % of the first year's value; the absolute change of a percentage
+    (``meta.points``) in percentage points. Tile map when ``geojson`` is falsy."""
     meta = as_meta(meta)
     _ = translator(lang)
     col = "change_pct" if relative else "change"
-    cmeta = meta.replace(unit_label="%" if relative else meta.unit_label,
+    points = meta.points and not relative
+    cmeta = meta.replace(unit_label="%" if relative else change_unit(meta.unit_label, lang, points),
                          decimals=1 if relative else meta.decimals)
 
     def text(r):
         if is_missing(r.get(col)):
             return _("No data")
         return (fmt_change(r[col], lang, cmeta.decimals, cmeta.unit_label) + " ("
-                + fmt_number(r.get("value_from"), lang, meta.decimals) + " → "
-                + fmt_number(r.get("value_to"), lang, meta.decimals) + ")")
+                + fmt_value(r.get("value_from"), lang, meta.decimals, meta.unit_label if points else None) + " → "
+                + fmt_value(r.get("value_to"), lang, meta.decimals, meta.unit_label if points else None) + ")")
 
     f = frame.copy()
     if "year" not in f:
@@ -340,9 +344,11 @@ def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: 
         fig = _tile_figure(layers, tiles, lang)
         fig.update_layout(height=460)
     what = _("{indicator}: change", indicator=meta.title)
-    extra = [_("Relative change, % of the first year's value") if relative else _("Absolute change")]
-    return finish(fig, cmeta, lang, chart_title(cmeta, lang, what=what), extra,
-                  _("Change") + (f" ({cmeta.unit_label})" if cmeta.unit_label else ""))
+    extra = [_("Relative change, % of the first year's value") if relative
+             else _("Change in percentage points") if points else _("Absolute change")]
+    legend_unit = change_unit(cmeta.unit_label, lang, points, long=True)
+    return finish(fig, cmeta.replace(unit_label=meta.unit_label) if points else cmeta, lang,
+                  chart_title(cmeta, lang, what=what), extra, _("Change") + (f" ({legend_unit})" if legend_unit else ""))
 
 
 def fit_to_page(fig, *, geo: bool, height: int | None = None):

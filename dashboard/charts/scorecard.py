@@ -7,15 +7,27 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import BIN_COLOURS, LEGEND_ROW, MODEBAR, legend_rows, screen_lines
+from dashboard.charts.style import (
+    BIN_COLOURS,
+    LEGEND_ROW,
+    MODEBAR,
+    legend_rows,
+    mark_quality,
+    plain,
+    plain_short_name,
+    screen_lines,
+)
+from dashboard.model.quality import Quality
 from dashboard.model.tips import score_bin
-from dashboard.text.names import short_name
 
 
 def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, title: str, footer: str,
-                   example: bool = False) -> go.Figure:
+                   quality: Quality | str | None = None) -> go.Figure:
     """Small equal-tile map of one tip's score (``values``: nis_code, value 0–1 or NaN, name_fr, name_nl),
-    fixed classes (0, below ⅓, ⅓–⅔, ⅔ and more, 100 %), unknown in grey."""
+    fixed classes (0, below ⅓, ⅓–⅔, ⅔ and more, 100 %), unknown in grey; the example mark when
+    ``quality`` (of the assessments the scores count) has example rows. ``title``, ``footer``: plain text."""
+    quality = Quality.of(quality)
+    example = quality.is_example
     labels = {-1: _("unknown"), 0: "0 %", 1: "< 33 %", 2: "33–66 %", 3: "≥ 67 %", 4: "100 %"}
     pos = tiles.set_index("nis_code")[["tile_row", "tile_col"]]
     v = values.set_index("nis_code")
@@ -33,8 +45,8 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
             val = v["value"].get(c, np.nan)
             pct = "" if np.isnan(val) else f"{val * 100:.0f}"
             row = v.loc[c] if c in v.index and "name_fr" in v else {"name_fr": c}
-            text.append(short_name(c, row, lang, line_break=True) + (f"<br><b>{pct}</b>" if pct else ""))
-            name = short_name(c, row, lang)
+            text.append(plain_short_name(c, row, lang, line_break=True) + (f"<br><b>{pct}</b>" if pct else ""))
+            name = plain_short_name(c, row, lang)
             hover.append(f"{name}: {pct + ' %' if pct else _('unknown')}")
         fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", fill="toself",
                                  fillcolor=BIN_COLOURS[b], line={"color": "white", "width": 1}, name=labels[b],
@@ -49,7 +61,7 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
     max_row, max_col = int(pos["tile_row"].max()), int(pos["tile_col"].max())
     fig.update_xaxes(visible=False, range=[-0.6, max_col + 0.6], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-max_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
-    raw = (f"[{_('EXAMPLE DATA')}] " if example else "") + title
+    raw = (f"[{_('EXAMPLE DATA')}] " if example else "") + title   # plain text: screen_lines escapes it
     lines = screen_lines(raw, 13)
     rows = legend_rows(fig)
     fig.update_layout(
@@ -60,6 +72,7 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "font": {"size": 11}},
         meta={"title": raw, "footer": footer},
     )
-    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top",
-                       showarrow=False, font={"size": 10, "color": "#444"})
+    mark_quality(fig, quality)
+    fig.add_annotation(text=plain(footer), xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left",
+                       yanchor="top", showarrow=False, font={"size": 10, "color": "#444"})
     return fig

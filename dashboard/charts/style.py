@@ -7,14 +7,26 @@ Charts are drawn on screens as narrow as a phone (390 px): the title, the EXAMPL
 wrapped, measured with the font, to fit ``SCREEN_TEXT_WIDTH``, and the legend is a horizontal band between
 the title and the plot — never over a map. The unwrapped title and footer stay in ``layout.meta`` so an
 exported image re-wraps them to its own width.
+
+Plotly reads a subset of HTML in titles, hover templates, text, tick and legend labels and
+annotations: every text that comes from data goes through ``plain`` (``text.plain.html``) before it
+reaches a figure, here and in every builder; the product's own markup (``<br>``, ``<b>``) is added
+around it afterwards (``screen_lines`` measures the plain text and escapes each line it returns).
+``mark_quality`` records the quality of the rows a figure shows in its layout (``layout.meta``, beside
+the unwrapped title and footer), which the image export reads for the file name.
 """
 from __future__ import annotations
+
+import html as _html
 
 import plotly.graph_objects as go
 
 from dashboard.model.meta import ChartMeta, chart_footer, example_mark
+from dashboard.model.quality import Quality
 from dashboard.text import measure
 from dashboard.text.i18n import translator
+from dashboard.text.names import SHORT_NAMES, short_name
+from dashboard.text.plain import html as plain
 
 SCREEN_TEXT_WIDTH = 320   # px: a 390 px phone less the page's padding and the chart's own margins
 TITLE_SIZE, FOOTER_SIZE, MARK_SIZE, LEGEND_SIZE = 15, 11, 12, 12
@@ -23,13 +35,14 @@ LEGEND_ROW = 24           # px per row of the horizontal legend
 
 
 def screen_lines(text: str, size: float, width: float = SCREEN_TEXT_WIDTH) -> list[str]:
-    """``text`` wrapped to ``width`` px at ``size`` px as a browser draws plotly's text (Verdana's metrics)."""
-    return measure.wrap(str(text), size, width, family="verdana") if text else [""]
+    """``text`` (plain text) wrapped to ``width`` px at ``size`` px as a browser draws plotly's text
+    (Verdana's metrics); each line escaped for plotly (``plain``), for the product to join with ``<br>``."""
+    return [plain(line) for line in measure.wrap(str(text), size, width, family="verdana")] if text else [""]
 
 
 def legend_rows(fig: go.Figure, legend_title: str = "", width: float = SCREEN_TEXT_WIDTH) -> int:
     """Rows the horizontal legend takes at ``width`` px (0 when the chart shows no legend)."""
-    names = [tr.name for tr in fig.data if tr.showlegend is not False and tr.name]
+    names = [_html.unescape(str(tr.name)) for tr in fig.data if tr.showlegend is not False and tr.name]
     if not names or (len(names) < 2 and fig.layout.showlegend is not True):
         return 0
     rows, used = 1, measure.text_width(legend_title or "", LEGEND_SIZE, family="verdana") + 10
@@ -53,6 +66,28 @@ FLOW_COLOURS = {"collected_t": "#bdbdbd", "reused_t": "#1b7837", "recycled_t": "
 BIN_COLOURS = {-1: "#d9d9d9", 0: "#ffffcc", 1: "#a1dab4", 2: "#41b6c4", 3: "#2c7fb8", 4: "#253494"}
 
 
+def plain_short_name(nis_code, row, lang: str, *, line_break: bool = False) -> str:
+    """``names.short_name`` ready for plotly: the product's own short names keep their ``<br>``, any
+    other name (from data) is escaped."""
+    if str(nis_code) in SHORT_NAMES.get(lang, SHORT_NAMES["fr"]):
+        return short_name(nis_code, row, lang, line_break=line_break)
+    return plain(short_name(nis_code, row, lang))
+
+
+def mark_quality(fig: go.Figure, quality: Quality | str) -> go.Figure:
+    """Record the quality of the rows ``fig`` shows (``layout.meta``), for the image export's file name;
+    what ``layout.meta`` already holds (``finish``'s unwrapped title and footer) is kept."""
+    q = Quality.of(quality)
+    kept = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(meta={**kept, "quality": q.tier, "tiers": sorted(q.tiers), "example": q.is_example})
+    return fig
+
+
+def example_title(title: str, quality: Quality | str, lang: str) -> str:
+    """'[EXAMPLE DATA] <title>' when the rows shown include example data (plain text in, plain text out)."""
+    return f"[{translator(lang)('EXAMPLE DATA')}] {title}" if Quality.of(quality).is_example else title
+
+
 def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer: list[str],
            legend_title: str, margin: dict | None = None, footer_shift: int = -8,
            axis_width: float = 0) -> go.Figure:
@@ -60,10 +95,10 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
     separators of the language, the legend as a band above the plot; ``footer_shift`` (px below the plot
     area) clears axis titles. ``margin`` values are minimums: the title and legend always get their room.
     ``axis_width``: px the left axis (ticks, labels, title) takes; the footer starts under it, so it is
-    wrapped that much narrower."""
+    wrapped that much narrower. ``title``, ``extra_footer`` and ``legend_title`` are plain text (escaped
+    here)."""
     footer = chart_footer(meta, lang, extra_footer)
-    if meta.is_example:
-        title = f"[{translator(lang)('EXAMPLE DATA')}] {title}"
+    title = example_title(title, meta.quality, lang)
     title_lines = screen_lines(title, TITLE_SIZE)
     footer_lines = screen_lines(footer, FOOTER_SIZE, SCREEN_TEXT_WIDTH - axis_width)
     mark_lines = screen_lines(example_mark(lang), MARK_SIZE) if meta.is_example else []
@@ -81,7 +116,7 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
     fig.update_layout(
         title={"text": "<br>".join(title_lines), "x": 0.01, "xanchor": "left", "font": {"size": TITLE_SIZE},
                "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": MODEBAR}},
-        legend={"title": {"text": legend_title, "side": "left"}, "itemclick": "toggle", "orientation": "h",
+        legend={"title": {"text": plain(legend_title), "side": "left"}, "itemclick": "toggle", "orientation": "h",
                 "bgcolor": "rgba(255,255,255,0)", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
                 "font": {"size": LEGEND_SIZE}},
         margin=margin,
@@ -93,6 +128,7 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
     fig.add_annotation(text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left",
                        yanchor="top", yshift=footer_shift, showarrow=False, align="left",
                        font={"size": FOOTER_SIZE, "color": "#444"})
+    mark_quality(fig, meta.quality)
     if mark_lines:   # above the legend, under the title
         fig.add_annotation(text="<br>".join(mark_lines), xref="paper", yref="paper", x=0, y=1, xanchor="left",
                            yanchor="bottom", yshift=4 + legend_h, showarrow=False, align="left",

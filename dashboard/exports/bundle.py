@@ -2,7 +2,8 @@
 once from the database into plain values (texts already formatted in the language): both names,
 key figures against the region, the written summary, geometry or tile grid, jobs and re-use, the five
 tips scorecard, sources with licences and the date of the data. A part whose table is missing is left
-empty (the documents say "No figure"), never an error.
+empty (the documents say "No figure"), never an error. ``quality`` is that of every row the documents
+show (``quality.quality_of``): with an example row, they carry the example mark.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dashboard.data import queries
 from dashboard.model.commune import key_figures, publisher_label, rank_text
 from dashboard.model.impact import commune_summary
 from dashboard.model.indicators import source_label, split_ids, unit_label
+from dashboard.model.quality import quality_of
 from dashboard.model.summary import commune_sentences
 from dashboard.model.tips import Statuses, grid, latest, tip_scores
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
@@ -49,14 +51,15 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             "rank": rank_text(r["rank"], r["n_ranked"], r["tied"]),
             "source": MISSING if missing else source_label(sources, r["source_id"] or ""),
             "publisher": MISSING if missing else publisher_label(sources, r["source_id"]),
-            "source_id": r["source_id"], "quality": None if missing else r["quality"],
+            "source_id": r["source_id"], "quality": quality_of() if missing else quality_of(r["quality"]),
         })
     return rows
 
 
 def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, tips: pd.DataFrame,
              statuses: Statuses, nis_code: str, lang: str) -> list[dict]:
-    """Per tip for one commune: title, action / commitment scores (text), coverage, example flag, criteria."""
+    """Per tip for one commune: title, action / commitment scores (text), coverage, quality (of the
+    assessments the scores count), criteria (with each one's quality)."""
     _ = translator(lang)
     mine = scores[scores["nis_code"] == nis_code].set_index("tip_id")
     titles = tips.set_index("tip_id")[f"title_{lang}"] if len(tips) else pd.Series(dtype=object)
@@ -70,7 +73,7 @@ def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, t
             "action": fmt_percent(None if s is None else s["action"] * 100, lang, 0),
             "commitment": fmt_percent(None if s is None else s["commitment"] * 100, lang, 0),
             "coverage": MISSING if s is None else f"{int(s['n_known'])}/{int(s['n_criteria'])}",
-            "example": bool(s is not None and s["example"]),
+            "quality": quality_of() if s is None else quality_of(s["quality"]),
             "criteria": [{"label": r[f"label_{lang}"], "status": statuses.text(r["status"], lang).strip(),
                           "quality": r.get("quality") if isinstance(r.get("quality"), str) else None}
                          for r in c.to_dict("records")],
@@ -125,9 +128,10 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         "geometry": _safe(lambda: queries.geometry(ver)),
         "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
         "communes": communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]],
-        "url": url, "data_date": MISSING, "source_ids": [], "is_example": False,
+        "url": url, "data_date": MISSING, "source_ids": [],
         "summary": list(summary_sentences(ver, nis_code, lang)),
     }
+    shown = [k["quality"] for k in bundle["key_figures"]]      # the quality of every part shown
     run = _safe(lambda: queries.last_run(ver)[0])
     if run is not None and len(run):
         bundle["data_date"] = fmt_date(run["finished_at"].iloc[0], lang)
@@ -148,7 +152,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
             publisher_label(sources, i) for i in split_ids(r.get("source_ids"))))) for r in
             summary["figures"].to_dict("records")]
         bundle["n_operators"] = summary["n_operators"]
-        bundle["is_example"] |= bool(summary["is_example"])
+        shown.append(summary["quality"])
         source_ids += ids
 
     def tips():
@@ -160,9 +164,9 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     if got is not None:
         bundle["tips"], scores, ids = got
         bundle["tip_scores"] = scores.merge(bundle["communes"], on="nis_code", how="left")
-        bundle["is_example"] |= any(t["example"] for t in bundle["tips"])
+        shown += [t["quality"] for t in bundle["tips"]]
         source_ids += ids
-    bundle["is_example"] |= any(k["quality"] == "example" for k in bundle["key_figures"])
+    bundle["quality"] = quality_of(shown)
     bundle["source_ids"] = list(dict.fromkeys(source_ids))
     bundle["sources"] = [   # in full: the documents wrap them, they never cut them
         {"source_id": s, "label": f"{sources.loc[s, 'publisher']} — {sources.loc[s, 'title']}",
@@ -170,3 +174,9 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
          "url": sources.loc[s].get("url") or "", "quality": sources.loc[s].get("quality")}
         for s in bundle["source_ids"] if s in sources.index]
     return bundle
+
+
+@lru_cache(maxsize=64)
+def bundle_quality(ver: str, nis_code: str):
+    """The quality of what a commune's fiche and deck show (for their file names, before they are built)."""
+    return collect_commune_bundle(ver, nis_code, "en")["quality"]

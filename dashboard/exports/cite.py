@@ -8,8 +8,11 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
+from dashboard.model.meta import example_mark
+from dashboard.model.quality import Quality
 from dashboard.text.format import fmt_date
 from dashboard.text.i18n import translator
+from dashboard.text.plain import clean
 
 
 def base_url(current_url: str | None) -> str:
@@ -31,20 +34,30 @@ def view_url(base: str, page: str = "", params: dict | None = None) -> str:
     return url + ("?" + urlencode(ordered, safe=",") if ordered else "")
 
 
-def citation(*, lang: str, figure: str, value: str, year, where: str, source: str, quality: str = "",
+def citation(*, lang: str, figure: str, value: str, year, where: str, source: str, quality: Quality | str = "",
              url: str = "", accessed: date | None = None) -> str:
     """'Taux de chômage ONEM, Ixelles / Elsene, 2025 : 12,8 %. Source : ONEM/RVA … (officiel). Brussels
-    Social Impact Monitor, <url> (consulté le 27 novembre 2026).'"""
+    Social Impact Monitor, <url> (consulté le 27 novembre 2026).'
+
+    ``quality``: of the rows behind the figure (a ``Quality`` or a tier, never a translated word); an
+    example figure's citation opens with the example mark and says it again after the source. Plain
+    text (shown in a code block), one line: data text is cleaned of control characters."""
     _ = translator(lang)
+    quality = Quality.of(quality)
     accessed = accessed or date.today()
-    head = ", ".join(str(p) for p in (figure, where, year) if p not in (None, ""))
+    head = ", ".join(clean(p) for p in (figure, where, year) if p not in (None, ""))
     colon = " : " if lang == "fr" else ": "
-    parts = [f"{head}{colon}{value}."]
-    src = _("Source: {source}", source=source) if source else ""
+    parts = [f"[{_('EXAMPLE DATA')}]"] if quality.is_example else []
+    value = clean(value)
+    parts.append(f"{head}{colon}{value}" + ("" if value.endswith(".") else "."))
+    src = _("Source: {source}", source=clean(source)) if source else ""
+    label = quality.label(lang)
     if src:
-        parts.append(src + (f" ({_(quality)})" if quality else "") + ".")
-    if quality == "example":
-        parts.append(_("EXAMPLE DATA") + " — " + _("Example data — illustrative, not real figures") + ".")
+        parts.append(src + (f" ({label})" if label else "") + ".")
+    elif label:
+        parts.append(_("Quality: {quality}", quality=label) + ".")
+    if quality.is_example:
+        parts.append(example_mark(lang) + ".")
     tail = _("Brussels Social Impact Monitor")
     if url:
         tail += f", {url}"

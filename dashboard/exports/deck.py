@@ -8,7 +8,8 @@ one per tip (its ranking chart, laid out at the size of its box with chart text 
 text alternative, beside a native, editable table of the commune's criteria); sources and licences.
 Every text is a real text frame or table cell (editable), slide titles are the layouts' title
 placeholders (what screen readers announce); the EXAMPLE mark is a red text box on every slide whose
-content includes example data.
+content includes example data (the quality of the rows each slide shows, ``model.quality``); every text is
+the data's own, literally (no markup is read, control characters dropped: ``text.plain.clean``).
 
 ``build_deck(bundle, lang, charts)`` is pure (``bundle`` from ``bundle.collect_commune_bundle``,
 ``charts``: tip_id -> PNG bytes); ``tip_chart(bundle, tip_id, lang)`` draws the tip's ranking chart,
@@ -17,6 +18,7 @@ content includes example data.
 from __future__ import annotations
 
 import copy
+import html
 import io
 from collections.abc import Sequence
 from functools import lru_cache
@@ -27,10 +29,13 @@ from dashboard.charts.figures import ranking_bar
 from dashboard.exports import images
 from dashboard.exports.bundle import collect_commune_bundle
 from dashboard.model.meta import ChartMeta
+from dashboard.model.quality import Quality, quality_of, tier_label
 from dashboard.text import measure as textfit
 from dashboard.text.format import MISSING
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, english_name
+from dashboard.text.plain import clean
+from dashboard.text.plain import html as plain
 
 RED = (0xB2, 0x18, 0x2B)
 GREY = (0x40, 0x40, 0x40)
@@ -68,13 +73,13 @@ def _emu(inches: float) -> int:
 def text_box_height(paragraphs: Sequence[str], size: float, width_in: float, bold: bool = False) -> float:
     """Inches a text box of ``width_in`` needs for ``paragraphs`` at ``size`` pt (insets included)."""
     inner = (width_in - 2 * INSET_X) * 72
-    pts = sum(textfit.height(p, size, inner, bold) for p in paragraphs) + PARA_SPACE * max(0, len(paragraphs) - 1)
+    pts = sum(textfit.height(clean(p), size, inner, bold) for p in paragraphs) + PARA_SPACE * max(0, len(paragraphs) - 1)
     return pts / 72 + 2 * INSET_Y
 
 
 def row_height(cells: Sequence[str], widths_in: Sequence[float], size: float, bold: bool = False) -> float:
     """Inches a table row needs: its tallest cell wrapped in its column (cell margins included)."""
-    lines = max(len(textfit.wrap(str(c), size, (w - 2 * CELL_X) * 72, bold)) for c, w in zip(cells, widths_in))
+    lines = max(len(textfit.wrap(clean(c), size, (w - 2 * CELL_X) * 72, bold)) for c, w in zip(cells, widths_in))
     return lines * size * textfit.LINE / 72 + 2 * CELL_Y + 0.02
 
 
@@ -138,7 +143,7 @@ def _fill(frame, paragraphs: Sequence[str], size: float, bold: bool = False, col
         if i < len(paragraphs) - 1:
             para.space_after = Pt(PARA_SPACE)
         _style(para.add_run(), size, bold, colour)
-        para.runs[0].text = text
+        para.runs[0].text = clean(text)          # literal text, one line, no control characters
 
 
 def _text(slide, x: float, y: float, w: float, paragraphs: Sequence[str], size: float = BODY, bold: bool = False,
@@ -166,7 +171,7 @@ def _table(slide, x: float, y: float, widths: Sequence[float], header: Sequence[
     for r, values in enumerate([list(header)] + [list(v) for v in rows]):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
-            cell.text = "" if value is None else str(value)
+            cell.text = clean(value)
             for para in cell.text_frame.paragraphs:
                 for run in para.runs:
                     run.font.name = FONT
@@ -192,7 +197,7 @@ def _example_mark(slide, lang: str) -> None:
 
 def _alt_text(shape, text: str) -> None:
     """The picture's text alternative (what a screen reader reads, 'Alt Text' in PowerPoint)."""
-    shape._element.nvPicPr.cNvPr.set("descr", text)
+    shape._element.nvPicPr.cNvPr.set("descr", clean(text))
 
 
 def _numbered(title: str, i: int, n: int) -> str:
@@ -210,7 +215,7 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None,
     prs = Presentation()
     widescreen(prs)
     title_only = prs.slide_layouts[5]
-    example = bool(bundle.get("is_example"))
+    example = Quality.of(bundle.get("quality")).is_example
     body_w = RIGHT - LEFT
     names = both_names(bundle, lang)
 
@@ -243,15 +248,15 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None,
     kf = bundle["key_figures"]
     rows = [[k["label"] if len(k["unit"]) <= 3 else f"{k['label']} ({k['unit']})", k["value_short"],
              k["region_short"], k["year"], k["rank"],
-             f"{k.get('publisher') or k['source']} ({_(k['quality'])})" if k["quality"] else MISSING] for k in kf] \
-        or [[_("No figure")] + [""] * 5]
+             f"{k.get('publisher') or k['source']} ({tier_label(k['quality'], lang)})" if k["quality"] else MISSING]
+            for k in kf] or [[_("No figure")] + [""] * 5]
     room = BODY_BOTTOM - BODY_TOP - row_height(header, widths, BODY, True)
     pages = paginate([row_height(r, widths, BODY) for r in rows], room)
     for i, page in enumerate(pages):
         s = prs.slides.add_slide(title_only)
         _title(s, _numbered(_("Key figures against the region"), i, len(pages)))
         _table(s, LEFT, BODY_TOP, widths, header, [rows[j] for j in page])
-        if any(j < len(kf) and kf[j]["quality"] == "example" for j in page):
+        if quality_of([kf[j]["quality"] for j in page if j < len(kf)]).is_example:
             _example_mark(s, lang)
 
     # ------------------------------------------------------------ one slide per tip (more when its table is long)
@@ -259,11 +264,9 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None,
     x = LEFT + chart_w + 0.3
     side_w = RIGHT - x
     crit_widths = [side_w * 0.62, side_w * 0.38]
-    scores = bundle.get("tip_scores")
     for tip in bundle.get("tips") or []:
         # the slide shows example data when the commune's criteria or the chart's 19 communes include some
-        tip_example = bool(tip["example"]) or bool(
-            scores is not None and len(scores) and scores.loc[scores["tip_id"] == tip["tip_id"], "example"].any())
+        tip_example = tip_quality(bundle, tip).is_example
         title = _("Tip {n}: {title}", n=tip["tip_id"], title=tip["title"])
         score_lines = [f"{_('Action')}: {tip['action']} · {_('Commitment')}: {tip['commitment']}",
                        f"{_('Criteria known')}: {tip['coverage']}"]
@@ -295,7 +298,7 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None,
     # ------------------------------------------------------------ sources
     srcs = bundle.get("sources") or []
     lines = [f"{x['label']} — {_('Licence')}: {x['licence']}" + (f" — {x['url']}" if x.get("url") else "")
-             + (f" ({_(x['quality'])})" if x.get("quality") else "") for x in srcs]
+             + (f" ({tier_label(x['quality'], lang)})" if x.get("quality") else "") for x in srcs]
     lines.append(_("Date of the data: {date}", date=bundle.get("data_date") or MISSING))
     if bundle.get("url"):
         lines.append(bundle["url"])
@@ -305,7 +308,7 @@ def build_deck(bundle: dict, lang: str, charts: dict[int, bytes] | None = None,
         s = prs.slides.add_slide(title_only)
         _title(s, _numbered(_("Sources and licences"), i, len(pages)))
         _text(s, LEFT, BODY_TOP, body_w, [lines[j] for j in page])
-        if any(j < len(srcs) and srcs[j].get("quality") == "example" for j in page):
+        if quality_of([srcs[j].get("quality") for j in page if j < len(srcs)]).is_example:
             _example_mark(s, lang)
     buf = io.BytesIO()
     prs.save(buf)
@@ -328,9 +331,11 @@ def _raise_fonts(node, minimum: float) -> None:
 
 
 def _wrapped(text: str, size: float, width: float) -> tuple[str, int]:
-    """(``text`` re-wrapped with <br> to ``width`` points at ``size`` points, number of lines)."""
-    lines = textfit.wrap(str(text).replace("<br>", " "), size, width)
-    return "<br>".join(lines), len(lines)
+    """(``text`` re-wrapped with <br> to ``width`` points at ``size`` points, number of lines). ``text`` is a
+    chart's escaped title or footer (``style.finish``): measured as drawn (entities as their characters) and
+    each line escaped again, so no data text becomes markup and no entity is cut."""
+    lines = textfit.wrap(html.unescape(str(text).replace("<br>", " ")), size, width)
+    return "<br>".join(plain(line) for line in lines), len(lines)
 
 
 def slide_chart(fig: go.Figure, width_in: float, height_in: float, minimum: float = CHART_FONT) -> go.Figure:
@@ -354,7 +359,7 @@ def slide_chart(fig: go.Figure, width_in: float, height_in: float, minimum: floa
     bars = [tr for tr in spec.get("data", []) if tr.get("type") == "bar" and tr.get("orientation") == "h"]
     if bars:   # the plot (and the footer under it) starts after the longest commune label
         tick = layout["yaxis"]["tickfont"]["size"]
-        margin["l"] = int(max(textfit.text_width(str(y), tick) for tr in bars for y in tr.get("y", [])) + 16)
+        margin["l"] = int(max(textfit.text_width(html.unescape(str(y)), tick) for tr in bars for y in tr.get("y", [])) + 16)
     inner = width - (margin.get("l") or 10) - (margin.get("r") or 10) - 8
     title = layout["title"]
     title_size = max(minimum, min(16, title["font"].get("size") or 16))
@@ -382,6 +387,13 @@ def slide_chart(fig: go.Figure, width_in: float, height_in: float, minimum: floa
     return out
 
 
+def tip_quality(bundle: dict, tip: dict) -> Quality:
+    """What a tip's slide shows: the commune's criteria and the ranking of every commune's score."""
+    scores = bundle.get("tip_scores")
+    ranked = [] if scores is None or scores.empty else list(scores.loc[scores["tip_id"] == tip["tip_id"], "quality"])
+    return quality_of(tip["quality"], ranked)
+
+
 def tip_chart(bundle: dict, tip_id: int, lang: str):
     """Ranking of the 19 communes on the tip's action score (%), the commune highlighted."""
     _ = translator(lang)
@@ -390,11 +402,9 @@ def tip_chart(bundle: dict, tip_id: int, lang: str):
         return None
     d = scores[scores["tip_id"] == tip_id].copy()
     d["value"] = d["action"] * 100
-    example = bool(d["example"].any())
     meta = ChartMeta(title=_("Action score, tip {n}", n=tip_id), unit_label="%", decimals=0,
                      direction="higher_better", source_label=_("Five tips assessments"),
-                     quality="example" if example else "reported", year=None,
-                     is_example=example, kind="rate")
+                     quality=quality_of(list(d["quality"])), year=None, kind="rate")
     return ranking_bar(d, lang=lang, meta=meta, highlight=bundle["nis_code"])
 
 

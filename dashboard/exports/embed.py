@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from dashboard.charts import figures, maps
+from dashboard.charts.style import example_title
 from dashboard.data import queries
 from dashboard.exports.cite import view_url
 from dashboard.model import commune as cv
@@ -26,10 +27,13 @@ from dashboard.model.indicators import (
     default_denominator,
     denominators_for,
     indicator_meta,
+    year_rows,
     year_source_ids,
 )
+from dashboard.model.quality import quality_of
 from dashboard.text.i18n import normalise_lang
 from dashboard.text.names import both_names
+from dashboard.text.plain import attribute
 
 CHARTS = ("map", "ranking", "timeseries", "card")
 DEFAULT_COMMUNE = "21004"
@@ -102,9 +106,15 @@ def full_view_url(base: str, spec: EmbedSpec) -> str:
                                   "denominator": None if spec.denominator == "none" else spec.denominator})
 
 
+def snippet_title(meta, lang: str) -> str:
+    """The embedded chart's title for the iframe: the figure's, with the example mark when it has one."""
+    return example_title(meta.title, meta.quality, lang)
+
+
 def iframe_snippet(url: str, title: str, height: int = 560) -> str:
-    safe = title.replace('"', "&quot;")
-    return (f'<iframe src="{url}" title="{safe}" width="100%" height="{height}" '
+    """The HTML to paste into another website; the address and the title (data text) are escaped as
+    attribute values, so neither can close the attribute or the tag."""
+    return (f'<iframe src="{attribute(url)}" title="{attribute(title)}" width="100%" height="{int(height)}" '
             f'style="border:0" loading="lazy"></iframe>')
 
 
@@ -123,9 +133,9 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
         if series.empty:
             return None
         row = communes.set_index("nis_code").loc[spec.commune]
-        latest = obs.sort_values("year").iloc[-1]
-        meta = indicator_meta(ind, lang, sources=sources, source_ids=latest["source_ids"] or None,
-                              quality=latest["quality"], where=both_names(row.to_dict(), lang))
+        drawn = cv.series_rows(obs, spec.commune)
+        meta = indicator_meta(ind, lang, rows=drawn, sources=sources, source_ids=cv.series_source_ids(drawn),
+                              where=both_names(row.to_dict(), lang))
         return figures.time_series(series, lang=lang, meta=meta, communes=[spec.commune])
     den = spec.denominator if spec.denominator in denominators_for(ind) else "none"
     if spec.chart == "map" and den == "none":
@@ -134,9 +144,8 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
     df, region = commune_values(obs, communes, spec.year, denominator=den, population=population,
                                 direction=ind["direction"])
     ids = year_source_ids(obs, spec.year)
-    quality = "example" if (obs.loc[obs["year"] == spec.year, "quality"] == "example").any() else None
-    meta = indicator_meta(ind, lang, year=spec.year, denominator=den, sources=sources, source_ids=ids,
-                          region_value=region, quality=quality, is_example=quality == "example")
+    meta = indicator_meta(ind, lang, rows=year_rows(obs, spec.year), year=spec.year, denominator=den,
+                          sources=sources, source_ids=ids, region_value=region)
     if spec.chart == "ranking":
         return figures.ranking_bar(df, lang=lang, meta=meta, highlight=spec.commune or None)
     style = "geo" if spec.view == "geo" and geojson_url else "tile"
@@ -154,4 +163,4 @@ def build_card(spec: EmbedSpec, ver: str) -> dict:
     kf = cv.key_figures(obs, indicators, spec.commune, ids)
     title, english = cv.header_names(communes, spec.commune)
     return {"title": title, "english": english, "cards": cv.key_figure_cards(kf, indicators, sources, spec.lang),
-            "is_example": bool((kf["quality"] == "example").any()) if len(kf) else False}
+            "quality": quality_of(list(kf["quality"])) if len(kf) else quality_of()}

@@ -21,9 +21,11 @@ from pathlib import Path
 
 from dashboard.config import FONT_DIRS
 from dashboard.exports.bundle import collect_commune_bundle
+from dashboard.model.quality import Quality, tier_label
 from dashboard.text.format import MISSING, fmt_date
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names, english_name
+from dashboard.text.plain import clean
 
 RED = (178, 24, 43)
 GREY = (90, 90, 90)
@@ -75,7 +77,9 @@ class _Pdf:
         self.pdf.add_page()
 
     def t(self, text) -> str:
-        text = "" if text is None else str(text)
+        """Text as the PDF shows it: literally (fpdf2 interprets no markup here), on one line, without
+        control or invisible characters."""
+        text = clean(text)
         text = text.replace("\u00a0", " ").replace("\u202f", " ")
         if not self.unicode:
             text = text.replace("—", "-").replace("–", "-").replace("…", "...").replace("’", "'")
@@ -201,7 +205,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     with _build_lock:  # fpdf2 font handling is not meant for concurrent use
         p = _Pdf()
     pdf = p.pdf
-    example = bool(bundle.get("is_example"))
+    example = Quality.of(bundle.get("quality")).is_example
     p.footer_lines = [(" · ".join([_("Date of the data: {date}", date=bundle.get("data_date") or MISSING),
                                    _("Generated on {date}", date=fmt_date(date.today(), lang))]
                                   + ([bundle["url"]] if bundle.get("url") else [])), False, GREY)]
@@ -234,7 +238,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     _heading(p, _("Key figures against the region"), x_kf, W - 50)
     rows = [[k["label"] if len(k["unit"]) <= 3 else f"{k['label']} ({k['unit']})", k["value_short"],
              k["region_short"], k["year"], k["rank"],
-             f"{k.get('publisher') or k['source']} ({_(k['quality'])})" if k["quality"] else MISSING]
+             f"{k.get('publisher') or k['source']} ({tier_label(k['quality'], lang)})" if k["quality"] else MISSING]
             for k in bundle["key_figures"]] or [[_("No figure"), "", "", "", "", ""]]
     _table(p, [_("Indicator"), _("Commune"), _("Region"), _("Year"), _("Rank"), _("Source")], rows,
            [40, 19, 18, 12.5, 13, W - 50 - 102.5], x=x_kf, right=(1, 2, 4))
@@ -251,7 +255,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     _heading(p, _("Jobs and re-use (members' figures)"))
     impact = bundle.get("impact")
     if impact:
-        rows = [[r["what"], str(r["year"]), r["value"], _(r["quality"]), r.get("publisher") or r["source"]]
+        rows = [[r["what"], str(r["year"]), r["value"], tier_label(r["quality"], lang), r.get("publisher") or r["source"]]
                 for r in impact]
         _table(p, [_("Figure"), _("Year"), _("Value"), _("Quality"), _("Source")], rows, [62, 12, 34, 18, W - 126],
                right=(2,))
@@ -265,7 +269,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     tips = bundle.get("tips")
     if tips:
         rows = [[f"{t['tip_id']}. {t['title']}", t["action"], t["commitment"], t["coverage"],
-                 _("example") if t["example"] else ""] for t in tips]
+                 tier_label(t["quality"], lang)] for t in tips]
         _table(p, [_("Tip"), _("Action"), _("Commitment"), _("Criteria known"), _("Quality")], rows,
                [88, 20, 26, 28, W - 162], right=(1, 2, 3))
         _paragraph(p, _("Action: share of the tip's criteria done (in progress counts half); "
@@ -278,7 +282,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
     for s in bundle.get("sources") or []:
         text = f"{s['label']} — {_('Licence')}: {s['licence']}" + (f" — {s['url']}" if s.get("url") else "")
         if s.get("quality"):
-            text += f" ({_(s['quality'])})"
+            text += f" ({tier_label(s['quality'], lang)})"
         p.font(6.5)
         pdf.multi_cell(W, 3.1, p.t(text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(0.6)

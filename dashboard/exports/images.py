@@ -279,5 +279,6 @@ def file_name(name: str, fmt: str, size: str, is_example: bool = False) -> str:
 
 
 def figure_is_example(fig: go.Figure) -> bool:
-    title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
-    return title.startswith("[") and any(w in title for w in ("EXAMPLE", "EXEMPLE", "VOORBEELD"))
+    """The figure shows example rows (``charts.style.mark_quality`` wrote it in ``layout.meta``)."""
+    meta = fig.layout.meta
+    return bool(isinstance(meta, dict) and meta.get("example"))

@@ -9,9 +9,10 @@ Every export carries its sources and licences: CSV files in columns (``source_id
 columns too plus a second sheet "About" (title, date of the data, sources with licences, the quality
 tiers explained, and the word EXAMPLE when any row is illustrative).
 
-Spreadsheet safety: text cells starting with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return)
-are neutralised by a leading ``'`` so a spreadsheet never evaluates them as formulas. Numbers are
-left as numbers.
+Spreadsheet safety: text cells starting with ``=``, ``+``, ``-``, ``@`` (after any leading spaces),
+or with a tab / carriage return / line feed, are neutralised by a leading ``'`` so a spreadsheet
+never evaluates them as formulas (OWASP's advice for CSV injection); control and invisible
+characters are dropped (an XLSX file cannot even hold most of them). Numbers are left as numbers.
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ import pandas as pd
 
 from dashboard.model.indicators import split_ids
 from dashboard.text.i18n import translator
+from dashboard.text.plain import clean_keep_lines
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 LICENCE = "licence"
 QUALITIES = ("official", "reported", "example")
 
@@ -38,9 +40,13 @@ SCOPED_COLUMNS = ["scope", "nis_code", "indicator_id", "indicator_label", "year"
 # ------------------------------------------------------------------ safety
 
 def neutralise(value):
-    """'=HYPERLINK(…)' -> "'=HYPERLINK(…)"; non-text values are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """'=HYPERLINK(…)' -> "'=HYPERLINK(…)" (also '  =1+1', '\\t=1'); control characters dropped;
+    non-text values are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = clean_keep_lines(value)
+    if value.startswith(FORMULA_PREFIXES) or value.lstrip(" \u00a0").startswith(FORMULA_PREFIXES):
+        value = "'" + value
     return value
 
 

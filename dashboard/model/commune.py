@@ -10,7 +10,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.model.indicators import REGION, change_since_previous, source_label, unit_label
+from dashboard.model.indicators import (
+    REGION,
+    change_since_previous,
+    delta_style,
+    is_percentage,
+    source_label,
+    unit_label,
+)
+from dashboard.model.quality import quality_of, tier_label
 from dashboard.model.ranking import rank_with_ties, tied_mask
 from dashboard.text.format import MISSING, fmt_change, fmt_rank, fmt_value, is_missing
 from dashboard.text.i18n import translator
@@ -47,7 +55,8 @@ def key_figures(obs: pd.DataFrame, indicators: pd.DataFrame, nis_code: str,
     ``obs``: long observations of (at least) these indicators for all communes and the region
     (indicator_id, nis_code, year, value, source_id, quality). Columns returned: indicator_id,
     year, value, prev_year, prev_value, change, region_value, rank, n_ranked, tied, source_id,
-    quality. An indicator with no figure for the commune keeps a row with missing values.
+    quality (a ``Quality``: the commune's figure, the one before it and the region's). An indicator
+    with no figure for the commune keeps a row with missing values.
     """
     rows = []
     mine = obs[obs["nis_code"] == nis_code]
@@ -65,6 +74,7 @@ def key_figures(obs: pd.DataFrame, indicators: pd.DataFrame, nis_code: str,
             same = obs[(obs["indicator_id"] == ind) & (obs["year"] == year)]
             reg = same[same["nis_code"] == REGION]
             row["region_value"] = float(reg["value"].iloc[0]) if len(reg) else None
+            row["quality"] = quality_of(c["quality"], reg)     # the commune's two figures and the region's
             comm = same[same["nis_code"] != REGION].reset_index(drop=True)
             direction = indicators.loc[ind, "direction"] if ind in indicators.index else "neutral"
             ranks = rank_with_ties(comm["value"], direction)
@@ -95,8 +105,9 @@ def publisher_label(sources: pd.DataFrame, source_id: str | None) -> str:
 def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
                      lang: str) -> list[dict]:
     """Display texts per key figure: label (with the unit when it is a word), value (with the unit
-    when it is a symbol such as % or €), delta, caption (year, region, rank, previous year,
-    publisher and quality), help (the description), delta_color (by direction)."""
+    when it is a symbol such as % or €), delta (percentage points for a percentage), caption (year,
+    region, rank, previous year, publisher and quality), help (the description), delta_color and
+    delta_arrow (by direction and the change's sign), and the figure's ``quality`` (a ``Quality``)."""
     _ = translator(lang)
     out = []
     for r in kf.to_dict("records"):
@@ -107,9 +118,12 @@ def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
         missing = is_missing(r["value"])
         value = _("No data") if missing else fmt_value(r["value"], lang, dec, unit if short_unit else None)
         delta = None
-        if not missing and not is_missing(r["change"]) and not is_missing(r["prev_year"]):
-            delta = _("{change} since {year}", change=fmt_change(r["change"], lang, dec, unit if short_unit else None),
-                      year=int(r["prev_year"]))
+        has_change = not missing and not is_missing(r["change"]) and not is_missing(r["prev_year"])
+        if has_change:
+            delta = _("{change} since {year}", change=fmt_change(r["change"], lang, dec, unit if short_unit else None,
+                                                                points=is_percentage(ind)), year=int(r["prev_year"]))
+        colour, arrow = delta_style(r["change"] if has_change else None, ind["direction"])
+        quality = quality_of(r["quality"]) if not missing else quality_of()
         bits = []
         if not missing:
             bits.append(str(int(r["year"])))
@@ -119,7 +133,7 @@ def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
                 bits.append(f"{int(r['prev_year'])}: "
                             + fmt_value(r["prev_value"], lang, dec, unit if short_unit else None))
             bits.append(_("Source: {source}", source=publisher_label(sources, r["source_id"]))
-                        + f" ({_(r['quality'])})")
+                        + f" ({quality.label(lang)})")
         else:
             bits.append(_("No figure for this commune"))
         label = ind[f"label_{lang}"]
@@ -127,12 +141,12 @@ def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             "indicator_id": r["indicator_id"], "label": label,
             "label_full": label if short_unit or not unit else f"{label} ({unit})", "value": value,
             "delta": delta, "caption": " · ".join(bits), "help": ind.get(f"description_{lang}") or None,
-            "delta_color": {"higher_better": "normal", "lower_better": "inverse"}.get(ind["direction"], "off"),
+            "delta_color": colour, "delta_arrow": arrow,
             # for 'Cite this figure'
             "year": None if missing else int(r["year"]),
             "value_unit": None if missing else fmt_value(r["value"], lang, dec, unit),
             "source": publisher_label(sources, r["source_id"]) if not missing else "",
-            "quality": r["quality"] if not missing else "",
+            "quality": quality,
         })
     return out
 
@@ -155,9 +169,9 @@ def key_figure_table(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             _("Rank"): rank_text(r["rank"], r["n_ranked"], r["tied"]),
             _("Change since previous year"): (
                 MISSING if is_missing(r["change"]) or is_missing(r["prev_year"])
-                else f"{fmt_change(r['change'], lang, dec, unit)} ({int(r['prev_year'])})"),
+                else f"{fmt_change(r['change'], lang, dec, unit, points=is_percentage(ind))} ({int(r['prev_year'])})"),
             _("Source"): MISSING if missing else source_label(sources, r["source_id"] or ""),
-            _("Quality"): MISSING if missing else _(r["quality"]),
+            _("Quality"): MISSING if missing else tier_label(r["quality"], lang),
         })
     return pd.DataFrame(rows)
 
@@ -176,6 +190,18 @@ def series_frame(obs: pd.DataFrame, communes: pd.DataFrame, nis_code: str) -> pd
     d = obs[obs["nis_code"].isin([nis_code, REGION])][["nis_code", "year", "value"]]
     names = communes[["nis_code", "name_fr", "name_nl", "name_en"]]
     return d.merge(names, on="nis_code", how="left").sort_values(["nis_code", "year"]).reset_index(drop=True)
+
+
+def series_rows(obs: pd.DataFrame, nis_code: str, region: bool = True) -> pd.DataFrame:
+    """The observations a series of the commune (and the region unless ``region`` is False) shows."""
+    return obs[obs["nis_code"].isin([nis_code, REGION] if region else [nis_code])]
+
+
+def series_source_ids(rows: pd.DataFrame) -> str | None:
+    """The sources of the rows of a series, ';'-joined in order of appearance (None when none)."""
+    col = "source_ids" if "source_ids" in rows else "source_id"
+    ids = [i for v in rows[col].dropna() for i in str(v).split(";") if i]
+    return ";".join(dict.fromkeys(ids)) or None
 
 
 def series_table(series: pd.DataFrame, nis_code: str, lang: str, decimals: int = 0,
@@ -217,7 +243,7 @@ def scoped_for_commune(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: 
             _("Value"): fmt_value(r["value"], lang, dec, unit),
             _("Scope"): scope,
             _("Source"): source_label(sources, r["source_ids"] or r["source_id"]),
-            _("Quality"): _(r["quality"]),
+            _("Quality"): tier_label(r["quality"], lang),
             _("Note"): "" if is_missing(r.get("note")) else str(r["note"]),
         })
     return pd.DataFrame(rows)

@@ -62,6 +62,12 @@ def scatter_frame(obs_x: pd.DataFrame, obs_y: pd.DataFrame, communes: pd.DataFra
     return d, region
 
 
+def series_rows(obs: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """The observations a series of the chosen communes and the region shows (its years with commune data)."""
+    years = set(years_with_data(obs))
+    return obs[obs["nis_code"].isin(list(codes) + [REGION]) & obs["year"].isin(years)]
+
+
 def series_frame(obs: pd.DataFrame, communes: pd.DataFrame, indicator: pd.Series, codes: Sequence[str],
                  denominator: str = "none", population: pd.DataFrame | None = None) -> pd.DataFrame:
     """Long frame (nis_code, year, value, names) for the chosen communes and the region, every year

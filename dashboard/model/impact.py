@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.model.indicators import REGION, has_example, source_label
+from dashboard.model.indicators import REGION, source_label
+from dashboard.model.quality import quality_of, tier_label
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
@@ -73,10 +74,6 @@ def category_group(category: str) -> str:
     return "other"
 
 
-def quality_text(q: str, lang: str) -> str:
-    return translator(lang)(str(q)) if isinstance(q, str) and q else ""
-
-
 # ----------------------------------------------------------------------------- member figures
 
 def years_of(obs: pd.DataFrame) -> list[int]:
@@ -100,28 +97,27 @@ def commune_frame(obs: pd.DataFrame, communes: pd.DataFrame, year: int) -> pd.Da
     return d
 
 
-def quality_of(frame: pd.DataFrame) -> str:
-    q = set(frame["quality"].dropna()) if "quality" in frame else set()
-    return "example" if "example" in q else "reported" if "reported" in q else "official" if q else ""
-
-
 def table_frame(df: pd.DataFrame, lang: str, *, value_label: str, unit: str, sources: pd.DataFrame) -> pd.DataFrame:
     """Commune table for display and download: names, year, value, unit, quality (word), source."""
     _ = translator(lang)
     return pd.DataFrame({
         "nis_code": df["nis_code"], _("Commune"): [both_names(r, lang) for r in df.to_dict("records")],
         _("Year"): df["year"], value_label: df["value"], _("Unit"): unit,
-        _("Quality"): [quality_text(q, lang) if isinstance(q, str) else "—" for q in df.get("quality", [])],
+        _("Quality"): [tier_label(q, lang) or "—" for q in df.get("quality", [])],
         "quality": df.get("quality"),
         _("Source"): [source_label(sources, s) if isinstance(s, str) else "—" for s in df.get("source_ids", [])],
     })
 
 
+def breakdown_rows(site_rows: pd.DataFrame, year: int, nis_code: str | None = None) -> pd.DataFrame:
+    """The site rows (jobs or flows) a breakdown of ``year`` adds up: the commune's, or all for the region."""
+    d = site_rows[site_rows["year"] == year]
+    return d[d["nis_code"] == nis_code] if nis_code and nis_code != REGION else d
+
+
 def breakdown_jobs(jobs: pd.DataFrame, year: int, nis_code: str | None = None) -> pd.DataFrame:
     """Integration workers, art. 60 placements, FTE and exits per operator category group."""
-    d = jobs[jobs["year"] == year]
-    if nis_code and nis_code != REGION:
-        d = d[d["nis_code"] == nis_code]
+    d = breakdown_rows(jobs, year, nis_code)
     if d.empty:
         return pd.DataFrame(columns=["group", "integration_workers", "art60_placements", "fte", "exits_to_work",
                                      "sites", "quality"])
@@ -131,7 +127,7 @@ def breakdown_jobs(jobs: pd.DataFrame, year: int, nis_code: str | None = None) -
                                  fte=("fte", lambda s: s.sum(min_count=1)),
                                  exits_to_work=("exits_to_work", lambda s: s.sum(min_count=1)),
                                  sites=("operator_id", "nunique"),
-                                 quality=("quality", lambda q: "example" if (q == "example").any() else "reported"))
+                                 quality=("quality", lambda q: quality_of(q).tier))
     return out.reset_index()
 
 
@@ -139,9 +135,7 @@ def breakdown_streams(flows: pd.DataFrame, year: int, streams: Sequence[str], ni
                       ) -> pd.DataFrame:
     """Collected / re-used / recycled tonnes per stream, one row for each of ``streams`` (the database's
     ``reuse_stream`` vocabulary, in its order; missing = NaN)."""
-    d = flows[flows["year"] == year]
-    if nis_code and nis_code != REGION:
-        d = d[d["nis_code"] == nis_code]
+    d = breakdown_rows(flows, year, nis_code)
     agg = {c: (c, lambda s: s.sum(min_count=1)) for c in ("collected_t", "reused_t", "recycled_t")}
     if d.empty:
         out = pd.DataFrame({"stream": list(streams)})
@@ -149,8 +143,7 @@ def breakdown_streams(flows: pd.DataFrame, year: int, streams: Sequence[str], ni
             out[c] = np.nan
         out["quality"] = None
         return out
-    g = d.groupby("stream").agg(**agg, quality=("quality", lambda q: "example" if (q == "example").any()
-                                                 else "reported"))
+    g = d.groupby("stream").agg(**agg, quality=("quality", lambda q: quality_of(q).tier))
     return g.reindex(list(streams)).rename_axis("stream").reset_index()
 
 
@@ -184,7 +177,7 @@ def public_figures(obs: pd.DataFrame, scoped: pd.DataFrame, indicators: pd.DataF
         _("Value"): [fmt_number(v, lang, int(dec)) for v, dec in zip(d["value"], ind["decimals"])],
         _("Unit"): ind[f"unit_{lang}"].to_numpy(),
         _("Source"): [source_label(sources, s) for s in d["source_ids"]],
-        _("Quality"): [quality_text(q, lang) for q in d["quality"]], "quality": d["quality"].to_numpy(),
+        _("Quality"): [tier_label(q, lang) for q in d["quality"]], "quality": d["quality"].to_numpy(),
         "indicator_id": d["indicator_id"].to_numpy(),
     })
 
@@ -248,7 +241,7 @@ def directory_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         _("Code"): df["category"], _("Address"): df["address"], _("Postal code"): df["postal_code"],
         _("Commune"): [both_names({"name_fr": a, "name_nl": b}, lang) if isinstance(a, str) else "—"
                        for a, b in zip(df["commune_fr"], df["commune_nl"])],
-        _("Source"): df["source"], _("Quality"): [quality_text(q, lang) for q in df["quality"]],
+        _("Source"): df["source"], _("Quality"): [tier_label(q, lang) for q in df["quality"]],
     })
 
 
@@ -260,7 +253,8 @@ def commune_summary(obs: pd.DataFrame, ops: pd.DataFrame, indicators: pd.DataFra
 
     ``obs``: observation rows of the member indicators (all communes, the ``member_*`` ids);
     ``ops``: ``queries.operator_sites``. Returns ``{"figures": DataFrame(what, year, value, unit, quality,
-    source, source_ids, indicator_id, value_raw), "operators": DataFrame (directory_frame of the commune), "is_example": bool,
+    source, source_ids, indicator_id, value_raw), "operators": DataFrame (directory_frame of the commune),
+    "quality": Quality,
     "n_operators": int}``; figures are the latest year with member data, missing ones are absent.
     """
     _ = translator(lang)
@@ -284,4 +278,4 @@ def commune_summary(obs: pd.DataFrame, ops: pd.DataFrame, indicators: pd.DataFra
                                           "indicator_id", "value_raw"])
     directory = directory_frame(ops, sources, lang, communes=[nis_code])
     return {"figures": figures, "operators": directory, "n_operators": len(directory),
-            "is_example": has_example(figures, directory)}
+            "quality": quality_of(figures, directory)}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.model.meta import ChartMeta
+from dashboard.model.quality import quality_of
 from dashboard.model.ranking import rank_with_ties
 from dashboard.text.i18n import N_, translator
 
@@ -117,11 +118,6 @@ def year_source_ids(obs: pd.DataFrame, year: int) -> str | None:
     return ";".join(dict.fromkeys(obs.loc[obs["year"] == year, "source_id"])) or None
 
 
-def has_example(*frames: pd.DataFrame | None) -> bool:
-    """True when any row of any frame is of quality 'example'."""
-    return any(f is not None and "quality" in f.columns and (f["quality"] == "example").any() for f in frames)
-
-
 def source_label(sources: pd.DataFrame, source_ids: str | list[str]) -> str:
     """'Statbel — Population by place of residence …' for one or more source ids (first two shown)."""
     ids = source_ids.split(";") if isinstance(source_ids, str) else list(source_ids)
@@ -136,24 +132,53 @@ def source_label(sources: pd.DataFrame, source_ids: str | list[str]) -> str:
     return "; ".join(labels[:2]) + (" …" if len(labels) > 2 else "")
 
 
-def indicator_meta(indicator: pd.Series, lang: str, *, year=None, denominator: str = "none", sources=None,
-                   source_ids: str | None = None, region_value=None, quality: str | None = None,
-                   method: str = "quantiles", where: str | None = None, is_example: bool = False) -> ChartMeta:
-    """The ChartMeta of an indicator in the interface language."""
+def is_percentage(indicator: pd.Series, denominator: str = "none") -> bool:
+    """A figure in % (its unit's label is '%', or a share of the regional total): its changes are in
+    percentage points."""
+    if denominator == "share":
+        return True
+    return denominator == "none" and str(indicator.get("unit_en") or "").strip().startswith("%")
+
+
+def indicator_meta(indicator: pd.Series, lang: str, *, rows, year=None, denominator: str = "none", sources=None,
+                   source_ids: str | None = None, region_value=None, method: str = "quantiles",
+                   where: str | None = None) -> ChartMeta:
+    """The ChartMeta of an indicator in the interface language; its quality is that of ``rows``, the
+    observations the chart shows (``quality.quality_of``), never the catalogue's tier."""
     ids = source_ids or indicator["source_ids"]
     return ChartMeta(
         title=indicator[f"label_{lang}"], unit_label=unit_label(indicator, lang, denominator),
         source_label=source_label(sources, ids) if sources is not None else ids,
-        quality=quality or indicator["quality"], year=year,
+        quality=quality_of(rows), year=year,
         decimals=int(indicator["decimals"]) if denominator == "none" else max(1, int(indicator["decimals"])),
-        direction=indicator["direction"], method=method, region_value=region_value,
-        is_example=is_example or indicator["quality"] == "example", kind=indicator["kind"],
+        direction=indicator["direction"], method=method, region_value=region_value, kind=indicator["kind"],
         denominator=None if denominator == "none" else denominator, where=where,
+        points=is_percentage(indicator, denominator),
     )
 
 
+def year_rows(obs: pd.DataFrame, year, *, communes_only: bool = False, place: str | None = None) -> pd.DataFrame:
+    """The observations of one year (the region's too unless ``communes_only``; only ``place``'s when
+    given): what a map, a ranking or a figure of that year shows."""
+    d = obs[obs["year"] == year]
+    if place is not None:
+        return d[d["nis_code"] == place]
+    return d[d["nis_code"] != REGION] if communes_only else d
+
+
+def delta_style(change, direction: str) -> tuple[str, str]:
+    """(``delta_color``, ``delta_arrow``) of ``st.metric`` for a change, from its sign: changes are written
+    with the typographic minus, which Streamlit does not read as negative."""
+    if change is None or pd.isna(change) or float(change) == 0:
+        return "off", "off"
+    up = float(change) > 0
+    good = {"higher_better": up, "lower_better": not up}.get(direction)
+    return ("off" if good is None else "green" if good else "red"), ("up" if up else "down")
+
+
 def change_since_previous(obs: pd.DataFrame, nis_code: str) -> pd.DataFrame:
-    """Per indicator: latest year, value, previous year, previous value, change — for one place."""
+    """Per indicator: latest year, value, previous year, previous value, change and the quality of the two
+    figures (a ``Quality``) — for one place."""
     d = obs[obs["nis_code"] == nis_code].sort_values("year")
     rows = []
     for ind, g in d.groupby("indicator_id", sort=False):
@@ -163,5 +188,5 @@ def change_since_previous(obs: pd.DataFrame, nis_code: str) -> pd.DataFrame:
                      "prev_year": int(prev["year"]) if prev is not None else None,
                      "prev_value": prev["value"] if prev is not None else None,
                      "change": last["value"] - prev["value"] if prev is not None else None,
-                     "source_id": last["source_id"], "quality": last["quality"]})
+                     "source_id": last["source_id"], "quality": quality_of(g.iloc[-2:])})
     return pd.DataFrame(rows)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.model.indicators import REGION, TOPICS, source_label, topic_label
-from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
+from dashboard.model.indicators import REGION, TOPICS, delta_style, is_percentage, source_label, topic_label
+from dashboard.model.quality import quality_of, tier_label
+from dashboard.text.format import change_unit, fmt_change, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
 
@@ -102,7 +103,7 @@ def headline(obs: pd.DataFrame, place: str = REGION) -> dict | None:
                 "prev_year": int(prev["year"]) if prev is not None else None,
                 "prev_value": float(prev["value"]) if prev is not None else None,
                 "change": float(last["value"] - prev["value"]) if prev is not None else None,
-                "source_id": last["source_id"], "quality": last["quality"]}
+                "source_id": last["source_id"], "quality": quality_of(d.iloc[-2:])}
     c = obs[obs["nis_code"] != REGION]
     if c.empty:
         return None
@@ -110,18 +111,18 @@ def headline(obs: pd.DataFrame, place: str = REGION) -> dict | None:
     c = c[c["year"] == year]
     return {"kind": "range", "year": year, "low": float(c["value"].min()), "high": float(c["value"].max()),
             "n": int(c["nis_code"].nunique()), "source_id": c["source_id"].iloc[0],
-            "quality": c["quality"].iloc[0], "change": None, "prev_year": None}
+            "quality": quality_of(c), "change": None, "prev_year": None}
 
 
 def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.DataFrame | None = None) -> dict:
-    """Strings for ``st.metric``: label, value, delta (or None), delta_color and the caption
-    'source · year · quality'."""
+    """Strings for ``st.metric``: label, value, delta (or None; in percentage points for a percentage),
+    delta_color and delta_arrow (from the change's sign) and the caption 'source · year · quality'."""
     _ = translator(lang)
     unit = indicator.get(f"unit_{lang}") or ""
     dec = int(indicator["decimals"])
     label = indicator[f"label_{lang}"]
     if h is None:
-        return {"label": label, "value": "—", "delta": None, "delta_color": "off",
+        return {"label": label, "value": "—", "delta": None, "delta_color": "off", "delta_arrow": "off",
                 "caption": _("No data")}
     src = source_label(sources, h["source_id"]) if sources is not None else str(h["source_id"])
     # short units ('%', '€') stay with the number; long ones ('persons') go to the label
@@ -136,11 +137,12 @@ def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.
         value = fmt_value(h["value"], lang, dec, vunit)
     delta = None
     if not is_missing(h.get("change")):
-        delta = _("{change} since {year}", change=fmt_change(h["change"], lang, dec, unit), year=h["prev_year"])
-    direction = indicator.get("direction", "neutral")
-    colour = {"higher_better": "normal", "lower_better": "inverse"}.get(direction, "off")
-    caption = " · ".join([src, str(h["year"]), _(str(h["quality"]))])
-    return {"label": label, "value": value, "delta": delta, "delta_color": colour, "caption": caption}
+        delta = _("{change} since {year}", change=fmt_change(h["change"], lang, dec, unit,
+                                                            points=is_percentage(indicator)), year=h["prev_year"])
+    colour, arrow = delta_style(h.get("change"), indicator.get("direction", "neutral"))
+    caption = " · ".join(p for p in (src, str(h["year"]), tier_label(h["quality"], lang)) if p)
+    return {"label": label, "value": value, "delta": delta, "delta_color": colour, "delta_arrow": arrow,
+            "caption": caption}
 
 
 # ----------------------------------------------------------------------------- change between two years
@@ -165,36 +167,39 @@ def change_frame(df_from: pd.DataFrame, df_to: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- table behind a map
 
-def table_frame(df: pd.DataFrame, lang: str, *, source: str | None, quality: str, value_label: str) -> pd.DataFrame:
+def table_frame(df: pd.DataFrame, lang: str, *, source: str | None, value_label: str) -> pd.DataFrame:
     """One row per commune for ``st.dataframe``: both names, value (numeric), rank of 19, year,
-    source (unless ``None``: then the page states it once under the table) and quality
-    (translated); best rank first, communes without data last."""
+    source (unless ``None``: then the page states it once under the table) and the row's quality
+    (translated; '—' without a figure); best rank first, communes without data last."""
     _ = translator(lang)
     d = df.copy()
     d["_sort"] = pd.to_numeric(d["rank"], errors="coerce").astype("float64").fillna(1e9)
     d = d.sort_values(["_sort", "nis_code"])
-    q = d["quality"] if "quality" in d else pd.Series([quality] * len(d), index=d.index)
+    q = d["quality"] if "quality" in d else pd.Series([None] * len(d), index=d.index)
     out = pd.DataFrame({
         _("Commune"): [both_names(r, lang) for r in d.to_dict("records")],
         value_label: pd.to_numeric(d["value"], errors="coerce").astype("float64").to_numpy(),
         _("Rank"): [("—" if is_missing(r) else f"{int(r)} / 19") for r in d["rank"]],
         _("Year"): [str(int(y)) if not is_missing(y) else "—" for y in d["year"]],
         _("Source"): source,
-        _("Quality"): [_(str(x)) if not is_missing(x) else _(quality) for x in q],
+        _("Quality"): [tier_label(x, lang) or "—" for x in q],
     }).reset_index(drop=True)
     return out if source is not None else out.drop(columns=_("Source"))
 
 
-def change_table(frame: pd.DataFrame, lang: str, *, year_from: int, year_to: int, unit: str) -> pd.DataFrame:
-    """Table alternative to the change map: both names, value in each year and the change."""
+def change_table(frame: pd.DataFrame, lang: str, *, year_from: int, year_to: int, unit: str,
+                 points: bool = False) -> pd.DataFrame:
+    """Table alternative to the change map: both names, value in each year and the change (in
+    percentage points for a percentage)."""
     _ = translator(lang)
     d = frame.sort_values("change", ascending=False, na_position="last")
     u = f" ({unit})" if unit else ""
+    cu = change_unit(unit, lang, points)
     return pd.DataFrame({
         _("Commune"): [both_names(r, lang) for r in d.to_dict("records")],
         f"{year_from}{u}": d["value_from"].to_numpy(dtype="float64"),
         f"{year_to}{u}": d["value_to"].to_numpy(dtype="float64"),
-        _("Change") + u: d["change"].to_numpy(dtype="float64"),
+        _("Change") + (f" ({cu})" if cu else ""): d["change"].to_numpy(dtype="float64"),
     }).reset_index(drop=True)
 
 

@@ -13,6 +13,7 @@ from dashboard.data import queries
 from dashboard.data.cache import shared
 from dashboard.model import commune, compare, impact, indicators, tips
 from dashboard.model.map import indicator_option_labels, mappable_indicators
+from dashboard.model.quality import Quality, quality_of
 from dashboard.model.sources import catalogue, scoped_table
 
 
@@ -127,11 +128,12 @@ def tip_grid(ver: str, codes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFra
 
 @shared(128)
 def member_values(ver: str, indicator_id: str, year: int
-                  ) -> tuple[pd.DataFrame, tuple[float | None, str | None, str | None], str]:
-    """(``impact.commune_frame``, ``impact.region_value``, quality of the year's rows) of a member indicator."""
+                  ) -> tuple[pd.DataFrame, tuple[float | None, str | None, str | None], Quality]:
+    """(``impact.commune_frame``, ``impact.region_value``, ``quality.Quality`` of the year's rows — what the
+    map shows, the region's included) of a member indicator."""
     obs = queries.observations(ver, indicator_id)
     return (impact.commune_frame(obs, queries.communes(ver), year), impact.region_value(obs, year),
-            impact.quality_of(obs[obs["year"] == year]))
+            quality_of(indicators.year_rows(obs, year)))
 
 
 @shared(128)

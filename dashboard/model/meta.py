@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from dashboard.model.quality import Quality
 from dashboard.text.i18n import translator
 
 METHODS = ("quantiles", "equal_interval", "natural_breaks")   # how map classes are cut
@@ -14,19 +15,27 @@ class ChartMeta:
     title: str                        # what — the indicator label, already in the interface language
     unit_label: str = ""              # unit in the interface language ('%', '€', 'per 1,000 inhabitants')
     source_label: str = ""            # e.g. 'Statbel, Fiscal income 2022'
-    quality: str = "official"         # official | reported | example
+    quality: Quality | str = Quality()  # of the rows shown (``quality.quality_of``); a tier is accepted
     year: int | str | None = None     # when (the year shown)
     decimals: int = 1
     direction: str = "neutral"        # higher_better | lower_better | neutral
     method: str = "quantiles"         # one of METHODS
     k: int = 5                        # number of classes wanted
     region_value: float | None = None # Brussels-Capital Region value for the same year
-    is_example: bool = False          # illustrative data: visible mark on the chart
     kind: str = "rate"                # count | rate | amount | average | flag (indicator.kind)
     denominator: str | None = None    # None/'' = as published; 'population', 'area', ...
     where: str | None = None          # defaults to the translated 'Brussels-Capital Region'
     year_from: int | str | None = None  # change maps: the first year
     note: str | None = None           # extra footer text (definition, break in series …)
+    points: bool = False              # a percentage: its changes are in percentage points
+
+    def __post_init__(self):
+        object.__setattr__(self, "quality", Quality.of(self.quality))
+
+    @property
+    def is_example(self) -> bool:
+        """Some row shown is example data: the chart carries the example mark."""
+        return self.quality.is_example
 
     def replace(self, **kw) -> ChartMeta:
         return replace(self, **kw)
@@ -71,11 +80,11 @@ def chart_footer(meta: Any, lang: str, extra: list[str] | None = None) -> str:
     bits = []
     if meta.unit_label:
         bits.append(_("Unit: {unit}", unit=meta.unit_label))
+    quality = meta.quality.label(lang)
     if meta.source_label:
-        bits.append(_("Source: {source}", source=meta.source_label)
-                    + f" ({_(meta.quality) if meta.quality else ''})".replace(" ()", ""))
-    elif meta.quality:
-        bits.append(_("Quality: {quality}", quality=_(meta.quality)))
+        bits.append(_("Source: {source}", source=meta.source_label) + (f" ({quality})" if quality else ""))
+    elif quality:
+        bits.append(_("Quality: {quality}", quality=quality))
     bits.extend(extra or [])
     if meta.note:
         bits.append(meta.note)

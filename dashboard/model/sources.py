@@ -2,12 +2,16 @@
 an indicator's sources, the last ETL run and the scoped figures. Pure: DataFrames in and out."""
 from __future__ import annotations
 
+from pathlib import PurePosixPath, PureWindowsPath
+
 import pandas as pd
 
 from dashboard.model.indicators import ALL_TOPICS, split_ids, topic_label
+from dashboard.model.quality import quality_of, tier_label
 from dashboard.text.format import MISSING, fmt_datetime, fmt_number
-from dashboard.text.i18n import translator
+from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
+from dashboard.text.plain import WEB_ADDRESS, md, md_link
 
 
 def _sources_text(sources: pd.DataFrame, ids: str, field_sep: str = " — ") -> str:
@@ -38,6 +42,7 @@ def catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, all_obs: pd.DataF
     """One row per indicator, every text in ``lang``; ``indicator_id`` and ``topic`` kept for filtering."""
     _ = translator(lang)
     years = year_ranges(all_obs)
+    qualities = {i: quality_of(g) for i, g in all_obs.groupby("indicator_id")} if len(all_obs) else {}
     rows = []
     for ind in indicators.itertuples(index=False):
         ind = ind._asdict()
@@ -54,7 +59,9 @@ def catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, all_obs: pd.DataF
             "sources": _sources_text(sources, ind["source_ids"]),
             "licence": _join_field(sources, ind["source_ids"], "licence") or MISSING,
             "reference_date": _join_field(sources, ind["source_ids"], "reference_date") or MISSING,
-            "years": covered, "quality": _(ind["quality"]),
+            "years": covered,
+            # the quality of the indicator's figures; without any, the tier of its sources in the catalogue
+            "quality": (qualities[iid] if iid in qualities else quality_of(ind["quality"])).label(lang),
             "n_communes": int(ind.get("n_communes") or 0),
         })
     return pd.DataFrame(rows)
@@ -87,24 +94,24 @@ def sources_table(srcs: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Sources of an indicator for a table: quality translated, a missing licence said so."""
     _ = translator(lang)
     d = srcs.copy()
-    d["quality"] = [_(q) for q in d["quality"]]
+    d["quality"] = [tier_label(q, lang) for q in d["quality"]]
     d["licence"] = d["licence"].fillna("").replace("", _("not stated"))
     return d[["publisher", "title", "url", "reference_date", "licence", "quality", "notes", "source_id"]]
 
 
 def source_facts(src, lang: str) -> list[tuple[str, str]]:
     """(label, markdown) lines describing one source (a row of ``indicator_sources``): its link, reference
-    date, licence, quality, notes and id."""
+    date, licence, quality, notes and id; every text escaped (``plain.md``), the address the one live link."""
     _ = translator(lang)
     facts = []
-    if isinstance(src.url, str) and src.url.startswith(("http://", "https://")):
-        facts.append(("URL", f"[{src.url}]({src.url})"))
-    facts.append((_("Reference date"), src.reference_date or "—"))
-    facts.append((_("Licence"), src.licence or _("not stated")))
-    facts.append((_("Quality"), _(src.quality)))
+    if isinstance(src.url, str) and WEB_ADDRESS.fullmatch(src.url):
+        facts.append(("URL", md_link(src.url, src.url)))      # the source's own address, meant as a link
+    facts.append((_("Reference date"), md(src.reference_date) or "—"))
+    facts.append((_("Licence"), md(src.licence) or _("not stated")))
+    facts.append((_("Quality"), tier_label(src.quality, lang)))
     if isinstance(src.notes, str) and src.notes:
-        facts.append((_("Notes"), src.notes))
-    facts.append((_("Source id"), f"`{src.source_id}`"))
+        facts.append((_("Notes"), md(src.notes)))
+    facts.append((_("Source id"), md(src.source_id)))
     return facts
 
 
@@ -120,13 +127,42 @@ def run_summary(run: pd.DataFrame, lang: str) -> dict | None:
     r = run.iloc[0]
     status = {"ok": _("Succeeded"), "failed": _("Failed")}.get(r["status"], str(r["status"]))
     return {"when": fmt_datetime(r["finished_at"], lang), "started": fmt_datetime(r["started_at"], lang),
-            "status": status, "ok": r["status"] == "ok", "message": r["message"], "boundaries": r["boundaries"],
-            "with_example": bool(r.get("with_example", False)), "run_id": r["run_id"]}
+            "status": status, "ok": r["status"] == "ok", "message": r["message"],
+            "boundaries": file_name_only(r["boundaries"]),
+            "with_example": bool(r.get("with_example", False)), "run_id": r["run_id"],
+            "example_members": r.get("example_members") or "off",
+            "example_assessments": r.get("example_assessments") or "off"}
+
+
+EXAMPLE_PART_MSGIDS = {
+    ("included", "members"): N_("included (no real member file yet); marked as example everywhere"),
+    ("left_out", "members"): N_("left out: real member data is loaded, and the two are never mixed"),
+    ("off", "members"): N_("none"),
+    ("included", "assessments"): N_("included (no real assessment yet); marked as example everywhere"),
+    ("left_out", "assessments"): N_("left out: real assessments exist, and the two never share a score"),
+    ("off", "assessments"): N_("none"),
+}
+
+
+def example_part_text(what: str, part: str, lang: str) -> str:
+    """What became of an example part in the last build, in the interface language."""
+    msgid = EXAMPLE_PART_MSGIDS.get((what, part))
+    return translator(lang)(msgid) if msgid else str(what)
+
+
+def file_name_only(path) -> str:
+    """A path recorded by the build, shown without the server's folders ('' when none)."""
+    if not isinstance(path, str) or not path:
+        return ""
+    return PureWindowsPath(PurePosixPath(path).name).name
 
 
 def run_inputs(inputs: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Input files with counts formatted per language and a shortened sha256 (12 hex digits)."""
     d = inputs.copy()
+    # paths inside the project as recorded (data/…); a file from elsewhere by its name only
+    d["path"] = [p if isinstance(p, str) and not p.startswith(("/", "\\")) and ":" not in p[:3]
+                 else file_name_only(p) for p in d["path"]]
     d["sha256"] = d["sha256"].str[:12] + "…"
     d["rows_read"] = [fmt_number(v, lang) for v in d["rows_read"]]
     d["bytes"] = [fmt_number(v, lang) for v in d["bytes"]]
@@ -171,12 +207,13 @@ def scoped_table(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
         "unit": [ind.loc[i, f"unit_{lang}"] if i in ind.index else "" for i in scoped["indicator_id"]],
         "source": [_sources_text(sources, s if isinstance(s, str) else f) for s, f in
                    zip(scoped["source_ids"], scoped["source_id"])],
-        "quality": [_(q) for q in scoped["quality"]],
+        "quality": [tier_label(q, lang) for q in scoped["quality"]],
         "note": scoped["note"],
     })
     return d[cols]
 
 
-def file_name(what: str, lang: str, ext: str) -> str:
+def file_name(what: str, lang: str, ext: str, example: bool = False) -> str:
+    """'bsim_<what>_<lang>.csv'; '_EXAMPLE' before the extension when the file holds example rows."""
     safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in what)
-    return f"bsim_{safe}_{lang}.{ext}"
+    return f"bsim_{safe}_{lang}{'_EXAMPLE' if example else ''}.{ext}"

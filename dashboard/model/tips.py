@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.model.quality import Quality, quality_of, tier_label
 from dashboard.text.names import both_names
 
 SCORES = ("action", "commitment", "coverage")
@@ -90,22 +91,24 @@ def grid(latest_rows: pd.DataFrame, criteria: pd.DataFrame, codes: list[str]) ->
 
 def tip_scores(g: pd.DataFrame, statuses: Statuses) -> pd.DataFrame:
     """Per commune × tip: action, commitment, coverage (0–1, NaN when unknown), n_known, n_criteria,
-    example (True when any known status comes from example data)."""
+    quality (the ``Quality`` of the known statuses the score counts) and example (its example mark)."""
     d = g.copy()
     known = d["status"] != UNKNOWN
     d["w_known"] = d["weight"].where(known, 0.0)
     d["w_action"] = d["weight"] * d["status"].map(statuses.action_value).fillna(0.0) * known
     d["w_commit"] = d["weight"] * d["status"].isin(statuses.committed)
-    d["is_example"] = known & (d.get("quality", pd.Series(index=d.index, dtype=object)) == "example")
+    d["known_quality"] = d.get("quality", pd.Series(index=d.index, dtype=object)).where(known)
     agg = d.groupby(["nis_code", "tip_id"]).agg(
         w_all=("weight", "sum"), w_known=("w_known", "sum"), w_action=("w_action", "sum"),
         w_commit=("w_commit", "sum"), n_known=("status", lambda s: int((s != UNKNOWN).sum())),
-        n_criteria=("status", "size"), example=("is_example", "any")).reset_index()
+        n_criteria=("status", "size"), quality=("known_quality", lambda q: quality_of(q))).reset_index()
+    agg["example"] = [q.is_example for q in agg["quality"]]
     denom = agg["w_known"].replace(0, np.nan)
     agg["action"] = agg["w_action"] / denom
     agg["commitment"] = agg["w_commit"] / denom
     agg["coverage"] = agg["w_known"] / agg["w_all"]
-    return agg[["nis_code", "tip_id", "action", "commitment", "coverage", "n_known", "n_criteria", "example"]]
+    return agg[["nis_code", "tip_id", "action", "commitment", "coverage", "n_known", "n_criteria", "quality",
+                "example"]]
 
 
 def score_table(scores: pd.DataFrame, communes: pd.DataFrame, score: str, tip_labels: dict[int, str],
@@ -176,7 +179,7 @@ def commune_criteria(g: pd.DataFrame, nis_code: str, criteria: pd.DataFrame, sou
         return f"{publishers.get(sid, '')}: {titles.get(sid, sid)}".strip(": ")
 
     def qual(q):
-        return _(q) if isinstance(q, str) and q else ""
+        return tier_label(q, lang)
 
     return pd.DataFrame({
         "tip_id": d["tip_id"].to_numpy(),
@@ -216,12 +219,12 @@ def grid_display(table: pd.DataFrame, score_columns: list[str], unknown: str = "
     return out
 
 
-def tip_values(scores: pd.DataFrame, communes: pd.DataFrame, tip_id: int, score: str) -> tuple[pd.DataFrame, bool]:
-    """(one tip's ``score`` per commune as ``value`` with both names, whether any of it is example data)."""
+def tip_values(scores: pd.DataFrame, communes: pd.DataFrame, tip_id: int, score: str) -> tuple[pd.DataFrame, Quality]:
+    """(one tip's ``score`` per commune as ``value`` with both names, the quality of what it counts)."""
     mine = scores[scores["tip_id"] == tip_id]
     values = mine[["nis_code", score]].rename(columns={score: "value"})
     values = values.merge(communes[["nis_code", "name_fr", "name_nl"]], on="nis_code")
-    return values, bool(mine["example"].any())
+    return values, quality_of(list(mine["quality"]))
 
 
 def tip_detail(detail: pd.DataFrame, tip_id: int) -> pd.DataFrame:
@@ -248,5 +251,5 @@ def changes_table(changes: pd.DataFrame, criteria: pd.DataFrame, communes: pd.Da
         _("Now"): [statuses.text(s, lang) for s in changes["status"]],
         _("Change"): changes["change"].map(change_names),
         _("Evidence"): changes["evidence_url"],
-        _("Quality"): [_(q) for q in changes["quality"]],
+        _("Quality"): [tier_label(q, lang) for q in changes["quality"]],
     })

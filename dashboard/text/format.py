@@ -5,6 +5,8 @@ Numbers: fr and nl both use ``.`` for thousands and ``,`` for decimals (``1.234,
 no-break space). Missing values (None, NaN, pd.NA) format as an em dash ``—`` (``MISSING``) so
 tables stay compact; hover texts and legends use the translated "No data" instead.
 Value and unit are joined with a no-break space (``12,3 %``), except ``%`` in English (``12.3%``).
+Changes carry their sign, negative ones with the typographic minus (``−0,4``); a change of a
+percentage is in percentage points (``+1,6 pts``, ``−4,1 %-punt``), never in %.
 """
 from __future__ import annotations
 
@@ -14,10 +16,14 @@ import math
 import pandas as pd
 from babel.dates import format_date, format_datetime
 
-from dashboard.text.i18n import BABEL_LOCALE, DEFAULT_LANG, normalise_lang
+from dashboard.text.i18n import BABEL_LOCALE, DEFAULT_LANG, N_, normalise_lang, translator
 
 MISSING = "—"
 NBSP = "\u00a0"
+MINUS = "\u2212"
+# percentage points: the unit of a change between two percentages (abbreviated, and in full)
+POINTS = N_("pts")
+POINTS_LONG = N_("percentage points")
 
 
 def is_missing(value) -> bool:
@@ -74,15 +80,26 @@ def fmt_percent(value, lang: str, decimals: int = 1, *, ratio: bool = False,
     return _with_unit(fmt_number(value, lang, decimals), "%", lang)
 
 
+def points_label(lang: str, *, long: bool = False) -> str:
+    """'pts' / '%-punt' (``long``: 'percentage points', 'points de pourcentage', 'procentpunten')."""
+    return translator(_lang(lang))(POINTS_LONG if long else POINTS)
+
+
+def change_unit(unit_label: str | None, lang: str, points: bool = False, *, long: bool = False) -> str | None:
+    """The unit of a change: percentage points for a percentage, else the figure's own unit."""
+    return points_label(lang, long=long) if points else unit_label
+
+
 def fmt_change(value, lang: str, decimals: int = 1, unit_label: str | None = None,
-               *, missing: str = MISSING) -> str:
-    """Signed change: '+1,2', '-0,4', '0,0' (no sign when it rounds to zero)."""
+               *, points: bool = False, missing: str = MISSING) -> str:
+    """Signed change: '+1,2', '−0,4' (typographic minus), '0,0' (no sign when it rounds to zero);
+    ``points``: the change of a percentage, in percentage points ('+1,6 pts') whatever ``unit_label``."""
     if is_missing(value):
         return missing
     text = fmt_number(value, lang, decimals)
-    if float(value) > 0 and any(ch not in "0,." for ch in text):
-        text = "+" + text
-    return _with_unit(text, unit_label, lang)
+    if any(ch not in "0,." for ch in text):
+        text = ("+" + text) if float(value) > 0 else text.replace("-", MINUS, 1)
+    return _with_unit(text, change_unit(unit_label, lang, points), lang)
 
 
 def _to_date(value):

@@ -24,6 +24,7 @@ from dashboard.charts.alt import figure_table
 from dashboard.charts.style import trim_template
 from dashboard.exports import images
 from dashboard.text.i18n import Translator, translator
+from dashboard.text.plain import md
 from dashboard.ui import lazy
 
 CHART_CONFIG = {"displaylogo": False}   # plotly's mode bar without the plotly logo
@@ -67,6 +68,8 @@ def text_alternative(fig: go.Figure, lang: str | None = None, key: str = "chart"
     table = figure_table(fig, lang)
     if table is None or not len(table):
         return
+    table = table.map(lambda v: md(v) if isinstance(v, str) else v)      # st.table reads Markdown
+    table.columns = [md(c) for c in table.columns]
     lazy.expander(translator(lang)("The chart as a table"), partial(st.table, table.set_index(table.columns[0])),
                   key=f"alt_{key}", icon=":material/table_chart:")
 

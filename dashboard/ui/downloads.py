@@ -12,9 +12,11 @@ import streamlit as st
 
 from dashboard.data import queries
 from dashboard.exports import tables
+from dashboard.exports.bundle import bundle_quality
 from dashboard.exports.deck import commune_deck_pptx
 from dashboard.exports.fiche import commune_fiche_pdf, fiche_file_name
-from dashboard.model.indicators import has_example, split_ids
+from dashboard.model.indicators import split_ids
+from dashboard.model.quality import quality_of
 from dashboard.text.format import MISSING, fmt_datetime
 from dashboard.text.i18n import translator
 
@@ -42,6 +44,17 @@ def _csv(frame: pd.DataFrame, excel_be: bool) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def indicator_is_example(ver: str, indicator_id: str) -> bool:
+    """The indicator's rows include example data (its files are named and marked so)."""
+    return quality_of(queries.observations(ver, indicator_id)).is_example
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def everything_is_example(ver: str) -> bool:
+    return quality_of(queries.all_observations(ver), queries.scoped(ver)).is_example
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def indicator_csv(ver: str, indicator_id: str, lang: str, excel_be: bool = False) -> bytes:
     return _csv(_indicator_frame(ver, indicator_id, lang), excel_be)
 
@@ -53,7 +66,7 @@ def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
     about = tables.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
                               data_date=_data_date(ver, lang), sources=queries.sources(ver),
                               source_ids=tables.used_source_ids(d) or split_ids(ind["source_ids"]),
-                              example=has_example(d) or ind["quality"] == "example",
+                              example=quality_of(d).is_example,
                               extra=[[translator(lang)("Definition"), ind[f"description_{lang}"]]])
     return tables.to_xlsx({"Data": d}, about)
 
@@ -70,19 +83,20 @@ def everything_xlsx(ver: str, lang: str) -> bytes:
     obs, sc = _everything_frames(ver, lang)
     about = tables.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
                               data_date=_data_date(ver, lang), sources=queries.sources(ver),
-                              source_ids=tables.used_source_ids(obs, sc), example=has_example(obs, sc))
+                              source_ids=tables.used_source_ids(obs, sc), example=quality_of(obs, sc).is_example)
     return tables.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
 
 
 def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", key: str = "commune_export") -> None:
     """Two download buttons (fiche PDF, PowerPoint deck), computed only when clicked."""
     _ = translator(lang)
+    example = bundle_quality(ver, nis_code).is_example
     c1, c2 = st.columns(2)
     c1.download_button(_("Commune fiche (PDF)"), data=partial(commune_fiche_pdf, ver, nis_code, lang, url),
-                       file_name=fiche_file_name(None, nis_code, lang, "pdf"), mime="application/pdf",
+                       file_name=fiche_file_name(None, nis_code, lang, "pdf", example), mime="application/pdf",
                        on_click="ignore", key=f"{key}_pdf", icon=":material/picture_as_pdf:")
     c2.download_button(_("Slides (PowerPoint)"), data=partial(commune_deck_pptx, ver, nis_code, lang, url),
-                       file_name=fiche_file_name(None, nis_code, lang, "pptx"),
+                       file_name=fiche_file_name(None, nis_code, lang, "pptx", example),
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        on_click="ignore", key=f"{key}_pptx", icon=":material/slideshow:")
 

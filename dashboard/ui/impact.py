@@ -9,10 +9,12 @@ from dashboard.charts import figures, maps
 from dashboard.data import queries
 from dashboard.model import impact as iv
 from dashboard.model import memo
-from dashboard.model.indicators import has_example, indicator_meta, source_label
+from dashboard.model.indicators import indicator_meta, source_label
 from dashboard.model.map import metric_texts
 from dashboard.model.meta import ChartMeta, example_mark
+from dashboard.model.quality import quality_of, tier_label
 from dashboard.text.format import is_missing
+from dashboard.text.plain import md
 from dashboard.ui import chart, frames, nav, state
 from dashboard.ui.downloads import csv_buttons
 
@@ -29,7 +31,7 @@ def member_obs(ctx, indicator_id: str) -> pd.DataFrame:
 
 def indicator_picker(ctx, options, default: str):
     return state.select(ctx._("Indicator"), list(options), "indicator", default,
-                        format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"])
+                        format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"])   # a selectbox: plain text
 
 
 def commune_picker(ctx, container=None):
@@ -43,15 +45,15 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     """Choropleth (or tile map) of a member rate, its table and CSV download (with the quality column)."""
     _, lang = ctx._, ctx.lang
     row = ctx.indicators.loc[ind_id]
-    df, (reg, q, sids), quality = memo.member_values(ctx.ver, ind_id, year)
-    quality = quality or row["quality"]
-    meta = indicator_meta(row, lang, year=year, sources=ctx.sources, source_ids=sids or row["source_ids"],
-                          region_value=reg, quality=quality, is_example=quality == "example")
+    # the map shows the year's rows (the region's too): its quality is theirs (``memo.member_values``)
+    df, (reg, _q, sids), quality = memo.member_values(ctx.ver, ind_id, year)
+    meta = indicator_meta(row, lang, rows=quality, year=year, sources=ctx.sources,
+                          source_ids=sids or row["source_ids"], region_value=reg)
     fig = chart.figure(maps.page_map, df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta,
                        style="geo" if ctx.geojson_url else "tile", height=540, fit=False)
     event = chart.show(fig, key=f"{key}_{ind_id}_{year}", on_select="rerun", selection_mode="points")
     nav.on_map_click(event, df["nis_code"])
-    st.caption(_("Click a commune on the map to open its profile") + " · " + row[f"description_{lang}"])
+    st.caption(_("Click a commune on the map to open its profile") + " · " + md(row[f"description_{lang}"]))
     nav.commune_opener(ctx, ctx.commune_codes, key=f"{key}_open")
     table = memo.member_table(ctx.ver, ind_id, year, lang, _("Value"), meta.unit_label)
     with st.expander(_("Table")):
@@ -59,7 +61,7 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
     download = df.assign(indicator_id=ind_id, unit=meta.unit_label)[
         ["nis_code", "name_fr", "name_nl", "indicator_id", "year", "value", "unit", "source_ids", "quality"]]
     csv_buttons(download,
-                f"{ind_id}_{year}{'_EXAMPLE' if quality == 'example' else ''}.csv", key=f"{key}_csv", lang=lang)
+                f"{ind_id}_{year}{'_EXAMPLE' if meta.is_example else ''}.csv", key=f"{key}_csv", lang=lang)
     return df
 
 
@@ -69,10 +71,10 @@ def region_metric(ctx, ind_id: str, year: int) -> None:
     obs = member_obs(ctx, ind_id)
     value, q, sids = iv.region_value(obs, year)
     label, text = metric_texts(row[f"label_{lang}"], value, lang, int(row["decimals"]), row[f"unit_{lang}"])
-    st.metric(label, _("No data") if is_missing(value) else text, border=True)
+    st.metric(md(label), _("No data") if is_missing(value) else text, border=True)   # the label reads Markdown
     st.caption(" · ".join(p for p in (_("Brussels-Capital Region"), str(year),
-                                      source_label(ctx.sources, sids) if sids else "",
-                                      _(q) if q else "") if p))
+                                      md(source_label(ctx.sources, sids)) if sids else "",
+                                      tier_label(q, lang)) if p))
 
 
 def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
@@ -81,10 +83,8 @@ def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
     obs = member_obs(ctx, ind_id)
     codes = [] if nis == iv.REGION else [nis]
     frame = iv.trend_frame(obs, ctx.communes, codes)
-    quality = iv.quality_of(frame) or row["quality"]
-    meta = indicator_meta(row, lang, sources=ctx.sources, source_ids=";".join(
-        dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"],
-        quality=quality, is_example=quality == "example")
+    meta = indicator_meta(row, lang, rows=frame, sources=ctx.sources, source_ids=";".join(
+        dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"])
     chart.show(chart.figure(figures.time_series, frame, lang=lang, meta=meta, communes=codes), key=key)
 
 
@@ -107,7 +107,7 @@ def commune_section(ctx, nis: str) -> None:
     _, lang = ctx._, ctx.lang
     summary = memo.commune_summary(ctx.ver, nis, lang)
     st.header(_("Jobs, re-use and operators"))
-    if summary["is_example"]:
+    if summary["quality"].is_example:
         example_banner(ctx)
     figs = summary["figures"]
     if figs.empty:
@@ -118,8 +118,8 @@ def commune_section(ctx, nis: str) -> None:
             with cols[i % 4]:   # a long unit goes to the label: the number is never cut off
                 label, value = metric_texts(r.what, r.value_raw, lang,
                                             int(ctx.indicators.loc[r.indicator_id, "decimals"]), r.unit)
-                st.metric(label, value, border=True)
-                st.caption(f"{r.year} · {r.source} · {_(r.quality)}")
+                st.metric(md(label), value, border=True)
+                st.caption(f"{r.year} · {md(r.source)} · {tier_label(r.quality, lang)}")
     ops = summary["operators"]
     st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
     if len(ops):
@@ -138,7 +138,7 @@ def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
         st.info(_("No member data yet: fill the templates in data/templates/ and put them in data/members/."))
         public_block(ctx, public, key=f"{key}_public")
         st.stop()
-    if has_example(obs):
+    if quality_of(obs).is_example:
         example_banner(ctx)
     c_ind, c_year, c_commune = st.columns([2, 1, 2])
     with c_ind:
@@ -154,19 +154,19 @@ def trend_section(ctx, trend_indicators, default: str, nis: str, key: str) -> No
     _ = ctx._
     st.header(_("Trend"))
     trend_ind = state.select(_("Figure"), [i for i in trend_indicators if i in ctx.indicators.index], "y", default,
-                             format_func=lambda i: ctx.indicators.loc[i, f"label_{ctx.lang}"],
+                             format_func=lambda i: md(ctx.indicators.loc[i, f"label_{ctx.lang}"]),  # reads Markdown
                              widget=st.segmented_control)
     trend_block(ctx, trend_ind or default, nis, key=key)
 
 
-def breakdown_meta(ctx, breakdown, site_rows, unit_indicator: str, year: int, nis: str):
-    """ChartMeta of a breakdown chart: unit of ``unit_indicator``, sources of the year's site rows,
-    quality of the breakdown (example when any part is)."""
+def breakdown_meta(ctx, site_rows, unit_indicator: str, year: int, nis: str):
+    """ChartMeta of a breakdown chart: unit of ``unit_indicator``, sources and quality of the site rows
+    it adds up (the year's, of the commune unless it is the region)."""
     _ = ctx._
-    quality = iv.quality_of(breakdown)
-    sources = ";".join(dict.fromkeys(site_rows.loc[site_rows["year"] == year, "source_id"]))
+    shown = iv.breakdown_rows(site_rows, year, nis)
+    sources = ";".join(dict.fromkeys(shown["source_id"]))
     return ChartMeta(
         title="", unit_label=ctx.indicators.loc[unit_indicator, f"unit_{ctx.lang}"],
         source_label=source_label(ctx.sources, sources),
-        quality=quality, year=year, where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis),
-        is_example=quality == "example")
+        quality=quality_of(shown), year=year,
+        where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis))

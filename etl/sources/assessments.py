@@ -18,8 +18,11 @@ read by the catalog source):
   ``source_id`` defaults to ``SRC_TIP_ASSESSMENTS`` (reported). A row clashing with an evidence row
   (same commune, criterion and date) is a problem, not a silent override.
 * ``example/assessments.csv`` — example rounds (quality ``example``), loaded only with example data
-  on. An example row is **skipped** for any commune × criterion that has a real row, so example
-  history never mixes with or overrides real history.
+  on **and no real assessment at all** (none from public evidence, none uploaded). A tip's score adds
+  up several criteria of a commune and the maps, rankings and grid set the communes side by side:
+  left out per commune × criterion, example rows would still share a score, a ranking or a map with
+  real ones. So, as for member data, the whole example set is left out as soon as one real
+  assessment exists (said in the build log and on the Data & sources page).
 * ``archive/index.jsonl`` — the upload archive log, copied into ``upload_archive`` for the app.
 """
 from __future__ import annotations
@@ -369,11 +372,16 @@ def load(step: Step) -> list[Problem]:
         except InputError as exc:
             return exc.problems
         step.inputs.add(ex_path, "example_assessments", len(example))
-        if not real.empty:
-            taken = set(zip(real["nis_code"], real["criterion_id"]))
-            keep = [(a, b) not in taken for a, b in zip(example["nis_code"], example["criterion_id"])]
-            example = example[keep]
         example = example.drop(columns="_row")
+        if not real.empty:        # real assessments exist: no example row may share a score with them
+            step.log(f"  example assessments left out: {len(real)} real assessments "
+                     "(example and real assessments are never mixed)")
+            example = pd.DataFrame()
+            step.example["assessments"] = "left_out"
+        else:
+            step.example["assessments"] = "included"
+    else:
+        step.example["assessments"] = "off"
     rows = pd.concat([f for f in (real, example) if not f.empty], ignore_index=True) if len(real) + len(example) \
         else pd.DataFrame()
     insert_frame(step.con, "tip_assessment", rows)
@@ -398,12 +406,15 @@ def claims(path: Path, header) -> bool:
 
 
 def validate(path: Path, context) -> tuple[list[Problem], str]:
-    """The five-tips assessment template: codes, criteria, dates, statuses, links, sources."""
+    """The five-tips assessment template: codes, criteria, dates, statuses, links, sources. The example file
+    (``example/assessments.csv``) is checked as the build reads it: quality example, no evidence link needed."""
     catalog = context.catalog
     criteria = read_criteria(context.data_dir / "catalog" / "tip_criteria.csv", catalog)
     sources = catalog.sources.set_index("source_id")
+    example = Path(path).resolve() == (Path(context.data_dir) / "example" / "assessments.csv").resolve()
     frame = read_assessment_file(path, set(criteria["criterion_id"]), sources, statuses=catalog.tip_statuses,
-                                 default_source=UPLOAD_SOURCE, communes=CommuneNames(context.communes))
+                                 default_source=EXAMPLE_SOURCE if example else UPLOAD_SOURCE,
+                                 quality="example" if example else None, communes=CommuneNames(context.communes))
     return [], f"assessments: {len(frame)} rows, {frame['nis_code'].nunique()} communes" + frame.attrs["read_notes"]
 
 

@@ -69,6 +69,9 @@ class Step:
     observations: list[pd.DataFrame] = field(default_factory=list)   # figures for the facts source to merge
     # what was accepted that a file's author should know (a header found below other rows): like problems
     notes: list[Problem] = field(default_factory=list)
+    # what became of each example part ('members', 'assessments'): 'included', 'left_out' (real data of the
+    # same kind is present: example and real data are never mixed) or 'off' (no example data asked or found)
+    example: dict[str, str] = field(default_factory=dict)
 
 
 class Header:

@@ -1,6 +1,7 @@
 """Five tips in the ETL: criteria catalogue, evidence -> real assessments, the example switch."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -56,15 +57,58 @@ def test_no_real_row_without_evidence(built):
     assert set(rows.loc[rows["nis_code"] == "21011", "criterion_id"]) == {"t3_mobile_recypark", "t4_partnerships"}
 
 
-def test_example_rows_only_with_example_and_never_over_real(built):
+def test_example_assessments_left_out_while_real_ones_exist(built):
+    """Public evidence gives real assessments: the example set is left out entirely, so no score, map,
+    ranking or grid sets an example assessment beside a real one."""
     with_ex, _c = built[True]
     without, _c = built[False]
-    assert (without["quality"] != "example").all()
-    ex = with_ex[with_ex["quality"] == "example"]
-    assert len(ex) > 50 and (ex["source_id"] == "SRC_EXAMPLE_ASSESSMENTS").all()
-    assert ex["assessed_on"].dt.strftime("%Y-%m-%d").isin(["2024-06-30", "2025-06-30"]).all()
-    real_pairs = set(zip(without["nis_code"], without["criterion_id"]))
-    assert not real_pairs & set(zip(ex["nis_code"], ex["criterion_id"]))
-    pd.testing.assert_frame_equal(
-        with_ex[with_ex["quality"] != "example"].sort_values(list(with_ex.columns)).reset_index(drop=True),
-        without.sort_values(list(without.columns)).reset_index(drop=True))
+    assert (with_ex["quality"] != "example").all() and (without["quality"] != "example").all()
+    pd.testing.assert_frame_equal(with_ex.sort_values(list(with_ex.columns)).reset_index(drop=True),
+                                  without.sort_values(list(without.columns)).reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def no_evidence(tmp_path_factory):
+    """The shipped inputs without the public evidence: no real assessment at all."""
+    data = tmp_path_factory.mktemp("noevidence") / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
+    (data / "raw" / "facts" / "policy_evidence.csv").unlink()
+    build(data, with_example=True, log=lambda *a: None)
+    with duckdb.connect(str(data / "impact.duckdb"), read_only=True) as con:
+        return (con.execute("SELECT * FROM tip_assessment").df(),
+                con.execute("SELECT example_members, example_assessments FROM etl_run").fetchone()), data
+
+
+def test_example_assessments_only_without_any_real_one(no_evidence):
+    (rows, run), _data = no_evidence
+    assert run == ("included", "included")
+    assert len(rows) > 50 and (rows["quality"] == "example").all()
+    assert (rows["source_id"] == "SRC_EXAMPLE_ASSESSMENTS").all()
+    # plausible dates: recent rounds, none in the future
+    assert rows["assessed_on"].between(pd.Timestamp("2020-01-01"), pd.Timestamp.today()).all()
+    # each row says it is an example, and no link points to a placeholder address
+    assert rows["note"].str.contains("EXAMPLE", case=True).all()
+    links = rows["evidence_url"].dropna()
+    assert not links.str.contains(r"example\.(?:org|com|net)|localhost|placeholder", regex=True).any()
+
+
+def test_an_uploaded_assessment_leaves_the_example_set_out(no_evidence, tmp_path):
+    """Same rule for an upload: one real assessment and the example set is gone from the next build."""
+    _rows, data = no_evidence
+    up = data / "assessments"
+    up.mkdir(exist_ok=True)
+    (up / "round.csv").write_text("nis_code,criterion_id,assessed_on,status,evidence_url,note\n"
+                                  "21004,t3_food,2025-03-01,done,https://www.bruxelles.be/,menu durable\n",
+                                  encoding="utf-8")
+    try:
+        db = tmp_path / "t.duckdb"
+        logs = []
+        build(data, db, with_example=True, log=logs.append)
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows = con.execute("SELECT quality, count(*) FROM tip_assessment GROUP BY ALL").fetchall()
+            run = con.execute("SELECT example_assessments, message FROM etl_run").fetchone()
+        assert rows == [("reported", 1)]
+        assert run[0] == "left_out" and "left out" in run[1]
+        assert any("example assessments left out" in line for line in logs)
+    finally:
+        (up / "round.csv").unlink()

@@ -307,6 +307,44 @@ def test_example_loads_and_no_example_leaves_none(data, communes_geojson):
     assert q(db, "SELECT count(*) FROM operator")[0][0] == 89  # the real directory only
 
 
+def test_one_real_member_file_leaves_the_example_set_out(data, communes_geojson):
+    """A member fills one small file the way members do (French headers, ';', decimal comma): the build
+    counts its 8 jobs — not 8 plus the 49 of the example set — and says the example set was left out."""
+    members = data / "members"
+    (members / "sites.csv").write_text("identifiant;nom;organisation;catégorie;adresse;code postal;déclaré par\n"
+                                       "RS1;Ressourcerie du Canal;La Ressourcerie asbl;reuse_shop;Quai 12;1080;"
+                                       "La Ressourcerie asbl\n", encoding="cp1252")
+    (members / "emplois.csv").write_text("identifiant;année;travailleurs en insertion;article 60;ETP\n"
+                                         "RS1;2024;5;3;6,5\n", encoding="cp1252")
+    logs = []
+    build(data, boundaries=str(communes_geojson), with_example=True, log=logs.append)
+    db = data / "impact.duckdb"
+    assert obs(db, "member_jobs") == {("21012", 2024): (8.0, "reported"), ("04000", 2024): (8.0, "reported")}
+    assert q(db, "SELECT count(*) FROM operator WHERE quality = 'example' OR operator_id LIKE 'ex-%'")[0][0] == 0
+    for table in ("observation", "operator_jobs", "reuse_flow"):
+        assert q(db, f"SELECT count(*) FROM {table} WHERE quality = 'example'")[0][0] == 0
+    assert q(db, "SELECT example_members FROM etl_run")[0][0] == "left_out"
+    assert any("example member data left out" in line for line in logs)
+    # the file's source: the organisation that reported, the file's name (never a path on the server)
+    pub, notes = q(db, "SELECT publisher, notes FROM source WHERE source_id LIKE 'SRC_MEMBER_%' AND "
+                       "publisher = 'La Ressourcerie asbl'")[0]
+    assert "sites.csv" in notes and str(data) not in notes
+    # without any real member file, the example set comes back (marked example everywhere)
+    for f in members.glob("*.csv"):
+        f.unlink()
+    build(data, boundaries=str(communes_geojson), with_example=True, log=QUIET)
+    assert q(db, "SELECT example_members FROM etl_run")[0][0] == "included"
+    assert set(v[1] for v in obs(db, "member_jobs").values()) == {"example"}
+
+
+def test_an_e_mail_in_reported_by_never_becomes_the_publisher(data, communes_geojson):
+    write(data / "members" / "sites.csv", ["site_id", "name", "category", "postal_code", "reported_by"],
+          [["S1", "Atelier", "repair_workshop", "1000", "jan.peeters@vzw-voorbeeld.be"]])
+    build(data, boundaries=str(communes_geojson), with_example=False, log=QUIET)
+    pubs = [r[0] for r in q(data / "impact.duckdb", "SELECT publisher FROM source WHERE source_id LIKE 'SRC_MEMBER_%'")]
+    assert pubs and not any("@" in p for p in pubs)
+
+
 def test_emission_factors_are_cited():
     ef = pd.read_csv(ROOT / "data" / "catalog" / "emission_factors.csv")
     src = pd.read_csv(ROOT / "data" / "catalog" / "sources_extra_members.csv").set_index("source_id")

@@ -96,7 +96,7 @@ def test_breakdowns_and_example_marks():
     assert bd.loc["textiles", "collected_t"] == 15 and bd.loc["textiles", "recycled_t"] == 2
     assert pd.isna(bd.loc["weee", "collected_t"])  # no data, not 0
     assert bd.loc["textiles", "quality"] == "example"
-    fig = streams_figure(bd.reset_index(), lang="nl", meta=ChartMeta(title="", year=2024, is_example=True),
+    fig = streams_figure(bd.reset_index(), lang="nl", meta=ChartMeta(title="", year=2024, quality="example"),
                          stream_labels=dict(zip(streams["stream"], streams["label_nl"])))
     assert list(fig.data[0].x) == list(streams["label_nl"])
     assert "VOORBEELD" in fig.layout.title.text.upper()
@@ -128,4 +128,4 @@ def test_commune_summary():
     sources = pd.DataFrame({"source_id": ["S"], "publisher": ["P"], "title": ["T"]}).set_index("source_id", drop=False)
     s = iv.commune_summary(obs, ops, inds, sources, "21001", "en")
     assert s["figures"].iloc[0]["year"] == 2024 and s["figures"].iloc[0]["value"].startswith("12")
-    assert s["n_operators"] == 1 and s["is_example"]
+    assert s["n_operators"] == 1 and s["quality"].is_example

@@ -90,3 +90,18 @@ def test_indicator_with_many_sources_lists_them_in_a_table():
     src = [df.value for df in at.dataframe if "publisher" in df.value.columns]
     assert src and len(src[0]) > 3 and src[0]["url"].str.startswith("http").any()
     assert any("non cartographiés" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_last_run_says_what_became_of_the_example_data(lang):
+    """The session database holds no real member file (so the example member set is in, marked) and real
+    assessments from public evidence (so the example assessments are left out): the page says both."""
+    from tests.support.apptest import shown
+
+    _ = translator(lang)
+    at = _run(lang)
+    text = "\n".join(shown(m.value) for m in at.markdown)
+    assert f"{_('Example member data')}**: " + _("included (no real member file yet); marked as example everywhere") \
+        in text
+    assert f"{_('Example assessments')}**: " + _("left out: real assessments exist, and the two never share a score") \
+        in text

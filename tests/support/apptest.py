@@ -1,6 +1,8 @@
 """Run one page of the real app (app.py's navigation) in Streamlit's AppTest, as a URL would open it."""
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -22,8 +24,14 @@ def run_page(page: str, lang: str = "fr", timeout: int = 300, **params) -> AppTe
     return at
 
 
+def shown(markdown: str) -> str:
+    """The text a reader sees of a Markdown string the app escaped (``text.plain.md``): backslash escapes
+    and the invisible word joiners removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
+
+
 def page_texts(at: AppTest) -> str:
     """Every visible text of the page (titles, markdown, captions, notices, metric labels and values)."""
     parts = [e.value for kind in TEXT_ELEMENTS for e in getattr(at, kind)]
     parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown(p) for p in parts)

@@ -11,10 +11,12 @@ from tests.support.browser_server import CHROMIUM_ARGS
 PHONE = {"width": 390, "height": 844}    # the phone viewport of the issue (an iPhone 12–14)
 
 
-def guarded_context(browser, *, viewport: dict, locale: str = "fr-BE", **kw):
-    """A browser context that aborts (and lists in ``context.outside``) every request leaving loopback."""
-    context = browser.new_context(viewport=viewport, locale=locale, **kw)
+def guarded_context(browser, *, viewport: dict | None = None, locale: str = "fr-BE", **kw):
+    """A browser context that aborts (and lists in ``context.outside``) every request leaving loopback, and
+    dismisses (and lists in ``context.dialogs``) every dialog a page opens (alert, confirm)."""
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000}, locale=locale, **kw)
     outside: list[str] = []
+    dialogs: list[str] = []
 
     def guard(route):
         host = urlparse(route.request.url).hostname or ""
@@ -25,7 +27,8 @@ def guarded_context(browser, *, viewport: dict, locale: str = "fr-BE", **kw):
             route.abort()
 
     context.route("**/*", guard)
-    context.outside = outside
+    context.on("page", lambda pg: pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
+    context.outside, context.dialogs = outside, dialogs
     return context
 
 

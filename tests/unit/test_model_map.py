@@ -119,7 +119,7 @@ def test_table_frame_sorted_with_missing_last():
     d["rank"] = pd.Series(range(19, 0, -1), dtype="Int64")
     d.loc[0, "rank"] = pd.NA
     d["quality"] = "official"
-    t = mv.table_frame(d, "nl", source="Statbel", quality="official", value_label="Waarde (%)")
+    t = mv.table_frame(d, "nl", source="Statbel", value_label="Waarde (%)")
     assert list(t.columns) == ["Gemeente", "Waarde (%)", "Rang", "Jaar", "Bron", "Kwaliteit"]
     assert t["Rang"].iloc[0] == "1 / 19"
     assert t["Rang"].iloc[-1] == "—" and np.isnan(t["Waarde (%)"].iloc[-1])
@@ -131,7 +131,7 @@ def test_table_frame_sorted_with_missing_last():
 def test_styled_formats_per_language():
     t = pd.DataFrame({"Commune": ["A", "B"], "Value": [1234.5, np.nan], "Change": [2.0, -1.0]})
     html_fr = mv.styled(t, "fr", 1, signed=("Change",)).to_html()
-    assert "1.234,5" in html_fr and "—" in html_fr and "+2,0" in html_fr and "-1,0" in html_fr
+    assert "1.234,5" in html_fr and "—" in html_fr and "+2,0" in html_fr and "\u22121,0" in html_fr
     html_en = mv.styled(t, "en", 1).to_html()
     assert "1,234.5" in html_en
 

@@ -77,7 +77,7 @@ def test_score_table_and_map():
     assert [tv.score_bin(v) for v in (np.nan, 0, 0.2, 0.5, 0.8, 1)] == [-1, 0, 1, 2, 3, 4]
     tiles = pd.DataFrame({"nis_code": ["21001", "21002"], "tile_row": [0, 0], "tile_col": [0, 1]})
     fig = score_tile_map(t.rename(columns={"Tip 1": "value"}).assign(value=lambda d: d["value"] / 100),
-                         tiles, lang="en", _=translator("en"), title="T", footer="F", example=True)
+                         tiles, lang="en", _=translator("en"), title="T", footer="F", quality="example")
     assert "EXAMPLE" in fig.layout.title.text
 
 

@@ -13,6 +13,7 @@ from dashboard.text.format import (
     fmt_percent,
     fmt_rank,
     fmt_value,
+    points_label,
 )
 
 
@@ -55,10 +56,20 @@ def test_percent():
 
 def test_change():
     assert fmt_change(1.23, "fr") == "+1,2"
-    assert fmt_change(-1.23, "nl") == "-1,2"
+    assert fmt_change(-1.23, "nl") == "\u22121,2"          # the typographic minus
     assert fmt_change(0.01, "en") == "0.0"
+    assert fmt_change(-0.01, "en") == "0.0"               # no sign when it rounds to zero
     assert fmt_change(1234.5, "en", 0) == "+1,234" or fmt_change(1234.5, "en", 0) == "+1,235"
     assert fmt_change(2.5, "fr", 1, "%") == "+2,5\u00a0%"
+
+
+def test_change_of_a_percentage_is_in_percentage_points():
+    assert fmt_change(1.6, "en", 1, "%", points=True) == "+1.6\u00a0pts"
+    assert fmt_change(-4.12, "fr", 1, "%", points=True) == "\u22124,1\u00a0pts"
+    assert fmt_change(-4.12, "nl", 1, "%", points=True) == "\u22124,1\u00a0%-punt"
+    assert fmt_change(-4.12, "nl", 1, points=True).endswith("%-punt")       # whatever unit is given
+    assert points_label("fr", long=True) == "points de pourcentage"
+    assert points_label("nl", long=True) == "procentpunten" and points_label("en", long=True) == "percentage points"
 
 
 def test_dates():

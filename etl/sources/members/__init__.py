@@ -5,8 +5,12 @@
 Files:
 
 * ``data/members/*.{csv,xlsx}``: real member files (quality ``reported``); each file gets a source row
-  ``SRC_MEMBER_<sha256 prefix>`` (publisher = the ``reported_by`` / organisation column or the file name).
-* ``data/example/members_*.csv``: the fictitious example set (source ``SRC_EXAMPLE_MEMBERS``).
+  ``SRC_MEMBER_<sha256 prefix>`` (publisher = the ``reported_by`` / organisation column or the file name;
+  a value that is an e-mail address is never used).
+* ``data/example/members_*.csv``: the fictitious example set (source ``SRC_EXAMPLE_MEMBERS``), loaded only
+  while there is no real member file at all: as soon as one real member file (or upload) is present the
+  whole example set is left out of the build (said in the build log and on the Data & sources page), so
+  no sum, rate, chart or ranking ever adds example figures to real ones.
 
 Site ids are shared by the files of one set (members or example): jobs and flows name a site by
 ``site_id``. ``reading`` reads and checks one file, ``locating`` finds a site's commune, ``deriving``
@@ -15,6 +19,7 @@ aggregates the commune indicators; this module ties them into the build.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,11 +51,15 @@ class MemberSet:
         return self.headers.get(file, {}).get(column, column)
 
 
+EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
 def _source_for_file(path: Path, frame: pd.DataFrame, digest: str, display: str) -> dict:
+    """The source row of a real member file; its notes name the file, never a path on the server."""
     publisher = ""
     for col in ("reported_by", "organisation"):
         if col in frame:
-            vals = [v for v in dict.fromkeys(frame[col]) if v]
+            vals = [v for v in dict.fromkeys(frame[col]) if v and not EMAIL.search(str(v))]
             if vals:
                 publisher = "; ".join(vals[:3]) + (" …" if len(vals) > 3 else "")
                 break
@@ -61,7 +70,7 @@ def _source_for_file(path: Path, frame: pd.DataFrame, digest: str, display: str)
         "url": None,
         "reference_date": None,
         "licence": "as agreed with the member",
-        "notes": f"member template loaded from {display}; sha256 {digest}",
+        "notes": f"member template {path.name}; sha256 {digest}",
         "quality": "reported",
         "retrieved": None,
     }
@@ -135,10 +144,18 @@ def load(step: Step) -> list[Problem]:
     problems: list[Problem] = []
     sets = []
     members = member_files(step.data_dir / "members")
+    examples = member_files(step.data_dir / "example", "members_*") if step.with_example else []
     if members:
         sets.append(_load_set(step, members, False, problems))
-    if step.with_example:
-        sets.append(_load_set(step, member_files(step.data_dir / "example", "members_*"), True, problems))
+    if examples and members:
+        step.example["members"] = "left_out"
+        step.log(f"  example member data left out: {len(members)} real member file(s) in members/ "
+                 "(example and real member data are never mixed)")
+    elif examples:
+        step.example["members"] = "included"
+        sets.append(_load_set(step, examples, True, problems))
+    else:
+        step.example["members"] = "off"
     if problems:
         return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
     for mset in sets:
