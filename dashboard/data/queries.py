@@ -148,11 +148,6 @@ def history(ver: str) -> pd.DataFrame:
     return df
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def uploads(ver: str) -> pd.DataFrame:
-    return query("SELECT * FROM upload_archive ORDER BY archived_at DESC", ver=ver)
-
-
 def counts(ver: str) -> pd.DataFrame:
     """Assessments per commune and quality (what an upload changes)."""
     return query("SELECT nis_code, quality, count(*) AS n FROM tip_assessment GROUP BY ALL ORDER BY ALL", ver=ver)

@@ -156,8 +156,8 @@ def test_editor_flow(env):
 
 def test_cli_load_bad_then_good(tmp_path, capsys):
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("archive", "assessments", "*.wal", ".build-*",
-                                                                      "*.duckdb"))
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("archive", "assessments", "private", "*.wal",
+                                                                      ".build-*", "*.duckdb"))
     db = data / "impact.duckdb"
     shutil.copy(DB, db)
     before = sha(db)
@@ -165,8 +165,8 @@ def test_cli_load_bad_then_good(tmp_path, capsys):
     bad.write_bytes(BAD)
     assert etl_main(["load", str(bad), "--as-user", "alice", "--data", str(data)]) == 1
     assert sha(db) == before                                   # byte-identical
-    assert not (data / "assessments" / "bad.csv").exists()     # the input is removed again
-    # a file that is not a template at all, and one too big
+    assert not list((data / "assessments").glob("*bad.csv"))   # the input is removed again
+    # a file that is not a template at all, and one too big (refused before it is stored anywhere)
     junk = tmp_path / "junk.csv"
     junk.write_text("a,b\n1,2\n")
     assert etl_main(["load", str(junk), "--as-user", "bob", "--data", str(data)]) == 1
@@ -174,25 +174,25 @@ def test_cli_load_bad_then_good(tmp_path, capsys):
     huge.write_bytes(GOOD + b"#" * (6 * 1024 * 1024))
     assert etl_main(["load", str(huge), "--as-user", "bob", "--data", str(data)]) == 1
     assert sha(db) == before
+    refused = sorted(p.name.split("_", 2)[2] for p in (data / "private" / "refused").iterdir())
+    assert refused == ["bad.csv", "junk.csv"]                  # not huge.csv: over the cap, never stored
     good = tmp_path / "good.csv"
     good.write_bytes(GOOD)
     assert etl_main(["load", str(good), "--as-user", "carol", "--data", str(data)]) == 0
     assert sha(db) != before
     index = [json.loads(line) for line in (data / "archive" / "index.jsonl").read_text().splitlines()]
-    assert [e["original_name"] for e in index] == ["bad.csv", "junk.csv", "huge.csv", "good.csv"]
-    assert [e["uploader"] for e in index] == ["alice", "bob", "bob", "carol"]
-    for e, raw in zip(index, (BAD, b"a,b\n1,2\n", None, GOOD)):
-        kept = Path(e["archive_path"])
-        assert kept.exists() and sha(kept) == e["sha256"]
-        if raw is not None:
-            assert kept.read_bytes() == raw
+    assert [e["original_name"] for e in index] == ["good.csv"]
+    assert [e["uploader"] for e in index] == ["carol"]
+    kept = Path(index[0]["archive_path"])
+    assert kept.exists() and sha(kept) == index[0]["sha256"] and kept.read_bytes() == GOOD
     import duckdb
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM upload_archive").fetchone()[0] == 4
         rows = con.execute("SELECT nis_code, status, quality, source_id FROM tip_assessment "
-                           "WHERE input_file LIKE '%assessments/good.csv' ORDER BY nis_code").fetchall()
+                           "WHERE input_file LIKE '%good.csv' ORDER BY nis_code").fetchall()
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert rows == [("21002", "committed", "reported", "SRC_TIP_ASSESSMENTS"),
                     ("21011", "in_progress", "reported", "SRC_TIP_ASSESSMENTS")]
+    assert "upload_archive" not in tables                      # uploaders' e-mails stay private
     # a second, bad version under the same name: the first stays as input, the database unchanged
     after = sha(db)
     bad2 = tmp_path / "x" / "good.csv"
@@ -200,7 +200,7 @@ def test_cli_load_bad_then_good(tmp_path, capsys):
     bad2.write_bytes(BAD)
     assert etl_main(["load", str(bad2), "--as-user", "carol", "--data", str(data)]) == 1
     assert sha(db) == after
-    assert (data / "assessments" / "good.csv").read_bytes() == GOOD
+    assert [p.read_bytes() for p in (data / "assessments").glob("*good.csv")] == [GOOD]
 
 
 # ----------------------------------------------------------------------------- diff helpers
