@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -42,23 +43,54 @@ def data_copy(tmp_path_factory) -> Path:
     return d
 
 
+ACCESS = """
+[users."editor@example.org"]
+role = "editor"
+
+[users."contact@ressourcerie.example"]
+role = "member"
+organisation = "Ressourcerie Test asbl"
+
+[users."nobody@example.org"]
+role = "member"
+"""
+
+
 @pytest.fixture
 def env(data_copy, monkeypatch):
     monkeypatch.setenv("BSIM_DB", str(data_copy / "impact.duckdb"))
     monkeypatch.setenv("BSIM_DATA", str(data_copy))
-    monkeypatch.setenv("BSIM_EDITORS", "Editor@Example.org, other@example.org")
+    (data_copy / "private").mkdir(exist_ok=True)
+    (data_copy / "private" / "access.toml").write_text(ACCESS, encoding="utf-8")
+    monkeypatch.delenv("BSIM_ACCESS", raising=False)
+    monkeypatch.setenv("BSIM_EDITORS", "other@example.org")
     return data_copy
+
+
+def user(email: str, **claims) -> dict:
+    return {"is_logged_in": True, "email": email, "email_verified": True, "iat": int(time.time()), **claims}
 
 
 # ----------------------------------------------------------------------------- allow-list logic
 
-def test_allow_list(tmp_path):
-    assert auth.allowed_editors(" A@x.be ,b@Y.be") == {"a@x.be", "b@y.be"}
-    f = tmp_path / "editors.txt"
-    f.write_text("# editors\nC@z.be\n\n", encoding="utf-8")
-    assert auth.allowed_editors("", f) == {"c@z.be"}
-    assert auth.is_editor("c@Z.BE", {"c@z.be"})
-    assert not auth.is_editor(None, {"c@z.be"}) and not auth.is_editor("d@z.be", {"c@z.be"})
+def test_allow_list_with_roles(tmp_path):
+    f = tmp_path / "access.toml"
+    f.write_text(ACCESS, encoding="utf-8")
+    access = auth.read_access(f, editors_env=" A@x.be ,b@Y.be")
+    assert {e: (a.role, a.organisation) for e, a in access.items()} == {
+        "editor@example.org": ("editor", ""), "contact@ressourcerie.example": ("member", "Ressourcerie Test asbl"),
+        "a@x.be": ("editor", ""), "b@y.be": ("editor", "")}          # a member without organisation is left out
+    assert auth.read_access(tmp_path / "missing.toml", editors_env="") == {}
+    now = time.time()
+    ok = {"is_logged_in": True, "email": "Editor@Example.org", "email_verified": True, "iat": now - 60}
+    assert auth.decide(ok, access, now)[0].role == "editor"
+    assert auth.decide({**ok, "email_verified": "true"}, access, now)[0] is not None
+    assert auth.decide({**ok, "email_verified": False}, access, now) == (None, "unverified")
+    assert auth.decide({k: v for k, v in ok.items() if k != "email_verified"}, access, now) == (None, "unverified")
+    assert auth.decide({**ok, "iat": now - 13 * 3600}, access, now) == (None, "expired")
+    assert auth.decide({k: v for k, v in ok.items() if k != "iat"}, access, now) == (None, "expired")
+    assert auth.decide({**ok, "email": "stranger@example.org"}, access, now) == (None, "not_listed")
+    assert auth.decide({"is_logged_in": False}, access, now) == (None, "signed_out")
 
 
 # ----------------------------------------------------------------------------- AppTest: who sees the page
@@ -92,8 +124,17 @@ def _frame(at: AppTest, *columns: str):
                          f"errors {[e.value for e in at.error]}")
 
 
+def _nav_has(at: AppTest, page: str, titles: tuple[str, ...]) -> bool:
+    try:
+        at.switch_page(page)
+        at.run()
+    except Exception:
+        return False
+    return any(t.value in titles for t in at.title) and not at.error
+
+
 def test_no_identity_provider_no_page(env):
-    at = _app({"is_logged_in": True, "email": "editor@example.org"}, with_auth=False)
+    at = _app(user("editor@example.org"), with_auth=False)
     assert not at.exception
     assert not any(b.key == "auth_login" for b in at.sidebar.button)
     assert not _nav_has_editor(at)
@@ -106,50 +147,120 @@ def test_not_logged_in_sees_login_not_page(env):
     assert not _nav_has_editor(at)
 
 
-def test_logged_in_not_on_list(env):
-    at = _app({"is_logged_in": True, "email": "stranger@example.org"})
+@pytest.mark.parametrize("who, says", [
+    (user("stranger@example.org"), "not on the list"),
+    (user("editor@example.org", email_verified=False), "has not verified"),
+    ({"is_logged_in": True, "email": "editor@example.org", "iat": int(time.time())}, "has not verified"),
+    (user("editor@example.org", iat=int(time.time()) - 24 * 3600), "too old"),
+    (user("nobody@example.org"), "not on the list"),            # a member entry without organisation
+])
+def test_signed_in_but_not_let_in(env, who, says):
+    at = _app(who)
     assert not at.exception
     assert any(b.key == "auth_logout" for b in at.sidebar.button)
+    assert any(says in m.value for m in [*at.sidebar.warning, *at.sidebar.info]), [m.value for m in at.sidebar.info]
     assert not _nav_has_editor(at)
+    assert not _nav_has(at, "views/member.py", ("Submit member data",))
+
+
+def test_member_sees_its_page_not_the_editor(env):
+    at = _app(user("contact@ressourcerie.example"))
+    assert not _nav_has_editor(at)
+    assert _nav_has(at, "views/member.py", ("Submit member data",))
+    assert not at.exception, at.exception
 
 
 def test_editor_flow(env):
     db = env / "impact.duckdb"
-    at = _app({"is_logged_in": True, "email": "editor@example.org"})
+    at = _app(user("editor@example.org"))
     at.switch_page("views/editor.py")
     at.run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Editor"]
-    # a bad file: row-by-row report, nothing published, archived anyway
+    at.segmented_control(key="editor_section").set_value("upload").run()
+    # a bad file: row-by-row report, nothing published, nothing kept
     before = sha(db)
-    at.file_uploader(key="upload").upload("bad.csv", BAD, "text/csv")
+    at.file_uploader(key="editor_upload_upload_0").upload("bad.csv", BAD, "text/csv")
     at.run()
     assert not at.exception, at.exception
     report = _frame(at, "file", "row", "column", "reason")
-    assert {"file", "row", "column", "reason"} <= set(report.columns)
     assert set(report["file"]) == {"bad.csv"}
     assert {"nis_code", "criterion_id", "status", "evidence_url", "assessed_on"} <= set(report["column"])
-    assert sha(db) == before
-    index = [json.loads(line) for line in (env / "archive" / "index.jsonl").read_text().splitlines()]
-    assert index[-1]["original_name"] == "bad.csv" and index[-1]["uploader"] == "editor@example.org"
+    assert sha(db) == before and not (env / "archive" / "index.jsonl").exists()
     # nothing from the upload as HTML
     assert not at.get("html") and all("<script>" not in m.value for m in at.markdown)
-    # a good file: preview per commune, then publish
-    at.file_uploader(key="upload").upload("round2025.csv", GOOD, "text/csv")
+    # a good file: preview per commune, approve, publish (a separate process, polled)
+    at.file_uploader(key="editor_upload_upload_0").upload("round2025.csv", GOOD, "text/csv")
     at.run()
     assert not at.exception, at.exception
     summary = _frame(at, "nis_code", "added", "changed", "removed")
     assert set(summary["nis_code"]) == {"21002", "21011"}
     assert summary["added"].sum() == 2 and summary["removed"].sum() == 0
-    assert sha(db) == before
-    at.button(key="publish").click()
+    at.button(key="editor_upload_submit").click()
     at.run()
     assert not at.exception, at.exception
+    assert any("Approved" in s.value for s in at.success), [e.value for e in at.error]
+    assert sha(db) == before                                  # approved is not yet public
+    assert len(list((env / "assessments").glob("S*_round2025.csv"))) == 1
+    at.segmented_control(key="editor_section").set_value("publish").run()
+    at.button(key="publish").click()
+    at.run()
+    deadline = time.time() + 600
+    while sha(db) == before and time.time() < deadline:
+        time.sleep(1)
     assert sha(db) != before
-    assert any("Published" in s.value for s in at.success)
-    assert (env / "assessments" / "round2025.csv").exists()
+    while time.time() < deadline:
+        at.run()
+        if any("Published." in s.value for s in at.success):
+            break
+        time.sleep(1)
+    assert any("Published." in s.value for s in at.success), [e.value for e in at.error]
     names = [json.loads(line)["original_name"] for line in (env / "archive" / "index.jsonl").read_text().splitlines()]
-    assert names.count("round2025.csv") == 1 and "bad.csv" in names
+    assert names == ["round2025.csv"]
+    at.segmented_control(key="editor_section").set_value("audit").run()
+    audit = _frame(at, "at", "event", "user")
+    assert list(audit["event"])[:3] == ["published", "approved", "submitted"]
+    assert set(audit["user"]) == {"editor@example.org"}
+
+
+def test_member_flow_form_to_queue(env):
+    """A member submits its own site by template (another organisation's is refused); the editor sees it in the
+    queue with the changes per commune and rejects it only with a reason."""
+    sites = (b"site_id,name,organisation,category,postal_code,commune\n"
+             b"RT9,Ressourcerie Test Forest,Ressourcerie Test asbl,reuse_shop,1190,\n")
+    at = _app(user("contact@ressourcerie.example"))
+    at.switch_page("views/member.py")
+    at.run()
+    assert not at.exception, at.exception
+    at.file_uploader(key="member_upload_upload_0").upload("sites.csv", sites, "text/csv")
+    at.run()
+    assert not at.exception, at.exception
+    at.button(key="member_upload_submit").click()
+    at.run()
+    assert any("waiting for review" in s.value for s in at.success), [e.value for e in at.error]
+    mine = _frame(at, "id", "status", "files")
+    assert list(mine["status"]) == ["waiting for review"]
+    # another organisation's site in a template: refused with row and column, nothing queued
+    other = sites.replace(b"Ressourcerie Test asbl", b"Autre asbl")
+    at.file_uploader(key="member_upload_upload_1").upload("other.csv", other, "text/csv")
+    at.run()
+    report = _frame(at, "file", "row", "column", "reason")
+    assert list(report["column"]) == ["organisation"] and "Ressourcerie Test asbl" in report["reason"][0]
+    # the editor's queue shows who, when, which organisation and the changes per commune
+    ed = _app(user("editor@example.org"))
+    ed.switch_page("views/editor.py")
+    ed.run()
+    assert not ed.exception, ed.exception
+    assert any("Ressourcerie Test asbl" in m.value for m in ed.markdown)
+    summary = _frame(ed, "nis_code", "added", "changed", "removed")
+    assert "21007" in set(summary["nis_code"])                    # Forest
+    ed.button(key="review_reject").click()
+    ed.run()
+    assert any("reason" in e.value for e in ed.error)             # no reason, no rejection
+    ed.text_area(key="review_reason").input("postal code 1190 but the site is in Saint-Gilles")
+    ed.button(key="review_reject").click()
+    ed.run()
+    assert any("Rejected" in s.value for s in ed.success), [e.value for e in ed.error]
 
 
 # ----------------------------------------------------------------------------- CLI load
