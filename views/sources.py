@@ -164,7 +164,7 @@ if reported.empty:
 else:
     st.dataframe(reported, hide_index=True, key="provenance", column_config={
         "organisation": st.column_config.TextColumn(_("Reported by"), width="medium"),
-        "what": st.column_config.TextColumn(_("What"), width="small"),
+        "what": st.column_config.TextColumn(_("What"), width="medium"),
         "communes": st.column_config.TextColumn(_("Communes"), width="medium"),
         "years": st.column_config.TextColumn(_("Years"), width="small"),
         "rows": st.column_config.TextColumn(_("Rows"), width="small", alignment="right"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.model.indicators import ALL_TOPICS, split_ids, topic_label
-from dashboard.text.format import MISSING, fmt_datetime, fmt_number
+from dashboard.text.format import MISSING, fmt_date, fmt_datetime, fmt_number
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
 
@@ -206,6 +206,6 @@ def provenance_table(prov: pd.DataFrame, communes: pd.DataFrame, lang: str) -> p
         "communes": [places(c) for c in prov["communes"]],
         "years": [years(a, b) for a, b in zip(prov["year_min"], prov["year_max"])],
         "rows": [fmt_number(n, lang) for n in prov["n_rows"]],
-        "submitted": [fmt_datetime(t, lang) for t in prov["submitted_at"]],
-        "approved": [fmt_datetime(t, lang) for t in prov["approved_at"]],
+        "submitted": [fmt_date(t, lang) for t in prov["submitted_at"]],
+        "approved": [fmt_date(t, lang) for t in prov["approved_at"]],
     })[cols]

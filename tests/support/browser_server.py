@@ -26,7 +26,7 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(db: Path, *, script: str = "app.py", env: dict | None = None, timeout: float = 60,
-                     warm: bool = True):
+                     warm: bool = True, port: int | None = None, args: tuple[str, ...] = ()):
     """Yield the base URL of a streamlit server reading ``db``; stop it afterwards.
 
     ``warm``: run the app once over the websocket first. Streamlit 1.67 answers the very first
@@ -34,11 +34,11 @@ def streamlit_server(db: Path, *, script: str = "app.py", env: dict | None = Non
     although it then runs the right page; later sessions are fine. Tests and benchmarks measure
     the app, not that start-up quirk.
     """
-    port = free_port()
+    port = port or free_port()
     environ = {**os.environ, "BSIM_DB": str(db), **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
