@@ -324,3 +324,41 @@ def test_diff_frames():
     assert dict(zip(d["nis_code"], d["change"])) == {"21002": "changed", "21003": "removed", "21004": "added"}
     s = ev.change_summary(d.assign(table="t", key="x"))
     assert s[["added", "changed", "removed"]].sum().tolist() == [1, 1, 1]
+
+
+def test_member_form_makes_the_templates_and_queues_them(env, tmp_path):
+    """The form (one site and year) gives the same jobs and re-use files a member would upload, checked by the
+    ETL with the same rules: a wrong figure is refused with its column, a right one is queued."""
+    sites = tmp_path / "sites.csv"
+    sites.write_bytes(b"site_id,name,organisation,category,postal_code,commune\n"
+                      b"RT5,Ressourcerie Test Ixelles,Ressourcerie Test asbl,reuse_shop,1050,21009\n")
+    assert etl_main(["load", str(sites), "--as-user", "editor@example.org", "--data", str(env)]) == 0
+    at = _app(user("contact@ressourcerie.example"))
+    at.switch_page("views/member.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert list(_frame(at, "site_id", "name")["site_id"]) == ["RT5"]
+    at.selectbox(key="f_site").set_value("RT5")
+    at.number_input(key="f_year").set_value(2024)
+    at.number_input(key="f_workers").set_value(4)
+    at.number_input(key="f_art60").set_value(1)
+    at.number_input(key="f_fte").set_value(9.0)                 # more FTE than persons: the ETL's rule
+    at.number_input(key="f_textiles_collected").set_value(10.0)
+    at.number_input(key="f_textiles_reused").set_value(6.0)
+    at.button(key="FormSubmitter:member_form-Check").click()
+    at.run()
+    assert not at.exception, at.exception
+    report = _frame(at, "file", "row", "column", "reason")
+    assert list(report["column"]) == ["fte"] and "more than the 5 persons" in report["reason"][0]
+    assert list(report["file"]) == ["jobs_RT5_2024.csv"]
+    at.number_input(key="f_fte").set_value(4.5)
+    at.button(key="FormSubmitter:member_form-Check").click()
+    at.run()
+    summary = _frame(at, "nis_code", "added", "changed", "removed")
+    assert set(summary["nis_code"]) >= {"21009"}
+    at.button(key="member_form_submit").click()
+    at.run()
+    assert any("waiting for review" in s.value for s in at.success), [e.value for e in at.error]
+    queued = [json.loads(p.read_text()) for p in (env / "private" / "submissions").glob("S*.json")]
+    mine = [r for r in queued if r["role"] == "member" and r["status"] == "submitted"]
+    assert sorted(f["name"] for r in mine for f in r["files"]) == ["jobs_RT5_2024.csv", "reuse_RT5_2024.csv"]
