@@ -15,7 +15,7 @@ The list is a private TOML file beside the archive (``config.access_file()``, de
     organisation = "Ressourcerie de la Senne asbl"
 
 ``$BSIM_EDITORS`` (comma-separated e-mails) adds editors. A user is let in only when the provider says the
-e-mail is verified (``email_verified`` true; missing counts as false) and the sign-in is recent (the ID
+e-mail is verified (``email_verified`` true, or Entra ID's ``xms_edov``; missing counts as false) and the sign-in is recent (the ID
 token's ``iat`` less than ``config.session_hours()`` ago). Without an identity provider there are no
 editor or member pages at all (use ``python -m etl load FILE`` instead).
 """
@@ -64,10 +64,17 @@ def read_access(path: Path | None = None, editors_env: str | None = None) -> dic
     return out
 
 
+VERIFIED_CLAIMS = ("email_verified", "xms_edov")   # the OIDC standard claim; Microsoft Entra ID's optional one
+
+
 def verified(user) -> bool:
-    """The provider vouches for the e-mail: ``email_verified`` true (a bool, or the string "true")."""
-    v = user.get("email_verified")
-    return v is True or (isinstance(v, str) and v.strip().lower() == "true")
+    """The provider vouches for the e-mail: ``email_verified`` true (a bool, or the string "true"), or, from
+    Microsoft Entra ID, which does not send that claim, its optional ``xms_edov`` (domain owner verified)."""
+    for claim in VERIFIED_CLAIMS:
+        v = user.get(claim)
+        if v is True or (isinstance(v, str) and v.strip().lower() == "true"):
+            return True
+    return False
 
 
 def fresh(user, now: float | None = None, hours: float | None = None) -> bool:
@@ -105,7 +112,7 @@ def auth_configured() -> bool:
 
 def _user() -> dict:
     try:
-        return {k: st.user.get(k) for k in ("is_logged_in", "email", "email_verified", "iat")}
+        return {k: st.user.get(k) for k in ("is_logged_in", "email", "iat", *VERIFIED_CLAIMS)}
     except Exception:
         return {}
 

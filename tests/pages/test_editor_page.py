@@ -86,6 +86,9 @@ def test_allow_list_with_roles(tmp_path):
     assert auth.decide(ok, access, now)[0].role == "editor"
     assert auth.decide({**ok, "email_verified": "true"}, access, now)[0] is not None
     assert auth.decide({**ok, "email_verified": False}, access, now) == (None, "unverified")
+    entra = {k: v for k, v in ok.items() if k != "email_verified"}
+    assert auth.decide({**entra, "xms_edov": True}, access, now)[0] is not None     # Entra ID's claim
+    assert auth.decide({**entra, "xms_edov": False}, access, now) == (None, "unverified")
     assert auth.decide({k: v for k, v in ok.items() if k != "email_verified"}, access, now) == (None, "unverified")
     assert auth.decide({**ok, "iat": now - 13 * 3600}, access, now) == (None, "expired")
     assert auth.decide({k: v for k, v in ok.items() if k != "iat"}, access, now) == (None, "expired")
