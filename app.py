@@ -62,8 +62,6 @@ if EMBED:
     page = st.navigation([to_embed, embed_page], position="hidden")
 else:
     page = st.navigation(pages)
-    if access is not None:
-        st.sidebar.page_link(pages[-1], label=_("Open: {page}", page=pages[-1].title), icon=":material/arrow_forward:")
 
 try:
     connection.version()

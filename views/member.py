@@ -38,10 +38,12 @@ st.header(_("Your sites"))
 if sites.empty:
     st.info(_("No site of yours is published yet: upload a filled operator-sites template first."))
 else:
-    st.dataframe(sites[["site_id", "name", "category", "address", "postal_code", "nis_code"]], hide_index=True,
+    shown = sites.assign(commune=[ctx.both_names(c) for c in sites["nis_code"]],
+                         address=sites["address"].fillna(""))
+    st.dataframe(shown[["site_id", "name", "category", "address", "postal_code", "commune"]], hide_index=True,
                  key="sites", column_config={"site_id": _("Site id"), "name": _("Name"), "category": _("Category"),
                                              "address": _("Address"), "postal_code": _("Postal code"),
-                                             "nis_code": _("NIS code")})
+                                             "commune": _("Commune")})
 
 mode = st.segmented_control(_("How"), ["form", "upload"], default="form", key="member_mode",
                             format_func={"form": _("Form: one site and year"),
