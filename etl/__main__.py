@@ -47,6 +47,14 @@ def _emit(ok: bool, kind, problems, message: str, **extra) -> int:
     return 0 if ok else 1
 
 
+def _ok(args, kind, message: str, **extra) -> int:
+    """A command that succeeded: its JSON object, or its message for people."""
+    if args.json:
+        return _emit(True, kind, [], message, **extra)
+    print(message)
+    return 0
+
+
 def _log(as_json: bool):
     """Build progress: stdout for people, stderr when stdout carries the JSON object."""
     return (lambda *a: print(*a, file=sys.stderr)) if as_json else print
@@ -114,10 +122,7 @@ def _preview(args) -> int:
         return _refusal(args, exc, "no preview was built")
     kind = kinds[0] if len(set(kinds)) == 1 else None
     message = f"preview of {', '.join(n for _p, n in _files(args))} as {', '.join(kinds)} built in {args.out}"
-    if args.json:
-        return _emit(True, kind, [], message, kinds=kinds)
-    print(message)
-    return 0
+    return _ok(args, kind, message, kinds=kinds)
 
 
 def _submit(args) -> int:
@@ -129,10 +134,7 @@ def _submit(args) -> int:
     except BuildError as exc:
         return _refusal(args, exc, "nothing was queued")
     message = f"submission {record['id']} is waiting for review ({len(record['files'])} file(s))"
-    if args.json:
-        return _emit(True, record["files"][0]["kind"], [], message, submission=record)
-    print(message)
-    return 0
+    return _ok(args, record["files"][0]["kind"], message, submission=record)
 
 
 def _db(args) -> Path | None:
@@ -161,10 +163,7 @@ def _decide(args) -> int:
     except BuildError as exc:
         return _refusal(args, exc, f"{args.id} stays waiting for review; the inputs were not changed")
     message = f"{args.id} {record['status']}"
-    if args.json:
-        return _emit(True, record["files"][0]["kind"], [], message, submission=record)
-    print(message)
-    return 0
+    return _ok(args, record["files"][0]["kind"], message, submission=record)
 
 
 def _publish(args) -> int:
@@ -174,10 +173,7 @@ def _publish(args) -> int:
                         log=_log(args.json))
     except BuildError as exc:
         return _refusal(args, exc, "the published database was not changed")
-    if args.json:
-        return _emit(True, None, [], state["message"], status=state)
-    print(state["message"])
-    return 0
+    return _ok(args, None, state["message"], status=state)
 
 
 def _status(args) -> int:
@@ -218,10 +214,7 @@ def _archive(args) -> int:
         return 1
     entry = archive(path.read_bytes(), args.name or path.name, args.as_user or getpass.getuser(), Path(args.data))
     message = f"archived {entry['original_name']} as {entry['archive_path']}"
-    if args.json:
-        return _emit(True, None, [], message, archive=entry)
-    print(message)
-    return 0
+    return _ok(args, None, message, archive=entry)
 
 
 def _limits(args) -> int:

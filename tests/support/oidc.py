@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.browser_server import free_port
+from tests.support.browser_server import free_port, serving
 
 
 @contextmanager
@@ -24,26 +22,8 @@ def oidc_provider(users: list[dict], timeout: float = 60):
         cmd += ["--user-claims", json.dumps(u)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/.well-known/openid-configuration", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"the OIDC provider did not start: {out[-2000:]}")
-            time.sleep(0.3)
+    with serving(proc, base + "/.well-known/openid-configuration", "the OIDC provider", timeout):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def write_secrets(folder: Path, provider: str, app_port: int, cookie_secret: str) -> Path:

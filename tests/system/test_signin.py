@@ -18,12 +18,11 @@ import shutil
 import time
 from pathlib import Path
 from unittest import mock
-from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server
+from tests.support.browser_server import CHROMIUM, free_port, loopback_page, streamlit_server
 from tests.support.oidc import oidc_provider, write_secrets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -67,37 +66,12 @@ def site(tmp_path_factory):
             yield base, idp, cookie_secret, data
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser, site):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
-    outside: list[str] = []
-
-    def guard(route):
-        """Nothing leaves loopback; the app itself asks nothing of the outside (the provider's test pages link a
-        stylesheet on a CDN: refused too, but that is the provider's page, not the product's)."""
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
-            route.continue_()
-        else:
-            frame = route.request.frame.url if route.request.frame else ""
-            if not frame.startswith(site[1]):
-                outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.set_default_timeout(180_000)   # a hang guard, not a speed bound
-    yield pg
-    context.close()
-    assert not outside, f"requests left loopback: {outside[:5]}"
+    # the provider's own test pages link a stylesheet on a CDN: refused like any request off loopback, but the
+    # product's pages must ask nothing of the outside
+    with loopback_page(browser, locale="en-GB", foreign_frames=site[1], timeout_ms=180_000) as pg:
+        yield pg
 
 
 def shot(pg, tmp_path, name: str) -> None:
