@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard.data import connection
 from dashboard.exports.embed import is_embed_request
 from dashboard.text.i18n import LANGS, LANGUAGE_NAMES, N_, pick_language, translator
-from dashboard.ui.auth import pages_allowed
+from dashboard.ui.auth import landing_after_sign_in, pages_allowed
 
 st.set_page_config(page_title="Brussels Social Impact Monitor", page_icon="assets/favicon.png", layout="wide")
 
@@ -62,6 +62,8 @@ if EMBED:
     page = st.navigation([to_embed, embed_page], position="hidden")
 else:
     page = st.navigation(pages)
+    if access is not None and page.url_path == "" and landing_after_sign_in():
+        st.switch_page(pages[-1])           # back from the provider: straight to the editor or member page
 
 try:
     connection.version()

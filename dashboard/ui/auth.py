@@ -87,6 +87,20 @@ def fresh(user, now: float | None = None, hours: float | None = None) -> bool:
     return now - iat < (config.session_hours() if hours is None else hours) * 3600
 
 
+def just_signed_in(user, now: float | None = None) -> bool:
+    """The sign-in happened in the last two minutes (the provider just sent the user back)."""
+    return fresh(user, now, hours=2 / 60)
+
+
+def landing_after_sign_in() -> bool:
+    """True once per session, when the user has just come back from the provider: the app then opens the
+    page the user signed in for (the provider always sends users back to the start page)."""
+    if st.session_state.get("_signin_landed"):
+        return False
+    st.session_state["_signin_landed"] = True
+    return just_signed_in(_user())
+
+
 def decide(user, access: dict[str, Access], now: float | None = None) -> tuple[Access | None, str | None]:
     """(access, None) for a user let in; (None, why) otherwise: ``signed_out``, ``unverified``, ``expired``,
     ``not_listed``. ``user``: the claims Streamlit keeps in its signed cookie (``st.user``)."""

@@ -176,6 +176,10 @@ def checked_flow(uploads: list[tuple[str, bytes]], ctx, key: str, access, *, app
     preview = checked(uploads, f"{key}_check", _, organisation)
     if not show_report(preview, ctx, key):
         return
+    if access.role == "editor" and "members" in preview["kinds"]:
+        # an editor loading a member's file: the organisation that reported it, for the public provenance
+        organisation = st.text_input(_("Reported by (the member organisation, if the file is a member's)"),
+                                     key=f"{key}_org", max_chars=200).strip() or None
     note = st.text_input(_("A word for the reviewers (optional)"), key=f"{key}_note", max_chars=500)
     label = _("Approve for publishing") if approve else _("Submit for review")
     if not st.button(label, type="primary", key=f"{key}_submit"):
