@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.model.indicators import ALL_TOPICS, split_ids, topic_label
-from dashboard.text.format import MISSING, fmt_datetime, fmt_number
+from dashboard.text.format import MISSING, fmt_date, fmt_datetime, fmt_number
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
 
@@ -180,3 +180,32 @@ def scoped_table(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
 def file_name(what: str, lang: str, ext: str) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in what)
     return f"bsim_{safe}_{lang}.{ext}"
+
+
+def provenance_table(prov: pd.DataFrame, communes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Who reported each reviewed input, when it was submitted and approved, and what it covers (no e-mail)."""
+    _ = translator(lang)
+    cols = ["organisation", "what", "communes", "years", "rows", "submitted", "approved"]
+    if prov.empty:
+        return pd.DataFrame(columns=cols)
+    names = communes.set_index("nis_code")
+    kinds = {"members": _("member data"), "assessments": _("five-tips assessments")}
+
+    def places(codes) -> str:
+        codes = [c for c in str(codes or "").split(";") if c]
+        return ", ".join(both_names(names.loc[c], lang) if c in names.index else c for c in codes) or MISSING
+
+    def years(lo, hi) -> str:
+        if pd.isna(lo):
+            return MISSING
+        return str(int(lo)) if lo == hi else f"{int(lo)}–{int(hi)}"
+
+    return pd.DataFrame({
+        "organisation": [o or _("the federation's editors") for o in prov["organisation"]],
+        "what": [kinds.get(k, k) for k in prov["kind"]],
+        "communes": [places(c) for c in prov["communes"]],
+        "years": [years(a, b) for a, b in zip(prov["year_min"], prov["year_max"])],
+        "rows": [fmt_number(n, lang) for n in prov["n_rows"]],
+        "submitted": [fmt_date(t, lang) for t in prov["submitted_at"]],
+        "approved": [fmt_date(t, lang) for t in prov["approved_at"]],
+    })[cols]

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.conftest import ROOT
-from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.support.browser_server import CHROMIUM, loopback_page, streamlit_server
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -32,34 +32,10 @@ def server(tmp_path_factory, communes_geojson):
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-BE")
-    outside: list[str] = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.set_default_timeout(120_000)   # a hang guard, not a speed bound: CI machines are often busy
-    pg.outside_requests = outside
-    yield pg
-    context.close()
-    assert not outside, f"requests left loopback: {outside[:5]}"
+    with loopback_page(browser) as pg:
+        yield pg
 
 
 def shots_dir(tmp_path) -> Path:
