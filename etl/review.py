@@ -175,8 +175,8 @@ def submit(files: list[tuple[Path, str]], *, user: str, role: str, organisation:
     with tempfile.TemporaryDirectory(prefix="bsim-submit-") as tmp:
         try:
             kinds, notes = preview_build(contents and [(p, n) for p, n, _d in contents], data_dir=data_dir,
-                                  out_db=Path(out_db) if out_db else Path(tmp) / "check.duckdb", log=log,
-                                  organisation=organisation if role == "member" else None, db_path=db_path)
+                                         out_db=Path(out_db) if out_db else Path(tmp) / "check.duckdb", log=log,
+                                         organisation=organisation if role == "member" else None, db_path=db_path)
         except BuildError as exc:
             # a file already loaded or waiting is not kept again: its bytes are an input or in the archive
             repeats = {p.file for p in exc.problems if p.code in REPEATED}
