@@ -7,7 +7,7 @@ from dashboard.config import STYLESHEET
 from dashboard.data import connection
 from dashboard.exports.embed import is_embed_request
 from dashboard.text.i18n import LANGS, LANGUAGE_NAMES, N_, pick_language, translator
-from dashboard.ui.auth import editor_page_visible
+from dashboard.ui.auth import landing_after_sign_in, pages_allowed
 from dashboard.ui.unavailable import unavailable_page
 
 st.set_page_config(page_icon="assets/favicon.png", layout="wide")
@@ -47,8 +47,15 @@ PAGES = [
     ("views/sources.py", N_("Data & sources"), ":material/menu_book:", "sources"),
 ]
 pages = [st.Page(path, title=_(title), icon=icon, url_path=url, default=url is None) for path, title, icon, url in PAGES]
-if not EMBED and editor_page_visible():
-    pages.append(st.Page("views/editor.py", title=_("Editor"), icon=":material/edit:", url_path="editor"))
+# the private pages exist only for a signed-in, verified user on the allow-list: for anyone else their URLs
+# answer "page not found" (dashboard/ui/auth.py)
+access = None if EMBED else pages_allowed()
+if access is not None:
+    private = (st.Page("views/editor.py", title=_("Editor"), icon=":material/edit:", url_path="editor")
+               if access.role == "editor" else
+               st.Page("views/member.py", title=_("Submit member data"), icon=":material/upload_file:",
+                       url_path="submit"))
+    pages.append(private)
 if EMBED:
     # /embed must be a page of its own (the default page always answers at "/"); "/?embed=1" lands on the
     # default page, which hands over to it with the same parameters
@@ -58,6 +65,8 @@ if EMBED:
     page = st.navigation([to_embed, embed_page], position="hidden")
 else:
     page = st.navigation(pages)
+    if access is not None and page.url_path == "" and landing_after_sign_in():
+        st.switch_page(pages[-1])           # back from the provider: straight to the editor or member page
 # the browser tab: this page and the product, in the language (set on every run, so a switch retitles it)
 st.set_page_config(page_title=f"{page.title} · {_('Brussels Social Impact Monitor')}")
 

@@ -7,7 +7,11 @@ editor's publish) that sets one sees it on the next call:
   download, without the build log and the upload archive) is ``<name>-public.duckdb`` beside it;
 - ``BSIM_VIEWER_MEMORY``: the memory cap of a viewer's database connection (default ``256MB``);
 - ``BSIM_DATA``: the data folder the editor page loads uploads into (default ``data/``);
-- ``BSIM_EDITORS``: comma-separated e-mails allowed to edit (wins over ``data/editors.txt``);
+- ``BSIM_ACCESS``: the allow-list with roles (default ``<data folder>/private/access.toml``: e-mail -> editor, or
+  member with its organisation);
+- ``BSIM_EDITORS``: comma-separated e-mails of more editors (for a quick set-up; the allow-list file is the rule);
+- ``BSIM_SESSION_HOURS``: how long a sign-in lasts for the editor and member pages (default 12 hours, counted
+  from the identity provider's ``iat``);
 - ``BROWSER_PATH``: the Chromium kaleido renders images with (default Debian's ``/usr/bin/chromium``).
 """
 from __future__ import annotations
@@ -36,9 +40,10 @@ STYLESHEET = ROOT / "assets" / "app.css"
 # interface strings: locales/{fr,nl,en}/LC_MESSAGES/*.po
 LOCALES_DIR = ROOT / "locales"
 
-# who may edit: the allow-list
+# who may edit or submit: the allow-list with roles, private, beside the archive
+ACCESS_ENV = "BSIM_ACCESS"
 EDITORS_ENV = "BSIM_EDITORS"
-EDITORS_FILE = ROOT / "data" / "editors.txt"
+SESSION_HOURS_ENV = "BSIM_SESSION_HOURS"
 
 # image export: kaleido drives a Chromium
 BROWSER_ENV = "BROWSER_PATH"
@@ -79,6 +84,19 @@ def data_dir() -> Path:
 def editors_setting() -> str | None:
     """The raw ``$BSIM_EDITORS`` value (None when unset)."""
     return os.environ.get(EDITORS_ENV)
+
+
+def access_file() -> Path:
+    """The allow-list: ``$BSIM_ACCESS`` or ``<data folder>/private/access.toml``."""
+    return Path(os.environ.get(ACCESS_ENV) or data_dir() / "private" / "access.toml")
+
+
+def session_hours() -> float:
+    """How long a sign-in lets a user edit or submit: ``$BSIM_SESSION_HOURS`` (default 12)."""
+    try:
+        return float(os.environ.get(SESSION_HOURS_ENV, "12"))
+    except ValueError:
+        return 12.0
 
 
 def browser_path() -> str | None:

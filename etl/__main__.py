@@ -1,17 +1,21 @@
-"""Command line: ``python -m etl build | validate FILE... | load FILE | preview FILE | archive FILE | limits | fetch``.
+"""Command line: ``python -m etl build | validate FILE... | load FILE | preview FILE... | archive FILE | limits |
+fetch``, and the review queue: ``submit FILE... | queue | approve ID | reject ID | publish | status | audit``.
 
-With ``--json`` (validate, load, preview, archive) a command prints exactly one JSON object on stdout
+With ``--json`` (every command but build and fetch) a command prints exactly one JSON object on stdout
 and nothing else (build logs go to stderr)::
 
     {"ok": bool, "kind": str | null, "problems": [{"file", "row", "column", "reason", "code"}, ...],
      "message": str, "notes": [...]?, "archive": {...}?, "run": {...}?, "files": [...]?}
 
 and exits 0 when ``ok``, 1 otherwise, as without ``--json`` (``files``: validate's report per file;
-``notes``: what load and preview accepted that the uploader should know, e.g. a header found below
-title rows — shaped like problems).
-``--lang fr|nl|en`` (validate, load, preview; default en) says ``reason`` and ``message`` in that
+``notes``: what load, preview and submit accepted that the uploader should know, e.g. a header found below
+title rows — shaped like problems; ``submission``: the record of submit, approve, reject; ``submissions``:
+queue; ``entries``: audit; ``status``: publish and status). ``build``, ``load``, ``approve`` and ``publish``
+hold the writer lock (``data/private/publish.lock``): a second one waits ``$BSIM_PUBLISH_WAIT`` seconds,
+then is refused.
+``--lang fr|nl|en`` (every command with ``--json``; default en) says ``reason`` and ``message`` in that
 language; ``code`` is the reason's stable code in ``etl/messages.py`` (null for a problem of a file only
-maintainers edit, said in English).
+maintainers edit, or of the review queue's own steps, said in English).
 ``limits --json`` prints
 ``{"max_upload_bytes": int, "suffixes": [...]}``.
 """
@@ -58,6 +62,16 @@ def _emit(ok: bool, kind, problems, message: str, lang: str = "en", **extra) -> 
     return 0 if ok else 1
 
 
+def _ok(args, kind, message: str, notes=None, **extra) -> int:
+    """A command that succeeded: its JSON object, or its message (and ``notes``) for people, in ``--lang``."""
+    lang = _lang(args)
+    if args.json:
+        return _emit(True, kind, [], message, lang, **extra, **({} if notes is None else {"notes": _notes(notes, lang)}))
+    print(localise(message, lang))
+    _print_problems(notes or [], lang)
+    return 0
+
+
 def _log(as_json: bool):
     """Build progress: stdout for people, stderr when stdout carries the JSON object."""
     return (lambda *a: print(*a, file=sys.stderr)) if as_json else print
@@ -85,55 +99,125 @@ def _validate(args) -> int:
     return 1 if bad else 0
 
 
+def _refusal(args, exc: BuildError, what) -> int:
+    """A refused command: ``what`` says what did not change — English text, or a function of the headline
+    that gives a ``Message``; the problems and message in ``--lang``."""
+    lang = _lang(args)
+    message = what(_headline(exc, lang)) if callable(what) else f"{_headline(exc, lang)}; {what}"
+    if args.json:
+        return _emit(False, None, exc.problems, message, lang)
+    print(f"{args.command} failed: {localise(message, lang)}", file=sys.stderr)
+    _print_problems(exc.problems, lang)
+    return 1
+
+
+def _files(args) -> list[tuple[Path, str]]:
+    names = list(args.name or [])
+    if names and len(names) != len(args.files):
+        raise SystemExit("give one --name per file, in the same order")
+    return [(Path(f), names[i] if names else Path(f).name) for i, f in enumerate(args.files)]
+
+
 def _load(args) -> int:
-    from .load_upload import archived_entry, load_file
-    path, data_dir = Path(args.file), Path(args.data)
-    archived = None
-    if args.archived and path.is_file():
-        import hashlib
-        archived = archived_entry(data_dir, hashlib.sha256(path.read_bytes()).hexdigest())
+    from .load_upload import load_file
     try:
-        out = load_file(path, uploader=args.as_user or getpass.getuser(), data_dir=data_dir,
-                        db_path=Path(args.db) if args.db else None, original_name=args.name,
-                        boundaries=args.boundaries, log=_log(args.json), archived=archived)
+        out = load_file(Path(args.file), uploader=args.as_user or getpass.getuser(), data_dir=Path(args.data),
+                        db_path=Path(args.db) if args.db else None, original_name=args.name, log=_log(args.json))
     except BuildError as exc:
-        lang = _lang(args)
-        message = Message("cli_db_unchanged", headline=_headline(exc, lang))
-        if getattr(exc, "archive", None):
-            message = Message("cli_kept_in_archive", message=message)
-        if args.json:
-            return _emit(False, None, exc.problems, message, _lang(args), archive=getattr(exc, "archive", None))
-        print(f"load failed: {localise(message, lang)}", file=sys.stderr)
-        _print_problems(exc.problems, lang)
-        return 1
+        return _refusal(args, exc, lambda headline: Message("cli_db_unchanged", headline=headline))
+    lang = _lang(args)
     message = Message("cli_loaded", name=args.name or args.file, kind=out["kind"],
                       archive=out["archive"]["archive_path"], sha=out["archive"]["sha256"][:12])
     if args.json:
-        return _emit(True, out["kind"], [], message, _lang(args), notes=_notes(out["notes"], _lang(args)),
-                     archive=out["archive"], run=out["run"])
-    print(localise(message, _lang(args)))
-    _print_problems(out["notes"], _lang(args))
+        return _emit(True, out["kind"], [], message, lang, notes=_notes(out["notes"], lang),
+                     archive=out["archive"], run=out["run"], submission=out["submission"])
+    print(localise(message, lang))
+    _print_problems(out["notes"], lang)
     return 0
 
 
 def _preview(args) -> int:
     from .load_upload import preview_build
     try:
-        kind, notes = preview_build(Path(args.file), data_dir=Path(args.data), original_name=args.name,
-                                    out_db=Path(args.out), boundaries=args.boundaries, log=_log(args.json))
+        kinds, notes = preview_build(_files(args), data_dir=Path(args.data), out_db=Path(args.out),
+                                     log=_log(args.json), boundaries=args.boundaries, organisation=args.organisation,
+                                     submission=args.submission)
     except BuildError as exc:
-        lang = _lang(args)
-        message = Message("cli_no_preview", headline=_headline(exc, lang))
-        if args.json:
-            return _emit(False, None, exc.problems, message, lang)
-        print(f"preview failed: {localise(message, lang)}", file=sys.stderr)
-        _print_problems(exc.problems, lang)
-        return 1
-    message = Message("cli_preview_built", name=args.name or args.file, kind=kind, out=args.out)
+        return _refusal(args, exc, lambda headline: Message("cli_no_preview", headline=headline))
+    kind = kinds[0] if len(set(kinds)) == 1 else None
+    message = Message("cli_preview_built", name=", ".join(n for _p, n in _files(args)), kind=", ".join(kinds),
+                      out=args.out)
+    return _ok(args, kind, message, kinds=kinds, notes=notes)
+
+
+def _submit(args) -> int:
+    from .review import submit
+    try:
+        record = submit(_files(args), user=args.as_user or getpass.getuser(), role=args.role,
+                        organisation=args.organisation, data_dir=Path(args.data), db_path=_db(args),
+                        out_db=Path(args.out) if args.out else None, note=args.note, log=_log(args.json))
+    except BuildError as exc:
+        return _refusal(args, exc, lambda headline: Message("cli_nothing_queued", headline=headline))
+    notes = record.pop("notes")
+    message = Message("cli_submitted", id=record["id"], n=len(record["files"]))
+    return _ok(args, record["files"][0]["kind"], message, submission=record, notes=notes)
+
+
+def _db(args) -> Path | None:
+    return Path(args.db) if getattr(args, "db", None) else None
+
+
+def _queue(args) -> int:
+    from .review import queue
+    records = queue(Path(args.data), args.organisation)
     if args.json:
-        return _emit(True, kind, [], message, _lang(args), notes=_notes(notes, _lang(args)))
-    print(localise(message, _lang(args)))
-    _print_problems(notes, _lang(args))
+        return _emit(True, None, [], f"{len(records)} submission(s)", _lang(args), submissions=records)
+    for r in records:
+        print(f"{r['id']}  {r['status']:<9}  {r['organisation'] or r['role']:<30}  {r['submitted_by']}  "
+              + ", ".join(f["name"] for f in r["files"]))
+    return 0
+
+
+def _decide(args) -> int:
+    from .review import approve, reject
+    user = args.as_user or getpass.getuser()
+    try:
+        if args.command == "approve":
+            record = approve(Path(args.data), args.id, user=user, db_path=_db(args), log=_log(args.json))
+        else:
+            record = reject(Path(args.data), args.id, user=user, reason=args.reason)
+    except BuildError as exc:
+        return _refusal(args, exc, f"{args.id} stays waiting for review; the inputs were not changed")
+    message = f"{args.id} {record['status']}"
+    return _ok(args, record["files"][0]["kind"], message, submission=record)
+
+
+def _publish(args) -> int:
+    from .review import publish
+    try:
+        state = publish(Path(args.data), user=args.as_user or getpass.getuser(), db_path=_db(args),
+                        log=_log(args.json))
+    except BuildError as exc:
+        return _refusal(args, exc, lambda headline: Message("cli_db_unchanged", headline=headline))
+    return _ok(args, None, state["message"], status=state)
+
+
+def _status(args) -> int:
+    from .review import publish_status
+    state = publish_status(Path(args.data))
+    if args.json:
+        return _emit(True, None, [], state.get("message", state["state"]), _lang(args), status=state)
+    print(f"{state['state']}: {state.get('message', '')}")
+    return 0
+
+
+def _audit(args) -> int:
+    from .review import audit_log
+    entries = audit_log(Path(args.data))
+    if args.json:
+        return _emit(True, None, [], f"{len(entries)} audit entries", _lang(args), entries=entries)
+    for e in entries:
+        print(json.dumps(e, ensure_ascii=False))
     return 0
 
 
@@ -147,12 +231,16 @@ def _archive(args) -> int:
             return _emit(False, None, problems, "nothing archived")
         _print_problems(problems)
         return 1
+    from .load_upload import check_upload
+    problems = check_upload(args.name or path.name, path.stat().st_size)
+    if problems:
+        if args.json:
+            return _emit(False, None, problems, "nothing archived")
+        _print_problems(problems)
+        return 1
     entry = archive(path.read_bytes(), args.name or path.name, args.as_user or getpass.getuser(), Path(args.data))
     message = f"archived {entry['original_name']} as {entry['archive_path']}"
-    if args.json:
-        return _emit(True, None, [], message, archive=entry)
-    print(message)
-    return 0
+    return _ok(args, None, message, archive=entry)
 
 
 def _limits(args) -> int:
@@ -185,28 +273,77 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--data", default=str(ROOT / "data"), help=data_help + ": the catalogue and communes checked against")
     v.add_argument("--json", action="store_true", help=json_help)
     v.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    ld = sub.add_parser("load", help="archive an uploaded template (assessments or member data), file it as an "
-                                      "input, rebuild and publish; a refused file leaves the database unchanged")
+    user_help = "who does it (recorded in the audit log data/private/audit.jsonl; default: the login name)"
+    ld = sub.add_parser("load", help="check an uploaded template (assessments or member data), archive it, file it "
+                                      "as an input, rebuild and publish; a refused file leaves the database unchanged")
     ld.add_argument("file")
     ld.add_argument("--name", default=None, help="the upload's original file name (default: FILE's name)")
-    ld.add_argument("--as-user", default=None, help="who uploads (recorded in data/archive/index.jsonl; "
-                                                    "default: the login name)")
-    ld.add_argument("--archived", action="store_true",
-                    help="the file is archived already (python -m etl archive): do not archive it again")
+    ld.add_argument("--as-user", default=None, help=user_help)
     ld.add_argument("--data", default=str(ROOT / "data"), help=data_help)
     ld.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
-    ld.add_argument("--boundaries", default=None, help="boundary file (default: the one of the last build)")
     ld.add_argument("--json", action="store_true", help=json_help)
     ld.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    pv = sub.add_parser("preview", help="build what the database would become with this upload into --out; "
+    pv = sub.add_parser("preview", help="build what the database would become with these uploads into --out; "
                                          "nothing under DATA changes, nothing is archived")
-    pv.add_argument("file")
-    pv.add_argument("--name", required=True, help="the upload's original file name")
+    pv.add_argument("files", nargs="+")
+    pv.add_argument("--name", action="append", help="the upload's original file name (once per file)")
     pv.add_argument("--out", required=True, help="the preview database to write")
+    pv.add_argument("--organisation", default=None,
+                    help="a member organisation's upload: refuse sites, jobs and flows that are not its own")
+    pv.add_argument("--submission", default=None,
+                    help="the queued submission these files are (a reviewer's preview): not refused as waiting")
     pv.add_argument("--data", default=str(ROOT / "data"), help=data_help)
     pv.add_argument("--boundaries", default=None, help="boundary file (default: the one of the last build)")
     pv.add_argument("--json", action="store_true", help=json_help)
     pv.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    sm = sub.add_parser("submit", help="check uploads, archive them and put them in the review queue "
+                                        "(data/private/submissions/); nothing is published")
+    sm.add_argument("files", nargs="+")
+    sm.add_argument("--name", action="append", help="the upload's original file name (once per file)")
+    sm.add_argument("--as-user", default=None, help=user_help)
+    sm.add_argument("--role", choices=["member", "editor"], default="editor")
+    sm.add_argument("--organisation", default=None, help="the member organisation submitting (role member)")
+    sm.add_argument("--note", default=None, help="a word for the reviewers")
+    sm.add_argument("--out", default=None, help="also keep the check build here (a preview database)")
+    sm.add_argument("--data", default=str(ROOT / "data"), help=data_help)
+    sm.add_argument("--db", default=None, help="the published database (default: DATA/impact.duckdb)")
+    sm.add_argument("--json", action="store_true", help=json_help)
+    sm.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    qu = sub.add_parser("queue", help="the submissions, newest first, with their status")
+    qu.add_argument("--organisation", default=None, help="only this member organisation's submissions")
+    qu.add_argument("--data", default=str(ROOT / "data"), help=data_help)
+    qu.add_argument("--json", action="store_true", help=json_help)
+    qu.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    ap = sub.add_parser("approve", help="file a submission's uploads as inputs (checked by a scratch build); "
+                                         "publish makes them public")
+    ap.add_argument("id")
+    ap.add_argument("--as-user", default=None, help=user_help)
+    ap.add_argument("--data", default=str(ROOT / "data"), help=data_help)
+    ap.add_argument("--db", default=None, help="the published database (default: DATA/impact.duckdb)")
+    ap.add_argument("--json", action="store_true", help=json_help)
+    ap.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    rj = sub.add_parser("reject", help="refuse a submission, with a reason")
+    rj.add_argument("id")
+    rj.add_argument("--reason", required=True)
+    rj.add_argument("--as-user", default=None, help=user_help)
+    rj.add_argument("--data", default=str(ROOT / "data"), help=data_help)
+    rj.add_argument("--json", action="store_true", help=json_help)
+    rj.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    pb = sub.add_parser("publish", help="rebuild and publish the database with every approved submission; "
+                                         "progress in data/private/publish_status.json")
+    pb.add_argument("--as-user", default=None, help=user_help)
+    pb.add_argument("--data", default=str(ROOT / "data"), help=data_help)
+    pb.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
+    pb.add_argument("--json", action="store_true", help=json_help)
+    pb.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    st = sub.add_parser("status", help="the last publish: waiting, running, ok, failed or refused, with its log")
+    st.add_argument("--data", default=str(ROOT / "data"), help=data_help)
+    st.add_argument("--json", action="store_true", help=json_help)
+    st.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    au = sub.add_parser("audit", help="the audit log: every submission, refusal, approval, rejection, publish")
+    au.add_argument("--data", default=str(ROOT / "data"), help=data_help)
+    au.add_argument("--json", action="store_true", help=json_help)
+    au.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
     ar = sub.add_parser("archive", help="keep an upload in data/archive/ (copy + index line) without loading it")
     ar.add_argument("file")
     ar.add_argument("--name", default=None, help="the upload's original file name (default: FILE's name)")
@@ -220,9 +357,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "build":
+        from .publish import PublishBusy, writer_lock
         try:
-            build(Path(args.data), Path(args.db) if args.db else None, boundaries=args.boundaries,
-                  with_example=False if args.no_example else None)
+            with writer_lock(Path(args.data), getpass.getuser(), "python -m etl build"):
+                build(Path(args.data), Path(args.db) if args.db else None, boundaries=args.boundaries,
+                      with_example=False if args.no_example else None)
+        except PublishBusy as exc:
+            print(f"build refused: {exc}", file=sys.stderr)
+            return 1
         except BuildError as exc:
             print(f"build failed: {_headline(exc)}; the published database was not changed", file=sys.stderr)
             _print_problems(exc.problems)
@@ -232,9 +374,18 @@ def main(argv: list[str] | None = None) -> int:
         from .fetch import fetch
         fetch(Path(args.dest))
         return 0
-    commands = {"validate": _validate, "load": _load, "preview": _preview, "archive": _archive, "limits": _limits}
+    commands = {"validate": _validate, "load": _load, "preview": _preview, "archive": _archive, "limits": _limits,
+                "submit": _submit, "queue": _queue, "approve": _decide, "reject": _decide, "publish": _publish,
+                "status": _status, "audit": _audit}
+    from .publish import PublishBusy
+    from .review import ReviewError
     try:
         return commands[args.command](args)
+    except (PublishBusy, ReviewError) as exc:      # a clear refusal, not a crash
+        if args.json:
+            return _emit(False, None, [], str(exc), busy=isinstance(exc, PublishBusy) or None)
+        print(f"{args.command} refused: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:       # still one JSON object for a caller that reads one; the traceback on stderr
         if not args.json:
             raise

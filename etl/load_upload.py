@@ -1,24 +1,27 @@
-"""Uploads: ``python -m etl load FILE`` archives an upload, files it as an input, rebuilds, publishes;
-``python -m etl preview FILE`` builds what the database would become, into a scratch file;
+"""Uploads: ``python -m etl load FILE`` checks an upload, archives it, files it as an input, rebuilds and
+publishes; ``python -m etl preview FILE...`` builds what the database would become, into a scratch file;
 ``python -m etl archive FILE`` only archives; ``python -m etl limits`` gives the size cap and suffixes.
 
-The same path serves the editor page. Steps of a load:
+The same path serves the editor page, through the review queue (``etl.review``). Steps of a load:
 
-1. **archive first**: the bytes are copied to ``data/archive/YYYYmmddTHHMMSSZ_<sha8>_<name>`` and a line
-   (time, uploader, sha256, original name, size, kind) is appended to ``data/archive/index.jsonl`` —
-   every upload, good or bad, so any earlier state can be rebuilt;
+1. **size and type first**: a file over the cap or of another type is refused before anything is stored;
 2. **detect** the template by its header: the first uploadable source of the registry that claims it
-   (the five-tips assessments, or a member template);
-3. **stage**: copy it into that source's input folder (``data/assessments/`` or ``data/members/``)
-   under its (sanitised) original name — a new upload with the same name replaces the earlier one
-   as input (the archive keeps both);
-4. **build** with ``etl.build.build`` (new file, checks, atomic swap). If the build fails, the staged
-   file is removed (or the earlier file of that name restored) and the published database is untouched.
+   (the five-tips assessments, or a member template), and check its rows with a scratch build;
+3. **archive**: the bytes are copied to ``data/archive/YYYYmmddTHHMMSSZ_<sha8>_<name>`` and a line
+   (time, uploader, sha256, original name, size, kind, submission) is appended to ``data/archive/index.jsonl``;
+   a refused file is not archived: it is kept in ``data/private/refused/`` for a bounded time (``etl.review``);
+4. **stage**: copy it into that source's input folder (``data/assessments/`` or ``data/members/``) under a
+   name of its own (``<submission id>_<name>``): a new upload with the same name never replaces an
+   earlier one (history is append-only; a later member round replaces the same site-year figures only);
+5. **build** with ``etl.build.build`` (new file, checks, atomic swap), holding the writer lock. If the
+   build fails, the staged file is removed and the published database is untouched.
 
 Between 1 and 2, **the same file twice** is refused: bytes whose sha256 is that of an input the
-published database was built from (a member file, an assessment round, the example data) or of a file
-already in an upload folder would count the same rows again (or pass example data as reported data);
-nothing changes and the message says which input it repeats. Preview refuses it the same way.
+published database was built from (a member file, an assessment round, the example data), of a file
+already in an upload folder (an approved submission: the inputs of the next build), of a submission
+still waiting for review, or of another file of the same submission would count the same rows again
+(or pass example data as reported data); nothing changes and the message says which input it repeats.
+Preview and submit refuse it the same way, so no upload is ever archived twice.
 """
 from __future__ import annotations
 
@@ -36,9 +39,11 @@ from .build import BuildError, build
 from .errors import InputError, Problem
 from .messages import Message
 from .sources import REGISTRY, claiming
-from .sources.base import ROOT, rel
+from .sources.base import ROOT, ROUND_RE, rel
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# a preview stages the upload as the newest round of all (``sources.base.ROUND_RE``)
+PREVIEW_ROUND = "S99991231T235959999999Z-fffffff"
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -67,7 +72,8 @@ def check_upload(name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> lis
     return problems
 
 
-def archive(data: bytes, original_name: str, uploader: str, data_dir: Path, kind: str | None = None) -> dict:
+def archive(data: bytes, original_name: str, uploader: str, data_dir: Path, kind: str | None = None,
+            submission: str | None = None) -> dict:
     """Keep the upload forever: copy + one JSON line in ``archive/index.jsonl``. Returns the entry."""
     adir = Path(data_dir) / "archive"
     adir.mkdir(parents=True, exist_ok=True)
@@ -85,7 +91,7 @@ def archive(data: bytes, original_name: str, uploader: str, data_dir: Path, kind
         os.fsync(fh.fileno())
     entry = {"archived_at": now.strftime("%Y-%m-%d %H:%M:%S"), "uploader": uploader or "unknown",
              "sha256": digest, "original_name": str(original_name)[:300], "bytes": len(data),
-             "archive_path": rel(dest), "kind": kind}
+             "archive_path": rel(dest), "kind": kind, "submission": submission}
     with open(adir / "index.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         fh.flush()
@@ -115,7 +121,7 @@ def detect(path: Path, name: str):
 
 def loaded_inputs(data_dir: Path, db_path: Path) -> dict[str, Path]:
     """sha256 -> path of every input the published database was built from, and of every file in an
-    upload folder (the inputs of the next build)."""
+    upload folder (the inputs of the next build: approved submissions among them)."""
     import duckdb
     out: dict[str, Path] = {}
     for source in REGISTRY:
@@ -134,54 +140,73 @@ def loaded_inputs(data_dir: Path, db_path: Path) -> dict[str, Path]:
     return out
 
 
-def check_not_loaded(data: bytes, name: str, data_dir: Path, db_path: Path) -> None:
-    """BuildError when these bytes are already an input (see the module docstring): the message names the
-    input as it lies in the data folder, and when it was staged there (an upload folder's file)."""
-    path = loaded_inputs(data_dir, db_path).get(hashlib.sha256(data).hexdigest())
-    if path is None:
-        return
-    parts = path.parts                  # shown inside its data folder: no server path in a member's message
+def waiting_inputs(data_dir: Path, but: str | None = None) -> dict[str, dict]:
+    """sha256 -> the file entry (name, submitted_at) of every submission still waiting for review (but the
+    submission ``but``)."""
+    from .review import queue
+    out: dict[str, dict] = {}
+    for record in queue(data_dir):
+        if record.get("status") == "submitted" and record["id"] != but:
+            for f in record["files"]:
+                out.setdefault(f["sha256"], {"name": f["name"], "submitted_at": record["submitted_at"]})
+    return out
+
+
+def _shown(path: Path, data_dir: Path) -> str:
+    """An input as it lies in the data folder (no server path in a member's message), a submitted round
+    under the name it was uploaded with (without its ``<submission id>_``)."""
+    parts = path.parts
     top = Path(data_dir).name
     shown = "/".join(parts[len(parts) - parts[::-1].index(top):]) if top in parts else path.name
-    uploaded = any(path.parent.name == s.upload_dir for s in REGISTRY if s.upload_dir)
-    if uploaded and path.exists():
-        when = Message("already_loaded_time", time=dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-                       .strftime("%Y-%m-%d %H:%M"))
-    else:
-        when = Message("already_loaded_unknown_time")
-    raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("already_loaded", path=shown,
-                                                                                   when=when))])
+    head, _, tail = shown.rpartition("/")
+    tail = ROUND_RE.sub("", tail, count=1)
+    return f"{head}/{tail}" if head else tail
 
 
-class Staged:
-    """A file placed in an input folder, with what it replaced, so a failed build can undo it."""
+def repeated(files: list[tuple[bytes, str]], data_dir: Path, db_path: Path, submission: str | None = None
+             ) -> list[Problem]:
+    """A problem for each upload (bytes, name) that is already an input, waiting for review, or the same
+    bytes as an earlier file of this upload (see the module docstring). ``submission``: these files are
+    that queued submission's (its review preview), not a new upload of them."""
+    if not files:
+        return []
+    known = loaded_inputs(data_dir, db_path)
+    waiting = waiting_inputs(data_dir, but=submission)
+    seen: dict[str, str] = {}
+    problems = []
+    for data, name in files:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in known:
+            path = known[digest]
+            uploaded = any(path.parent.name == s.upload_dir for s in REGISTRY if s.upload_dir)
+            if uploaded and path.exists():
+                when = Message("already_loaded_time", time=dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+                               .strftime("%Y-%m-%d %H:%M"))
+            else:
+                when = Message("already_loaded_unknown_time")
+            problems.append(Problem(name, None, None, Message("already_loaded", path=_shown(path, data_dir),
+                                                              when=when)))
+        elif digest in waiting:
+            problems.append(Problem(name, None, None, Message("already_submitted", name=waiting[digest]["name"],
+                                                              time=waiting[digest]["submitted_at"][:16])))
+        elif digest in seen:
+            problems.append(Problem(name, None, None, Message("same_file_in_upload", name=seen[digest])))
+        seen.setdefault(digest, name)
+    return problems
 
-    def __init__(self, src: Path, dest: Path):
-        self.dest = dest
-        self.backup = None
-        if dest.exists():
-            fd, tmp = tempfile.mkstemp(prefix=".replaced-", dir=dest.parent)
-            os.close(fd)
-            self.backup = Path(tmp)
-            shutil.copy2(dest, self.backup)
-        shutil.copyfile(src, dest)
 
-    def undo(self) -> None:
-        if self.backup is not None:
-            os.replace(self.backup, self.dest)
-        else:
-            self.dest.unlink(missing_ok=True)
-
-    def keep(self) -> None:
-        if self.backup is not None:
-            self.backup.unlink(missing_ok=True)
+def check_not_loaded(data: bytes, name: str, data_dir: Path, db_path: Path) -> None:
+    """BuildError when these bytes are already an input or waiting for review (``repeated``)."""
+    problems = repeated([(data, name)], data_dir, db_path)
+    if problems:
+        raise BuildError(Message("upload_refused"), problems)
 
 
 def scratch_copy(data_dir: Path, tmp: Path) -> Path:
     """A copy of the inputs (not the database, archive or build leftovers) to build a preview from."""
     data_dir = Path(data_dir)
     dest = Path(tmp) / "data"
-    shutil.copytree(data_dir, dest, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal", "archive",
+    shutil.copytree(data_dir, dest, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal", "archive", "private",
                                                                     "etl_runs.jsonl", ".build-*"))
     return dest
 
@@ -204,30 +229,26 @@ def last_boundaries(db_path: Path) -> str | None:
 
 
 def load_file(path: Path | str, *, uploader: str, data_dir: Path = ROOT / "data", db_path: Path | None = None,
-              original_name: str | None = None, boundaries: str | None = None, with_example: bool | None = None,
-              log=print, archived: dict | None = None) -> dict:
-    """Archive, detect, stage, build. Returns ``{"archive": entry, "kind": ..., "run": record}``.
+              original_name: str | None = None, log=print) -> dict:
+    """Check, archive, stage, build and publish one upload (submit + approve of ``etl.review`` at once).
+    Returns ``{"archive": entry, "kind": ..., "run": record, "submission": id, "notes": [...]}`` (``notes``:
+    what was accepted that the uploader should know, e.g. a header found below title rows).
 
-    Raises ``BuildError`` (with problems, and the archive entry as ``archive``) when the file is refused;
-    the archive keeps it anyway. ``archived``: the entry of an archive already made for these bytes (the
-    editor archives on upload). Without ``boundaries`` the boundary file of the published database's last
-    run is reused.
+    Raises ``BuildError`` (with problems) when the file is refused; the published database is unchanged and
+    the file is kept only in ``private/refused/`` (bounded), or not at all when it is over the size cap or
+    already loaded. The archive entry is made once, by the submission (``etl.review.submit``).
     """
-    path = Path(path)
+    from .review import approve, submit
     data_dir = Path(data_dir)
-    name = original_name or path.name
-    if not path.is_file():
-        raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("file_not_found"))])
-    data = path.read_bytes()
-    if archived and archived.get("sha256") == hashlib.sha256(data).hexdigest():
-        entry = dict(archived)
-    else:
-        entry = archive(data, name, uploader, data_dir)
-    try:
-        return _stage_and_build(data, name, entry, data_dir, db_path, boundaries, with_example, log)
-    except BuildError as exc:
-        exc.archive = entry
-        raise
+    name = original_name or Path(path).name
+    record = submit([(Path(path), name)], user=uploader, role="editor", organisation=None, data_dir=data_dir,
+                    db_path=db_path, log=log)
+    approve(data_dir, record["id"], user=uploader, db_path=db_path, publish=True, log=log)
+    entry = archived_entry(data_dir, record["files"][0]["sha256"])
+    runs = Path(db_path or data_dir / "impact.duckdb").parent / "etl_runs.jsonl"
+    run = json.loads(runs.read_text(encoding="utf-8").splitlines()[-1])
+    return {"archive": entry, "kind": record["files"][0]["kind"], "run": run, "submission": record["id"],
+            "notes": record["notes"]}
 
 
 def archived_entry(data_dir: Path, sha256: str) -> dict | None:
@@ -239,61 +260,61 @@ def archived_entry(data_dir: Path, sha256: str) -> dict | None:
     return next((e for e in reversed(entries) if e.get("sha256") == sha256), None)
 
 
-def _stage_and_build(data: bytes, name: str, entry: dict, data_dir: Path, db_path: Path | None,
-                     boundaries: str | None, with_example: bool | None, log) -> dict:
-    problems = check_upload(name, len(data))
+def preview_build(files, *, data_dir: Path = ROOT / "data", original_name: str | None = None, out_db: Path,
+                  boundaries: str | None = None, with_example: bool | None = None, log=print,
+                  organisation: str | None = None, db_path: Path | None = None, submission: str | None = None):
+    """Build what the database would become with these uploads into ``out_db`` (a scratch copy of the
+    inputs; nothing under ``data_dir`` changes, nothing is archived). ``files``: a path, or a list of
+    (path, shown name). ``organisation``: a member organisation's submission, checked for ownership
+    (``etl.ownership``) against the published database ``db_path``. ``submission``: the queued submission
+    these files are (an editor's review), so they are not refused as waiting. Returns the kind (one file) or the
+    list of kinds, and the notes about the uploads (``build``), named after the uploaded files."""
+    from .ownership import check_ownership
+    single = not isinstance(files, list)
+    files = [(Path(files), original_name or Path(files).name)] if single else [(Path(p), n) for p, n in files]
+    data_dir = Path(data_dir)
+    db_path = Path(db_path or data_dir / "impact.duckdb")
+    problems, sources = [], []
+    for path, name in files:
+        if not path.is_file():
+            problems.append(Problem(name, None, None, Message("file_not_found")))
+            continue
+        problems += check_upload(name, path.stat().st_size)
     if problems:
         raise BuildError(Message("upload_refused"), problems)
-    check_not_loaded(data, name, data_dir, db_path or data_dir / "impact.duckdb")
-    with tempfile.TemporaryDirectory(prefix="bsim-upload-") as tmp:
-        local = Path(tmp) / safe_name(name)
-        local.write_bytes(data)
-        source = detect(local, name)
-        kind = entry["kind"] = source.kind
-        folder = data_dir / source.upload_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        staged = Staged(local, folder / safe_name(name))
+    problems = repeated([(path.read_bytes(), name) for path, name in files], data_dir, db_path, submission)
+    if problems:
+        raise BuildError(Message("upload_refused"), problems)
+    for path, name in files:
         try:
-            record = build(data_dir, db_path, boundaries=boundaries or last_boundaries(db_path or data_dir / "impact.duckdb"),
-                           with_example=with_example, log=log)
+            sources.append(detect(path, name))
         except BuildError as exc:
-            staged.undo()
-            raise _as_uploaded(exc, staged.dest, name) from None
-        except BaseException:
-            staged.undo()
-            raise
-        staged.keep()
-    notes = _renamed(record.pop("notes", []), staged.dest, name)
-    return {"archive": entry, "kind": kind, "run": record, "notes": notes}
-
-
-def preview_build(path: Path | str, *, data_dir: Path = ROOT / "data", original_name: str | None = None,
-                  out_db: Path, boundaries: str | None = None, with_example: bool | None = None, log=print
-                  ) -> tuple[str, list[Problem]]:
-    """Build what the database would become with this upload into ``out_db`` (a scratch copy of the
-    inputs; nothing under ``data_dir`` changes, nothing is archived). Returns the kind and the notes
-    about the upload (``build``)."""
-    path = Path(path)
-    name = original_name or path.name
-    if not path.is_file():
-        raise BuildError(Message("upload_refused"), [Problem(name, None, None, Message("file_not_found"))])
-    problems = check_upload(name, path.stat().st_size)
+            problems += exc.problems
     if problems:
         raise BuildError(Message("upload_refused"), problems)
-    check_not_loaded(path.read_bytes(), name, data_dir, Path(data_dir) / "impact.duckdb")
-    source = detect(path, name)
+    if organisation:
+        problems = check_ownership([(p, n, s.kind) for (p, n), s in zip(files, sources)], organisation, db_path)
+        if problems:
+            raise BuildError(Message("upload_not_yours"), problems)
     with tempfile.TemporaryDirectory(prefix="bsim-preview-") as tmp:
         scratch = scratch_copy(data_dir, Path(tmp))
-        folder = scratch / source.upload_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, folder / safe_name(name))
+        staged = []
+        for i, ((path, name), source) in enumerate(zip(files, sources)):
+            folder = scratch / source.upload_dir
+            folder.mkdir(parents=True, exist_ok=True)
+            dest = folder / f"{PREVIEW_ROUND}{i % 16:x}_{safe_name(name)}"
+            shutil.copyfile(path, dest)
+            staged.append((dest, name))
         try:
-            record = build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(data_dir / "impact.duckdb"),
+            record = build(scratch, Path(out_db), boundaries=boundaries or last_boundaries(db_path),
                            with_example=with_example, log=log, public=False)
         except BuildError as exc:
-            raise _as_uploaded(exc, folder / safe_name(name), name) from None
-        notes = _renamed(record["notes"], folder / safe_name(name), name)
-    return source.kind, notes
+            for dest, name in staged:
+                exc = _as_uploaded(exc, dest, name)
+            raise exc from None
+        notes = [n for dest, name in staged for n in _renamed(record.get("notes", []), dest, name)]
+    kinds = [s.kind for s in sources]
+    return (kinds[0] if single else kinds), notes
 
 
 def _renamed(notes: list[Problem], staged: Path, name: str) -> list[Problem]:

@@ -93,6 +93,19 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "compterait ses lignes deux fois ; rien n'a été modifié",
         "dit bestand is al geladen (dezelfde bytes als {path}, geladen {when}): het opnieuw laden zou zijn "
         "rijen dubbel tellen; er is niets gewijzigd"),
+    "already_submitted": (
+        "this file is already waiting for review (the same bytes as {name}, submitted on {time} UTC): sending it "
+        "again would count its rows twice; nothing was changed",
+        "ce fichier attend déjà une relecture (les mêmes octets que {name}, envoyé le {time} UTC) : l'envoyer à "
+        "nouveau compterait ses lignes deux fois ; rien n'a été modifié",
+        "dit bestand wacht al op nazicht (dezelfde bytes als {name}, ingediend op {time} UTC): het opnieuw "
+        "indienen zou zijn rijen dubbel tellen; er is niets gewijzigd"),
+    "same_file_in_upload": (
+        "the same bytes as {name}, sent in this upload too: its rows would be counted twice; send the file once",
+        "les mêmes octets que {name}, envoyé lui aussi dans cet envoi : ses lignes seraient comptées deux fois ; "
+        "envoyez le fichier une seule fois",
+        "dezelfde bytes als {name}, dat ook in deze upload zit: zijn rijen zouden dubbel geteld worden; stuur "
+        "het bestand één keer"),
     "already_loaded_unknown_time": (
         "at an earlier build",
         "lors d'une construction précédente",
@@ -469,10 +482,54 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{headline}; the published database was not changed",
         "{headline} ; la base de données publiée n'a pas été modifiée",
         "{headline}; de gepubliceerde databank is niet gewijzigd"),
-    "cli_kept_in_archive": (
-        "{message} (the upload is kept in the archive)",
-        "{message} (le fichier envoyé est conservé dans l'archive)",
-        "{message} (de upload wordt in het archief bewaard)"),
+    "assessments_by_editors": (
+        "five-tips assessments are entered by the federation's editors; a member organisation submits its sites, "
+        "jobs and re-use flows",
+        "les évaluations des cinq pistes sont saisies par les éditeurs de la fédération ; une organisation membre "
+        "envoie ses sites, ses emplois et ses flux de réemploi",
+        "de beoordelingen van de vijf tips worden door de redacteurs van de federatie ingevoerd; een "
+        "lidorganisatie dient haar sites, banen en hergebruikstromen in"),
+    "not_member_upload": (
+        "not a member template",
+        "ce n'est pas un modèle de données des membres",
+        "geen sjabloon voor ledengegevens"),
+    "own_organisation": (
+        "write '{organisation}' here: you submit for {organisation} only",
+        "écrivez « {organisation} » ici : vous envoyez des données pour {organisation} uniquement",
+        "schrijf hier '{organisation}': u dient alleen gegevens in voor {organisation}"),
+    "own_organisation_says": (
+        "write '{organisation}' here: you submit for {organisation} only (the file says '{org}')",
+        "écrivez « {organisation} » ici : vous envoyez des données pour {organisation} uniquement (le fichier "
+        "indique « {org} »)",
+        "schrijf hier '{organisation}': u dient alleen gegevens in voor {organisation} (het bestand vermeldt "
+        "'{org}')"),
+    "site_of_another_new_id": (
+        "site_id '{site}' is a site of another organisation: choose another id for your site",
+        "site_id « {site} » est un site d'une autre organisation : choisissez un autre identifiant pour votre site",
+        "site_id '{site}' is een site van een andere organisatie: kies een andere id voor uw site"),
+    "site_of_another": (
+        "site_id '{site}' is a site of another organisation",
+        "site_id « {site} » est un site d'une autre organisation",
+        "site_id '{site}' is een site van een andere organisatie"),
+    "site_not_yours": (
+        "site_id '{site}' is not one of your sites: submit it in an operator-sites file first (or in the same "
+        "submission)",
+        "site_id « {site} » n'est pas l'un de vos sites : envoyez-le d'abord dans un fichier de sites (ou dans le "
+        "même envoi)",
+        "site_id '{site}' is geen van uw sites: dien het eerst in via een sitesbestand (of in dezelfde "
+        "inzending)"),
+    "upload_not_yours": (
+        "upload refused: not your organisation's figures",
+        "envoi refusé : ce ne sont pas les chiffres de votre organisation",
+        "upload geweigerd: dit zijn niet de cijfers van uw organisatie"),
+    "cli_nothing_queued": (
+        "{headline}; nothing was queued",
+        "{headline} ; rien n'a été mis en attente de relecture",
+        "{headline}; er is niets in de wachtrij gezet"),
+    "cli_submitted": (
+        "submission {id} is waiting for review ({n} file(s))",
+        "l'envoi {id} attend une relecture ({n} fichier(s))",
+        "inzending {id} wacht op nazicht ({n} bestand(en))"),
     "cli_no_preview": (
         "{headline}; no preview was built",
         "{headline} ; aucun aperçu n'a été construit",

@@ -8,8 +8,11 @@ appends one JSON line to ``<db dir>/etl_runs.jsonl`` (``log_run``).
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 RUN_LOG = "etl_runs.jsonl"
@@ -63,3 +66,57 @@ def clean_stale_builds(directory: Path) -> None:
 def log_run(directory: Path, record: dict) -> None:
     with open(directory / RUN_LOG, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, default=str) + "\n")
+
+
+# ----------------------------------------------------------------------------- one writer at a time
+
+LOCK_FILE = "publish.lock"
+LOCK_WAIT_ENV = "BSIM_PUBLISH_WAIT"     # seconds a second writer waits before it is refused (default 600)
+
+
+class PublishBusy(RuntimeError):
+    """Another writer (a publish, an approval, a load) held the lock for longer than the wait."""
+
+
+def lock_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "private" / LOCK_FILE
+
+
+def lock_wait() -> float:
+    return float(os.environ.get(LOCK_WAIT_ENV, "600"))
+
+
+@contextmanager
+def writer_lock(data_dir: Path, who: str, what: str, wait: float | None = None):
+    """Hold ``data/private/publish.lock`` (``fcntl.flock``) while the inputs or the published database change:
+    every publish, approval and load of the CLI and of the app takes it, so two never interleave. A second
+    writer waits up to ``wait`` seconds (``$BSIM_PUBLISH_WAIT``, default 600), then ``PublishBusy`` says who
+    holds it. The kernel drops the lock when its holder dies (even ``kill -9``): a dead holder never blocks."""
+    path = lock_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + (lock_wait() if wait is None else wait)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise PublishBusy(f"another writer holds the publish lock ({_holder(path)}); "
+                                      "nothing was changed: try again when it has finished") from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "user": who, "what": what,
+                                 "since": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}).encode())
+        yield
+    finally:
+        os.close(fd)        # releases the lock
+
+
+def _holder(path: Path) -> str:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "unknown holder"
+    return f"{doc.get('what', 'a writer')} by {doc.get('user', '?')} since {doc.get('since', '?')}, pid {doc.get('pid')}"

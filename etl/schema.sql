@@ -235,16 +235,17 @@ CREATE TABLE etl_input (
     PRIMARY KEY (run_id, path)
 );
 
--- every file uploaded through the editor or `python -m etl load`, archived before anything else
--- (copied from data/archive/index.jsonl; the archived copies stay in data/archive/)
-CREATE TABLE upload_archive (
-    archived_at    TIMESTAMP NOT NULL,
-    uploader       VARCHAR NOT NULL,
-    sha256         VARCHAR NOT NULL CHECK (regexp_full_match(sha256, '[0-9a-f]{64}')),
-    original_name  VARCHAR NOT NULL,
-    bytes          BIGINT NOT NULL CHECK (bytes >= 0),
-    archive_path   VARCHAR NOT NULL,
-    kind           VARCHAR
+-- who reported an input that came through the review queue (etl/review.py), for the Data & sources page:
+-- the organisation (or the federation's editors), when it was submitted and approved. No e-mail address: the
+-- audit log with the users stays private, beside the archive.
+CREATE TABLE input_provenance (
+    input_file     VARCHAR PRIMARY KEY,
+    kind           VARCHAR NOT NULL CHECK (kind IN ('members', 'assessments')),
+    role           VARCHAR NOT NULL CHECK (role IN ('member', 'editor')),
+    organisation   VARCHAR NOT NULL,
+    submitted_at   TIMESTAMP NOT NULL,
+    approved_at    TIMESTAMP NOT NULL,
+    submission_id  VARCHAR NOT NULL
 );
 
 -- latest assessment per commune x criterion, with the one before it (what changed)

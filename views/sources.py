@@ -179,6 +179,25 @@ frames.dataframe(scoped, hide_index=True, key="scoped", column_config={
     "note": st.column_config.TextColumn(_("Note"), width="large"),
 })
 
+# ------------------------------------------------------------------ who reported the member data
+st.header(_("Who reported the member data"))
+st.caption(_("Member figures and five-tips assessments reach this dashboard through the federation's review: "
+             "each file below was submitted by the organisation named, then checked and approved by the "
+             "federation's editors before it was published."))
+reported = sv.provenance_table(queries.provenance(ctx.ver), ctx.communes, lang)
+if reported.empty:
+    st.info(_("No reviewed member data is published yet."))
+else:
+    st.dataframe(reported, hide_index=True, key="provenance", column_config={
+        "organisation": st.column_config.TextColumn(_("Reported by"), width="medium"),
+        "what": st.column_config.TextColumn(_("What"), width="medium"),
+        "communes": st.column_config.TextColumn(_("Communes"), width="medium"),
+        "years": st.column_config.TextColumn(_("Years"), width="small"),
+        "rows": st.column_config.TextColumn(_("Rows"), width="small", alignment="right"),
+        "submitted": st.column_config.TextColumn(_("Submitted"), width="small"),
+        "approved": st.column_config.TextColumn(_("Approved"), width="small"),
+    })
+
 # ------------------------------------------------------------------ last ETL run
 st.header(_("Last ETL run"))
 run, inputs = queries.last_run(ctx.ver)

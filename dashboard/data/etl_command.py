@@ -7,8 +7,9 @@ interpreter from the project root and returns the one JSON object the command pr
     {"ok": bool, "kind": str | None, "problems": [{"file", "row", "column", "reason", "code"}, ...],
      "message": str, "archive": {...}?, "run": {...}?}
 
-``preview`` and ``load`` pass the reader's language (``--lang fr|nl|en``): the ETL says ``reason`` and
-``message`` in it (``code`` is the reason's stable code).
+``preview``, ``submit``, ``approve`` and ``reject`` pass the reader's language (``--lang fr|nl|en``): the
+ETL says ``reason`` and ``message`` in it (``code`` is the reason's stable code), and ``notes`` (what was
+accepted that the uploader should know, shaped like problems) in ``extra["notes"]``.
 
 Build progress goes to the command's stderr and is kept in ``EtlResult.log`` for the editor to show.
 """
@@ -62,15 +63,61 @@ def limits() -> dict:
     return json.loads(done.stdout)
 
 
-def archive(path: Path, *, name: str, user: str, data_dir: Path) -> EtlResult:
-    return run("archive", str(path), "--name", name, "--as-user", user, "--data", str(data_dir))
+def _files(files: list[tuple[Path, str]]) -> list[str]:
+    """``FILE... --name NAME...`` for a command taking several uploads."""
+    return [str(p) for p, _n in files] + [a for _p, n in files for a in ("--name", n)]
 
 
-def preview(path: Path, *, name: str, out_db: Path, data_dir: Path, lang: str = "en") -> EtlResult:
-    return run("preview", str(path), "--name", name, "--out", str(out_db), "--data", str(data_dir), "--lang", lang)
+def preview(files: list[tuple[Path, str]], *, out_db: Path, data_dir: Path, organisation: str | None = None,
+            lang: str = "en", submission: str | None = None) -> EtlResult:
+    """What the database would become with these uploads (``organisation``: a member's, checked for ownership;
+    ``submission``: the queued submission they are, for its review); problems and notes said in ``lang``."""
+    return run("preview", *_files(files), "--out", str(out_db), "--data", str(data_dir), "--lang", lang,
+               *(("--organisation", organisation) if organisation else ()),
+               *(("--submission", submission) if submission else ()))
 
 
-def load(path: Path, *, name: str, user: str, data_dir: Path, db: Path, lang: str = "en") -> EtlResult:
-    """Publish the upload (its archive entry, made on arrival, is reused: ``--archived``)."""
-    return run("load", str(path), "--name", name, "--as-user", user, "--archived", "--data", str(data_dir),
-               "--db", str(db), "--lang", lang)
+def submit(files: list[tuple[Path, str]], *, user: str, role: str, organisation: str | None, data_dir: Path,
+           db: Path, note: str | None = None, lang: str = "en") -> EtlResult:
+    """Check, archive and queue uploads for review (``extra["submission"]``: the queued record;
+    ``extra["notes"]``: what was accepted that the uploader should know), said in ``lang``."""
+    return run("submit", *_files(files), "--as-user", user, "--role", role, "--data", str(data_dir), "--db", str(db),
+               "--lang", lang, *(("--organisation", organisation) if organisation else ()), *(("--note", note) if note else ()))
+
+
+def queue(data_dir: Path, organisation: str | None = None) -> list[dict]:
+    res = run("queue", "--data", str(data_dir), *(("--organisation", organisation) if organisation else ()),
+              timeout=120)
+    return list(res.extra.get("submissions") or [])
+
+
+def approve(sid: str, *, user: str, data_dir: Path, db: Path, lang: str = "en") -> EtlResult:
+    return run("approve", sid, "--as-user", user, "--data", str(data_dir), "--db", str(db), "--lang", lang)
+
+
+def reject(sid: str, *, user: str, reason: str, data_dir: Path, lang: str = "en") -> EtlResult:
+    return run("reject", sid, "--reason", reason, "--as-user", user, "--data", str(data_dir), "--lang", lang,
+               timeout=120)
+
+
+_STARTED: list[subprocess.Popen] = []
+
+
+def publish_status(data_dir: Path) -> dict:
+    """The last publish (``{"state": "none" | "waiting" | "running" | "ok" | "failed" | "refused", ...}``)."""
+    _STARTED[:] = [p for p in _STARTED if p.poll() is None]       # reap the publishes that ended
+    return dict(run("status", "--data", str(data_dir), timeout=120).extra.get("status") or {"state": "none"})
+
+
+def audit(data_dir: Path) -> list[dict]:
+    return list(run("audit", "--data", str(data_dir), timeout=120).extra.get("entries") or [])
+
+
+def start_publish(*, user: str, data_dir: Path, db: Path) -> int:
+    """Start ``python -m etl publish`` as a detached process (its own session: it outlives the rerun and the
+    viewer's server never waits for it); its progress is read back with ``publish_status``. Returns its pid."""
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "publish", "--as-user", user, "--data", str(data_dir),
+                             "--db", str(db), "--json"], cwd=config.ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    _STARTED.append(proc)
+    return proc.pid

@@ -150,11 +150,6 @@ def history(ver: str) -> pd.DataFrame:
     return df
 
 
-@shared(4)
-def uploads(ver: str) -> pd.DataFrame:
-    return query("SELECT * FROM upload_archive ORDER BY archived_at DESC", ver=ver)
-
-
 def counts(ver: str) -> pd.DataFrame:
     """Assessments per commune and quality (what an upload changes)."""
     return query("SELECT nis_code, quality, count(*) AS n FROM tip_assessment GROUP BY ALL ORDER BY ALL", ver=ver)
@@ -180,3 +175,22 @@ def display_places(ver: str) -> dict[str, list[str]]:
     default indicators of the pages, the Jobs / Re-use blocks)."""
     rows = query("SELECT place, indicator_id FROM indicator_display ORDER BY place, position", ver=ver)
     return {place: list(g["indicator_id"]) for place, g in rows.groupby("place", sort=False)}
+
+
+# ------------------------------------------------------------------ who reported the reviewed inputs
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def provenance(ver: str) -> pd.DataFrame:
+    """Every input that came through the review queue: organisation (empty: the federation's editors), kind,
+    submission and approval times, and what it gave (rows, communes, first and last year)."""
+    return query(
+        "WITH given AS ("
+        "  SELECT j.input_file, o.nis_code, j.year FROM operator_jobs j JOIN operator o USING (operator_id) "
+        "  UNION ALL SELECT f.input_file, o.nis_code, f.year FROM reuse_flow f JOIN operator o USING (operator_id) "
+        "  UNION ALL SELECT input_file, nis_code, NULL FROM operator "
+        "  UNION ALL SELECT input_file, nis_code, year(assessed_on) FROM tip_assessment) "
+        "SELECT p.organisation, p.role, p.kind, p.submitted_at, p.approved_at, p.input_file, "
+        "  count(g.input_file) AS n_rows, string_agg(DISTINCT g.nis_code, ';' ORDER BY g.nis_code) AS communes, "
+        "  min(g.year) AS year_min, max(g.year) AS year_max "
+        "FROM input_provenance p LEFT JOIN given g USING (input_file) GROUP BY ALL "
+        "ORDER BY p.approved_at DESC, p.input_file", ver=ver)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.model.indicators import ALL_TOPICS, split_ids, topic_label
 from dashboard.model.quality import quality_of, tier_label
-from dashboard.text.format import MISSING, fmt_datetime, fmt_number
+from dashboard.text.format import MISSING, fmt_date, fmt_datetime, fmt_number
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
 from dashboard.text.plain import WEB_ADDRESS, md, md_link
@@ -217,3 +217,32 @@ def file_name(what: str, lang: str, ext: str, example: bool = False) -> str:
     """'bsim_<what>_<lang>.csv'; '_EXAMPLE' before the extension when the file holds example rows."""
     safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in what)
     return f"bsim_{safe}_{lang}{'_EXAMPLE' if example else ''}.{ext}"
+
+
+def provenance_table(prov: pd.DataFrame, communes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Who reported each reviewed input, when it was submitted and approved, and what it covers (no e-mail)."""
+    _ = translator(lang)
+    cols = ["organisation", "what", "communes", "years", "rows", "submitted", "approved"]
+    if prov.empty:
+        return pd.DataFrame(columns=cols)
+    names = communes.set_index("nis_code")
+    kinds = {"members": _("member data"), "assessments": _("five-tips assessments")}
+
+    def places(codes) -> str:
+        codes = [c for c in str(codes or "").split(";") if c]
+        return ", ".join(both_names(names.loc[c], lang) if c in names.index else c for c in codes) or MISSING
+
+    def years(lo, hi) -> str:
+        if pd.isna(lo):
+            return MISSING
+        return str(int(lo)) if lo == hi else f"{int(lo)}–{int(hi)}"
+
+    return pd.DataFrame({
+        "organisation": [o or _("the federation's editors") for o in prov["organisation"]],
+        "what": [kinds.get(k, k) for k in prov["kind"]],
+        "communes": [places(c) for c in prov["communes"]],
+        "years": [years(a, b) for a, b in zip(prov["year_min"], prov["year_max"])],
+        "rows": [fmt_number(n, lang) for n in prov["n_rows"]],
+        "submitted": [fmt_date(t, lang) for t in prov["submitted_at"]],
+        "approved": [fmt_date(t, lang) for t in prov["approved_at"]],
+    })[cols]

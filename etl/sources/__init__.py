@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import assessments, boundaries, catalog, communes, facts, members, operators, statbel, templates
+from . import assessments, boundaries, catalog, communes, facts, members, operators, provenance, statbel, templates
 from .base import Header, Source
 
 REGISTRY: tuple[Source, ...] = (
@@ -21,6 +21,7 @@ REGISTRY: tuple[Source, ...] = (
     members.SOURCE,        # members/ and example/members_*: sites, jobs, re-use flows -> commune indicators
     assessments.SOURCE,    # five tips: criteria, evidence, assessments/ and example/assessments.csv
     templates.SOURCE,      # templates/: the fill-in files, carried for download
+    provenance.SOURCE,     # private/submissions/: who reported the reviewed member and assessment inputs
 )
 
 

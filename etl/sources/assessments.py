@@ -28,7 +28,6 @@ read by the catalog source):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -388,16 +387,6 @@ def load(step: Step) -> list[Problem]:
     step.log(f"  tips: {len(criteria)} criteria; {n_evidence} assessments from public evidence, "
              f"{len(real) - n_evidence} uploaded, {len(example)} example")
 
-    index = step.data_dir / "archive" / "index.jsonl"
-    if index.exists():
-        entries = [json.loads(line) for line in index.read_text(encoding="utf-8").splitlines() if line.strip()]
-        if entries:
-            frame = pd.DataFrame(entries)
-            for c in ("archived_at", "uploader", "sha256", "original_name", "bytes", "archive_path", "kind"):
-                if c not in frame:
-                    frame[c] = None
-            insert_frame(step.con, "upload_archive", frame)
-            step.inputs.add(index, "upload_archive_index", len(frame))
     return []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,14 @@ from ..readers import TABLE_SUFFIXES, read_header
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "etl" / "schema.sql"
+# an upload staged as an input is named after its submission (``etl.review``): S<UTC time>-<sha8>_<name>;
+# such rounds are read after the files placed by hand, oldest first
+ROUND_RE = re.compile(r"S\d{8}T\d{12}Z-[0-9a-f]{8}_")
+
+
+def round_order(path: Path) -> tuple[bool, str]:
+    """Sort key of input files: files placed by hand first, then submitted rounds in time order."""
+    return bool(ROUND_RE.match(Path(path).name)), Path(path).name
 
 
 def rel(path: Path) -> str:

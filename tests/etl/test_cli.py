@@ -95,18 +95,17 @@ def test_preview_json_changes_nothing(data, tmp_path):
     assert code == 1 and doc["problems"][0]["reason"] == "only .csv and .xlsx files are accepted"
 
 
-def test_archive_then_load_json(data, tmp_path):
+def test_refused_load_is_not_archived_then_load_json(data, tmp_path):
     before = sha(data / "impact.duckdb")
     upload = tmp_path / "upload-7f3a.csv"
     upload.write_bytes(BAD)
-    code, doc, _ = etl("archive", str(upload), "--name", "bad.csv", "--as-user", "ed@example.org", "--data",
-                       str(data), "--json")
-    assert code == 0 and doc["archive"]["original_name"] == "bad.csv"
-    code, doc, stderr = etl("load", str(upload), "--name", "bad.csv", "--as-user", "ed@example.org", "--archived",
+    code, doc, stderr = etl("load", str(upload), "--name", "bad.csv", "--as-user", "ed@example.org",
                             "--data", str(data), "--json")
     assert code == 1 and not doc["ok"] and "published database was not changed" in doc["message"]
-    assert doc["archive"]["sha256"] == sha(upload) and doc["problems"][0]["column"] == "status"
+    assert doc["problems"][0]["column"] == "status" and doc["problems"][0]["file"] == "bad.csv"
     assert sha(data / "impact.duckdb") == before
+    assert not (data / "archive" / "index.jsonl").exists()              # a refused file is not kept forever
+    assert [p.name.endswith("_bad.csv") for p in (data / "private" / "refused").iterdir()] == [True]
     upload.write_bytes(GOOD)
     code, doc, stderr = etl("load", str(upload), "--name", "round2025.csv", "--as-user", "ed@example.org",
                             "--data", str(data), "--json")
@@ -114,9 +113,10 @@ def test_archive_then_load_json(data, tmp_path):
     assert doc["archive"]["original_name"] == "round2025.csv" and doc["run"]["status"] == "ok"
     assert "publish:" in stderr                  # build progress goes to stderr, never into the JSON
     assert sha(data / "impact.duckdb") != before
-    assert (data / "assessments" / "round2025.csv").read_bytes() == GOOD
+    staged = list((data / "assessments").glob("S*_round2025.csv"))
+    assert len(staged) == 1 and staged[0].read_bytes() == GOOD
     index = [json.loads(line) for line in (data / "archive" / "index.jsonl").read_text().splitlines()]
-    assert [e["original_name"] for e in index] == ["bad.csv", "round2025.csv"]   # bad.csv archived once
+    assert [e["original_name"] for e in index] == ["round2025.csv"]
     code, doc, _ = etl("load", str(tmp_path / "missing.csv"), "--name", "x.csv", "--data", str(data), "--json")
     assert code == 1 and doc["problems"] == [{"file": "x.csv", "row": None, "column": None,
                                               "reason": "file not found", "code": "file_not_found"}]

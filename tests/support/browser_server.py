@@ -2,10 +2,13 @@
 nginx) for browser tests and benchmarks."""
 from __future__ import annotations
 
+import os
+import subprocess
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
-from serve.replica import free_port, start_streamlit, stop, wait_healthy
+from serve.replica import free_port, stop, streamlit_command, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -17,7 +20,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 
 @contextmanager
 def streamlit_server(db: Path, *, script: str = "app.py", env: dict | None = None, timeout: float = 60,
-                     warm: bool = True):
+                     warm: bool = True, port: int | None = None, args: tuple[str, ...] = ()):
     """Yield the base URL of a streamlit server reading ``db``; stop it afterwards.
 
     ``warm``: run the app once over the websocket first. Streamlit 1.67 answers the very first
@@ -25,14 +28,26 @@ def streamlit_server(db: Path, *, script: str = "app.py", env: dict | None = Non
     although it then runs the right page; later sessions are fine. Tests and benchmarks measure
     the app, not that start-up quirk.
     """
-    port = free_port()
-    proc = start_streamlit(script, port, {"BSIM_DB": str(db), **(env or {})}, cwd=ROOT)
+    port = port or free_port()
+    proc = subprocess.Popen([*streamlit_command(script, port), *args], cwd=ROOT,
+                            env={**os.environ, "BSIM_DB": str(db), **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc, timeout)
+    with serving(proc, base + "/_stcore/health", "streamlit", timeout):
         if warm:
             _warm_up(base)
         yield base
+
+
+@contextmanager
+def serving(proc: subprocess.Popen, health_url: str, what: str, timeout: float = 60):
+    """Wait until ``proc`` answers 200 at ``health_url`` (or fail with its output), then stop it afterwards."""
+    try:
+        try:
+            wait_healthy(health_url, proc, timeout, path="")
+        except RuntimeError as exc:
+            raise RuntimeError(f"{what} did not start: {exc}") from None
+        yield
     finally:
         stop(proc)
 
@@ -49,6 +64,35 @@ def served_stack(db: Path, *, replicas: int, script: str = "app.py", env: dict |
             for r in stack.members:
                 _warm_up(r.url)
         yield stack
+
+
+@contextmanager
+def loopback_page(browser, *, locale: str = "fr-BE", foreign_frames: str | None = None, timeout_ms: int = 120_000):
+    """A page in a fresh context whose requests may not leave loopback: any other request is refused and,
+    unless it comes from a frame of ``foreign_frames`` (a third party's own pages, e.g. an identity
+    provider's), makes the test fail when the page is closed."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
+    outside: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
+            route.continue_()
+            return
+        frame = route.request.frame.url if route.request.frame else ""
+        if not (foreign_frames and frame.startswith(foreign_frames)):
+            outside.append(route.request.url)
+        route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.set_default_timeout(timeout_ms)   # a hang guard, not a speed bound: CI machines are often busy
+    pg.outside_requests = outside
+    try:
+        yield pg
+    finally:
+        context.close()
+    assert not outside, f"requests left loopback: {outside[:5]}"
 
 
 def _warm_up(base: str) -> None:

@@ -28,7 +28,7 @@ import pandas as pd
 from ...errors import InputError, Problem
 from ...messages import Message
 from ...readers import header_notes, read_notes
-from ..base import Source, Step, insert_frame, rel
+from ..base import ROUND_RE, Source, Step, insert_frame, rel, round_order
 from .deriving import aggregate, read_emission_factors
 from .locating import SiteLocator
 from .reading import ALIASES, HEADER_WORDS, member_files, read_member_file, template_kind
@@ -110,6 +110,26 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
+KEYS = {"sites": ["site_id"], "jobs": ["site_id", "year"], "flows": ["site_id", "year", "stream"]}
+
+
+def supersede(mset: MemberSet) -> None:
+    """A later submitted round (``ROUND_RE``, read in time order) replaces the same sites, site-years and
+    site-year-streams of the files before it: a member's correction. The earlier files stay inputs (and
+    in the archive); only their replaced rows are left out. Files placed by hand keep the strict rule
+    (the same figure in two files is refused)."""
+    for kind, key in KEYS.items():
+        frames = getattr(mset, kind)
+        for i, later in enumerate(frames):
+            if later.empty or not ROUND_RE.match(Path(later["_file"].iloc[0]).name):
+                continue
+            seen = set(map(tuple, later[key].astype(str).to_numpy()))
+            for j in range(i):
+                earlier = frames[j]
+                keep = [tuple(k) not in seen for k in earlier[key].astype(str).to_numpy()]
+                frames[j] = earlier[keep]
+
+
 def _check_references(mset: MemberSet, problems: list[Problem]) -> None:
     sites = _concat(mset.sites)
     known = set(sites["site_id"]) if sites is not None else set()
@@ -143,10 +163,11 @@ def load(step: Step) -> list[Problem]:
     con = step.con
     problems: list[Problem] = []
     sets = []
-    members = member_files(step.data_dir / "members")
+    members = sorted(member_files(step.data_dir / "members"), key=round_order)
     examples = member_files(step.data_dir / "example", "members_*") if step.with_example else []
     if members:
         sets.append(_load_set(step, members, False, problems))
+        supersede(sets[-1])
     if examples and members:
         step.example["members"] = "left_out"
         step.log(f"  example member data left out: {len(members)} real member file(s) in members/ "
