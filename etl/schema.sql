@@ -35,7 +35,8 @@ CREATE TABLE commune_geometry (
     centroid_lat   DOUBLE NOT NULL CHECK (centroid_lat BETWEEN 50.7 AND 50.95),
     source_file    VARCHAR NOT NULL,
     source_sha256  VARCHAR NOT NULL,
-    source_crs     VARCHAR NOT NULL
+    source_crs     VARCHAR NOT NULL,
+    source_id      VARCHAR NOT NULL REFERENCES source (source_id)   -- whose attribution every map shows
 );
 
 CREATE TABLE unit (

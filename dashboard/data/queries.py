@@ -99,6 +99,12 @@ def geometry(ver: str) -> dict | None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
+def geometry_sources(ver: str) -> pd.DataFrame:
+    """The source and file of the loaded boundaries (one row; none without boundaries)."""
+    return query("SELECT DISTINCT source_id, source_file FROM commune_geometry ORDER BY ALL", ver=ver)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
 def templates(ver: str) -> tuple[pd.DataFrame, str]:
     """(the fill-in template files with their bytes, their documentation in markdown)."""
     files = query("SELECT file_name, template, format, content FROM template_file ORDER BY template, format", ver=ver)

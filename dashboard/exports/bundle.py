@@ -12,6 +12,7 @@ from dashboard.data import queries
 from dashboard.model.commune import key_figures, rank_text
 from dashboard.model.impact import commune_summary
 from dashboard.model.indicators import source_label, unit_label
+from dashboard.model.sources import boundary_attribution
 from dashboard.model.tips import Statuses, grid, latest, tip_scores
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
 from dashboard.text.i18n import translator
@@ -86,7 +87,8 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         "nis_code": nis_code, "name_fr": row["name_fr"], "name_nl": row["name_nl"], "name_en": row.get("name_en"),
         "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang, ids),
         "impact": None, "n_operators": None, "tips": None, "tip_scores": None,
-        "geometry": _safe(lambda: queries.geometry(ver)),
+        "geometry": _safe(lambda: queries.geometry(ver)), "lang": lang,
+        "boundary_attribution": _safe(lambda: boundary_attribution(queries.geometry_sources(ver), sources), ""),
         "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
         "communes": communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]],
         "url": url, "data_date": MISSING, "source_ids": [], "is_example": False,
@@ -128,6 +130,8 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         bundle["is_example"] |= any(t["example"] for t in bundle["tips"])
         source_ids += ids
     bundle["is_example"] |= any(k["quality"] == "example" for k in bundle["key_figures"])
+    if bundle["geometry"]:   # the locator map's boundaries are a source too
+        source_ids += _safe(lambda: queries.geometry_sources(ver)["source_id"].tolist(), [])
     bundle["source_ids"] = list(dict.fromkeys(source_ids))
     bundle["sources"] = [
         {"source_id": s, "label": source_label(sources, s), "licence": sources.loc[s].get("licence") or _("not stated"),

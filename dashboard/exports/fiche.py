@@ -113,6 +113,11 @@ def draw_locator(p: _Pdf, bundle: dict, x: float, y: float, w: float, h: float) 
             for ring in rings:
                 if len(ring) >= 3:
                     pdf.polygon(ring, style="DF")
+        if bundle.get("boundary_attribution"):   # the boundaries' source under every map
+            p.font(5, colour=GREY)
+            pdf.set_xy(x, y + h + 0.4)
+            pdf.multi_cell(w, 2.1, p.t(translator(bundle.get("lang") or "fr")(
+                "Boundaries: {source}", source=bundle["boundary_attribution"])))
         return
     tiles = bundle.get("tiles")
     if tiles is None or tiles.empty:
@@ -196,7 +201,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
             "Some figures on this page are example data: illustrative, not real figures.")), fill=True)
         y = pdf.get_y() + 2
     # ---------------------------------------------------------------- locator + key figures
-    draw_locator(p, bundle, 12, y + 2, 48, 44)
+    draw_locator(p, bundle, 12, y + 2, 48, 40)
     _heading(p, 64, y, W - 52, _("Key figures against the region"))
     rows = [[k["label"] if len(k["unit"]) <= 3 else f"{k['label']} ({k['unit']})", k["value_short"], k["region_short"],
              k["year"], k["rank"],
@@ -205,7 +210,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
         rows = [[_("No figure"), "", "", "", "", ""]]
     y_kf = _table(p, 64, y + 7, [50, 19, 19, 9, 10, 27],
                   [_("Indicator"), _("Commune"), _("Region"), _("Year"), _("Rank"), _("Source")], rows, line=5)
-    y = max(y + 50, y_kf + 4)
+    y = max(y + 52, y_kf + 4)
     # ---------------------------------------------------------------- jobs and re-use
     _heading(p, 12, y, W, _("Jobs and re-use (members' figures)"))
     impact = bundle.get("impact")

@@ -9,6 +9,8 @@ from dashboard.text.format import MISSING, fmt_datetime, fmt_number
 from dashboard.text.i18n import translator
 from dashboard.text.names import both_names
 
+SUPPLIED_BOUNDARIES = "SRC_BOUNDARIES_SUPPLIED"   # a boundary file given to the build: its name is shown
+
 
 def _sources_text(sources: pd.DataFrame, ids: str, field_sep: str = " — ") -> str:
     out = []
@@ -131,6 +133,23 @@ def run_inputs(inputs: pd.DataFrame, lang: str) -> pd.DataFrame:
     d["rows_read"] = [fmt_number(v, lang) for v in d["rows_read"]]
     d["bytes"] = [fmt_number(v, lang) for v in d["bytes"]]
     return d[["path", "kind", "rows_read", "bytes", "sha256"]]
+
+
+def boundary_attribution(geometry_sources: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """What every geographic map says about its boundaries: '<publisher>, <title>' of the boundaries' source
+    ('Statbel (DG Statistique – Statistics Belgium), statistical sectors 01/01/2025; …'); a file given to the
+    build is named. '' without boundaries. ``sources`` in the interface language (``in_language``)."""
+    parts = []
+    for sid, file in zip(geometry_sources.get("source_id", []), geometry_sources.get("source_file", [])):
+        if sid not in sources.index:
+            parts.append(str(file))
+            continue
+        s = sources.loc[sid]
+        if sid == SUPPLIED_BOUNDARIES:
+            parts.append(f"{s['title']} ({str(file).rsplit('/', 1)[-1]})")
+        else:
+            parts.append(f"{s['publisher']}, {s['title']}")
+    return "; ".join(dict.fromkeys(parts))
 
 
 def scope_text(scope: str, communes: pd.DataFrame, lang: str) -> str:

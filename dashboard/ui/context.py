@@ -6,8 +6,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts.maps import Boundaries
 from dashboard.data import connection, queries
 from dashboard.data.static_geometry import static_geojson_url
+from dashboard.model.sources import boundary_attribution
 from dashboard.text.i18n import pick_language, translator
 from dashboard.text.names import both_names
 
@@ -20,7 +22,7 @@ class PageContext:
     indicators: pd.DataFrame
     communes: pd.DataFrame
     sources: pd.DataFrame
-    geojson_url: str | None       # None: no boundaries loaded -> tile map only
+    geojson_url: Boundaries | None  # the boundaries' URL with their attribution; None: tile map only
     tiles: pd.DataFrame
     display: dict[str, list[str]]  # catalogue display places -> indicator ids (indicator_display)
 
@@ -51,9 +53,12 @@ def page_context() -> PageContext:
     lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
     ver = connection.version()
     communes = queries.communes(ver)
+    sources = queries.sources(ver)
+    url = static_geojson_url(queries.geometry(ver))
     return PageContext(
         lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,
-        sources=queries.sources(ver), geojson_url=static_geojson_url(queries.geometry(ver)),
+        sources=sources,
+        geojson_url=Boundaries(url, boundary_attribution(queries.geometry_sources(ver), sources)) if url else None,
         tiles=communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
         display=queries.display_places(ver),
     )

@@ -25,11 +25,12 @@ def sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, communes_geojson):
-    """A copy of data/ built once with the reference boundaries."""
+def built(tmp_path_factory):
+    """A copy of data/ built once as a fresh clone builds it: the shipped commune geometry is the default."""
     data = tmp_path_factory.mktemp("data") / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=QUIET)
+    os.environ.pop("BSIM_BOUNDARIES", None)
+    build(data, log=QUIET)
     return data
 
 
@@ -76,7 +77,7 @@ def test_definitions_are_separate_indicators(built):
 def test_etl_run_records_inputs_with_sha256(built):
     db = built / "impact.duckdb"
     (run_id, status, boundaries), = q(db, "SELECT run_id, status, boundaries FROM etl_run")
-    assert status == "ok" and boundaries.endswith("brussels_communes.geojson")
+    assert status == "ok" and boundaries.endswith("raw/geo/brussels_communes.geojson")
     inputs = dict((p, (s, n)) for p, s, n in q(db, "SELECT path, sha256, rows_read FROM etl_input"))
     pop = [k for k in inputs if k.endswith("population.csv")][0]
     assert inputs[pop] == (sha(built / "raw" / "facts" / "population.csv"), 220)
@@ -102,7 +103,7 @@ def _boundaries(data: Path) -> str:
 def test_build_without_boundaries_succeeds_and_says_so(data_copy, monkeypatch):
     monkeypatch.delenv("BSIM_BOUNDARIES", raising=False)
     lines = []
-    build(data_copy, log=lines.append)
+    build(data_copy, boundaries="none", log=lines.append)
     assert any("without geometry" in line for line in lines)
     assert q(data_copy / "impact.duckdb", "SELECT count(*) FROM commune_geometry")[0][0] == 0
 
@@ -184,9 +185,9 @@ def test_file_over_size_cap_is_refused(data_copy, monkeypatch):
     assert sha(data_copy / "impact.duckdb") == before
 
 
-def test_bad_geojson_fails_and_leaves_database_identical(data_copy, communes_geojson, tmp_path):
+def test_bad_geojson_fails_and_leaves_database_identical(data_copy, shipped_geojson, tmp_path):
     import json
-    gj = json.loads(communes_geojson.read_text())
+    gj = json.loads(shipped_geojson.read_text())
     gj["features"] = gj["features"][1:]   # a missing commune
     bad = tmp_path / "missing.geojson"
     bad.write_text(json.dumps(gj))
@@ -252,7 +253,7 @@ def test_templates_travel_in_the_database(built):
     assert "site_id" in doc and "criterion_id" in doc
 
 
-def test_registry_order_and_recognition(communes_geojson):
+def test_registry_order_and_recognition(shipped_geojson):
     """One ordered registry: a source needs only sources before it; a file goes to the first that claims
     it (validate), an upload to the first uploadable one."""
     from etl.sources import REGISTRY, claiming
@@ -269,7 +270,7 @@ def test_registry_order_and_recognition(communes_geojson):
         ROOT / "data" / "example" / "assessments.csv": "assessments",
         ROOT / "data" / "example" / "members_sites.csv": "members",
         ROOT / "data" / "example" / "members_jobs.csv": "members",
-        communes_geojson: "boundaries",
+        shipped_geojson: "boundaries",
     }
     for path, kind in expected.items():
         assert claiming(path).kind == kind, path
@@ -330,3 +331,31 @@ def test_bad_catalogue_vocabulary_fails_precisely(data_copy, file, old, new, row
             and (row is None or p.row == row)]
     assert hits, [str(p) for p in exc.value.problems]
     assert sha(data_copy / "impact.duckdb") == before
+
+
+def test_fresh_clone_draws_the_geographic_map_with_its_attribution(built):
+    """No --boundaries, no $BSIM_BOUNDARIES, no ../shared: the shipped geometry is loaded, and its source row
+    carries the Statbel attribution every map shows."""
+    db = built / "impact.duckdb"
+    assert q(db, "SELECT count(*), min(source_id), max(source_id) FROM commune_geometry") == [
+        (19, "SRC_BOUNDARIES_STATBEL_2025", "SRC_BOUNDARIES_STATBEL_2025")]
+    (publisher, title, licence), = q(db, "SELECT publisher, title, licence FROM source "
+                                         "WHERE source_id = 'SRC_BOUNDARIES_STATBEL_2025'")
+    assert "Statbel" in publisher and "01/01/2025" in title and "provincies.incijfers.be" in title
+    assert "derived data" in licence
+
+
+def test_boundaries_option_overrides_the_shipped_file(data_copy, shipped_geojson, tmp_path, monkeypatch):
+    """--boundaries FILE wins over the shipped file; a file other than the shipped one is named as supplied."""
+    import json
+    monkeypatch.delenv("BSIM_BOUNDARIES", raising=False)
+    gj = json.loads(shipped_geojson.read_text())
+    for f in gj["features"]:
+        f["properties"] = {"NIS5": f["properties"]["nis_code"]}
+    other = tmp_path / "other_boundaries.geojson"
+    other.write_text(json.dumps(gj))
+    build(data_copy, boundaries=str(other), log=QUIET)
+    db = data_copy / "impact.duckdb"
+    assert q(db, "SELECT DISTINCT source_id, source_file FROM commune_geometry") == [
+        ("SRC_BOUNDARIES_SUPPLIED", str(other))]
+    assert q(db, "SELECT boundaries FROM etl_run")[0][0] == str(other)

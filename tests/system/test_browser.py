@@ -23,11 +23,11 @@ if not Path(CHROMIUM).exists():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, communes_geojson):
+def server(tmp_path_factory, shipped_geojson):
     from etl.build import build
     data = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a: None)
+    build(data, boundaries=str(shipped_geojson), log=lambda *a: None)
     with streamlit_server(data / "impact.duckdb") as base:
         yield base
 

@@ -61,8 +61,8 @@ def communes(db: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def boundaries(communes_geojson) -> str:
-    return str(communes_geojson)
+def boundaries(shipped_geojson) -> str:
+    return str(shipped_geojson)
 
 
 @pytest.fixture()

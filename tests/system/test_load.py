@@ -29,11 +29,11 @@ VIEWS = ["geo", "tile", "table"]
 
 
 @pytest.fixture(scope="module")
-def db_copy(tmp_path_factory, communes_geojson):
+def db_copy(tmp_path_factory, shipped_geojson):
     data = tmp_path_factory.mktemp("load") / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "*.wal", ".build-*",
                                                                        "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a, **k: None)
+    build(data, boundaries=str(shipped_geojson), log=lambda *a, **k: None)
     return data / "impact.duckdb"
 
 
