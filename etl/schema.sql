@@ -96,11 +96,25 @@ CREATE TABLE observation (
     input_file     VARCHAR NOT NULL
 );
 
+-- what a scoped figure covers, in each language (data/catalog/scopes.csv; scope_rules.csv says which scope,
+-- as the fact files write it, is which): an organisation, a programme, part of a commune, Wallonia + Brussels…
+-- whole_region: the scope is the whole Region (such a figure repeating a regional observation is that one)
+CREATE TABLE scope (
+    scope_id       VARCHAR PRIMARY KEY,
+    whole_region   BOOLEAN NOT NULL,
+    label_fr       VARCHAR NOT NULL,
+    label_nl       VARCHAR NOT NULL,
+    label_en       VARCHAR NOT NULL
+);
+
 -- figures whose scope is not a commune or the region (organisation-wide, Wallonia + Brussels,
--- part of a commune) or that carry no year: shown as context, never mapped
+-- part of a commune) or that carry no year: shown as context, never mapped. scope is as the fact file
+-- wrote it (or the commune's code / 'Brussels-Capital Region' / 'Belgium'); scope_id names its labels
+-- (NULL for a commune: its names are the labels)
 CREATE TABLE scoped_observation (
     scoped_id      INTEGER PRIMARY KEY,
     scope          VARCHAR NOT NULL,
+    scope_id       VARCHAR REFERENCES scope (scope_id),
     nis_code       VARCHAR REFERENCES commune (nis_code),
     indicator_id   VARCHAR NOT NULL REFERENCES indicator (indicator_id),
     year           INTEGER CHECK (year BETWEEN 1990 AND 2100),

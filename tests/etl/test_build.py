@@ -295,10 +295,11 @@ def test_vocabularies_and_display_choices_are_in_the_database(built, tmp_path):
                                            "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units"]
     assert places["compare_x"] == ["fiscal_avg_net_taxable_income_per_inhabitant"]
     assert places["reuse_map"] == ["member_reused_per_1000_inhabitants"]
-    assert len(places["jobs_public"]) == 15 and len(places["profile_key"]) == 8
+    assert len(places["jobs_public"]) == 25 and len(places["profile_key"]) == 10
     assert set(places) == {"overview_headline", "overview_map", "map_default", "profile_key", "fiche_key",
                            "compare_x", "compare_y", "jobs_map", "jobs_trend", "jobs_public", "reuse_map",
-                           "reuse_trend", "reuse_public", "embed_default"}
+                           "reuse_trend", "reuse_public", "embed_default", "overview_delivery", "tip3_context",
+                           "tip4_context", "tip5_context", "region_not_published"}
     copy = tmp_path / "copy.duckdb"
     shutil.copy(db, copy)
     with duckdb.connect(str(copy)) as con:

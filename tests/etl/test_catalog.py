@@ -9,7 +9,7 @@ FACTS = ROOT / "data" / "raw" / "facts"
 CATALOG = ROOT / "data" / "catalog"
 
 FACT_FILES = [
-    "census2021", "childcare", "context_economy", "income", "labour",
+    "additions_2026_12", "census2021", "childcare", "context_economy", "income", "labour",
     "policy_evidence", "population", "social_assistance", "social_economy", "waste_reuse",
 ]
 INDICATOR_COLUMNS = (
@@ -34,27 +34,51 @@ def header(path: Path) -> list[str]:
         return next(csv.reader(f))
 
 
+def aliases() -> dict[str, dict[str, str]]:
+    return {r["fact_indicator"]: r for r in read(CATALOG / "fact_aliases.csv")}
+
+
 def fact_rows() -> list[dict[str, str]]:
+    """Every fact row, its indicator as the build loads it (an alias replaced by the catalogued id; the
+    fact file's own name kept in ``fact_indicator``)."""
     rows = []
+    alias = aliases()
     for name in FACT_FILES:
-        rows.extend(read(FACTS / f"{name}.csv"))
+        for r in read(FACTS / f"{name}.csv"):
+            r["fact_indicator"] = r["indicator"]
+            r["indicator"] = alias[r["indicator"]]["indicator_id"] if r["indicator"] in alias else r["indicator"]
+            rows.append(r)
     return rows
 
 
 def source_ids() -> set[str]:
-    return {r["source_id"] for r in read(FACTS / "sources.csv")}
+    return {r["source_id"] for path in sorted(FACTS.glob("sources*.csv")) for r in read(path)}
 
 
 def indicators() -> dict[str, dict[str, str]]:
-    return {r["indicator_id"]: r for r in read(CATALOG / "indicators.csv")}
+    return {r["indicator_id"]: r for path in sorted(CATALOG.glob("indicators*.csv")) for r in read(path)
+            if not path.name.startswith("indicators_members")}
+
+
+def test_every_fact_file_is_checked_here():
+    from etl.sources.facts import fact_files
+    assert sorted(p.stem for p in fact_files(ROOT / "data")) == FACT_FILES
+
+
+def test_aliases_point_at_catalogued_indicators():
+    for name, r in aliases().items():
+        assert name not in indicators(), name
+        assert r["indicator_id"] in indicators(), name
+        assert float(r["factor"]) > 0 and r["reason"].strip(), name
 
 
 def test_indicator_columns_exact():
-    assert header(CATALOG / "indicators.csv") == INDICATOR_COLUMNS
+    for path in sorted(CATALOG.glob("indicators*.csv")):
+        assert header(path) == INDICATOR_COLUMNS, path.name
 
 
 def test_indicator_ids_unique():
-    ids = [r["indicator_id"] for r in read(CATALOG / "indicators.csv")]
+    ids = [r["indicator_id"] for path in sorted(CATALOG.glob("indicators*.csv")) for r in read(path)]
     assert len(ids) == len(set(ids))
 
 
@@ -107,7 +131,11 @@ def test_units_exist_and_are_complete():
 def test_every_fact_unit_is_mapped_consistently():
     unit_map = {r["fact_unit"]: r["unit_id"] for r in read(CATALOG / "unit_map.csv")}
     ind = indicators()
+    alias = aliases()
     for r in fact_rows():
+        if r["fact_indicator"] in alias:
+            assert r["unit"] == alias[r["fact_indicator"]]["fact_unit"], (r["fact_indicator"], r["unit"])
+            continue
         assert r["unit"] in unit_map, r["unit"]
         assert unit_map[r["unit"]] == ind[r["indicator"]]["unit_id"], (r["indicator"], r["unit"])
 
