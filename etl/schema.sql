@@ -1,6 +1,9 @@
 -- Brussels Social Impact Monitor: the database contract between etl/ and the app.
 -- Every table is written by `python -m etl build` into a new file, checked, then swapped in.
 
+-- publisher, title, licence, notes: as compiled (raw/facts/sources*.csv, catalog/sources_extra*.csv); the same
+-- in each language (catalog/source_texts*.csv, licences.csv): the publisher's own title where they publish in that
+-- language (own_language), a faithful translation otherwise; the description of the source and the licence stated
 CREATE TABLE source (
     source_id      VARCHAR PRIMARY KEY,
     publisher      VARCHAR NOT NULL,
@@ -10,7 +13,24 @@ CREATE TABLE source (
     licence        VARCHAR,
     notes          VARCHAR,
     quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
-    retrieved      VARCHAR
+    retrieved      VARCHAR,
+    own_language   VARCHAR NOT NULL CHECK (own_language IN ('', 'fr', 'nl', 'en')),
+    licence_id     VARCHAR NOT NULL,
+    publisher_fr   VARCHAR NOT NULL,
+    publisher_nl   VARCHAR NOT NULL,
+    publisher_en   VARCHAR NOT NULL,
+    title_fr       VARCHAR NOT NULL,
+    title_nl       VARCHAR NOT NULL,
+    title_en       VARCHAR NOT NULL,
+    description_fr VARCHAR NOT NULL,
+    description_nl VARCHAR NOT NULL,
+    description_en VARCHAR NOT NULL,
+    reference_date_fr VARCHAR NOT NULL,
+    reference_date_nl VARCHAR NOT NULL,
+    reference_date_en VARCHAR NOT NULL,
+    licence_fr     VARCHAR NOT NULL,
+    licence_nl     VARCHAR NOT NULL,
+    licence_en     VARCHAR NOT NULL
 );
 
 CREATE TABLE commune (

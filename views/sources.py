@@ -80,7 +80,7 @@ with st.expander(_("Details: {indicator}", indicator=ind[f"label_{lang}"]), expa
             "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
             "licence": st.column_config.TextColumn(_("Licence"), width="small"),
             "quality": st.column_config.TextColumn(_("Quality"), width="small"),
-            "notes": st.column_config.TextColumn(_("Notes"), width="medium"),
+            "notes": st.column_config.TextColumn(_("Description"), width="medium"),
             "source_id": st.column_config.TextColumn(_("Source id"), width="small"),
         })
 
@@ -123,7 +123,7 @@ st.header(_("Templates for members and communes"))
 st.caption(_("Jobs and re-use per site come from the federation's members, and scorecard assessments from the "
              "communes: fill a template (headers in French, Dutch or English) and send it to the editors, who load "
              "it on the editor page."))
-tpl_files, tpl_doc = queries.templates(ctx.ver)
+tpl_files, tpl_doc = queries.templates(ctx.ver, lang)
 if tpl_files.empty:
     st.info(_("No data"))
 else:
@@ -144,13 +144,12 @@ scoped = memo.cached_scoped_table(ctx.ver, lang)
 st.dataframe(scoped, hide_index=True, key="scoped", column_config={
     "scope": st.column_config.TextColumn(_("Scope"), width="medium"),
     "indicator": st.column_config.TextColumn(_("Indicator"), width="medium"),
-    "year": st.column_config.NumberColumn(_("Year"), format="%d", width="small"),
-    "period": st.column_config.TextColumn(_("Period"), width="small"),
+    "year": st.column_config.TextColumn(_("Year"), width="small"),
     "value": st.column_config.TextColumn(_("Value"), width="small", alignment="right"),
     "unit": st.column_config.TextColumn(_("Unit"), width="small"),
     "source": st.column_config.TextColumn(_("Source"), width="medium"),
     "quality": st.column_config.TextColumn(_("Quality"), width="small"),
-    "note": st.column_config.TextColumn(_("Note"), width="large"),
+    "note": st.column_config.TextColumn(_(sv.NOTE_HEADER_MSGID), width="large"),
 })
 
 # ------------------------------------------------------------------ last ETL run

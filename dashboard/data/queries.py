@@ -61,7 +61,10 @@ def all_observations(ver: str) -> pd.DataFrame:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def scoped(ver: str) -> pd.DataFrame:
-    return query("SELECT * FROM scoped_observation ORDER BY indicator_id, year", ver=ver)
+    """Scoped figures with their scope's labels (``scope_fr``, ``scope_nl``, ``scope_en``; empty for a commune,
+    whose names are the labels)."""
+    return query("SELECT s.*, c.label_fr AS scope_fr, c.label_nl AS scope_nl, c.label_en AS scope_en "
+                 "FROM scoped_observation s LEFT JOIN scope c USING (scope_id) ORDER BY indicator_id, year", ver=ver)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -105,10 +108,12 @@ def geometry_sources(ver: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def templates(ver: str) -> tuple[pd.DataFrame, str]:
-    """(the fill-in template files with their bytes, their documentation in markdown)."""
+def templates(ver: str, lang: str = "en") -> tuple[pd.DataFrame, str]:
+    """(the fill-in template files with their bytes, their documentation in markdown in ``lang`` when it is
+    translated, else the reference README)."""
     files = query("SELECT file_name, template, format, content FROM template_file ORDER BY template, format", ver=ver)
-    doc = query("SELECT markdown FROM template_doc WHERE doc_id = 'templates'", ver=ver)
+    doc = query("SELECT markdown FROM template_doc WHERE doc_id IN ('templates', 'templates_' || ?) "
+                "ORDER BY doc_id = 'templates'", [lang], ver=ver)
     return files, (doc["markdown"].iloc[0] if len(doc) else "")
 
 

@@ -12,6 +12,7 @@ from dashboard.data import queries
 from dashboard.model.commune import key_figures, rank_text
 from dashboard.model.impact import commune_summary
 from dashboard.model.indicators import source_label, unit_label
+from dashboard.model.memo import sources_in
 from dashboard.model.sources import boundary_attribution
 from dashboard.model.tips import Statuses, grid, latest, tip_scores
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
@@ -80,7 +81,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     _ = translator(lang)
     communes = queries.communes(ver)
     row = communes.set_index("nis_code").loc[nis_code]
-    indicators, sources = queries.indicators(ver), queries.sources(ver)
+    indicators, sources = queries.indicators(ver), sources_in(ver, lang)
     ids = [i for i in queries.display_places(ver).get("fiche_key", []) if i in indicators.index]
     obs = queries.observations_of(ver, ids)
     bundle: dict = {

@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard.model.indicators import REGION, change_since_previous, source_label, unit_label
 from dashboard.model.ranking import rank_with_ties, tied_mask
+from dashboard.model.sources import NOTE_HEADER_MSGID, compiled_note, scope_text, year_text
 from dashboard.text.format import MISSING, fmt_change, fmt_rank, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import PUBLISHED_ORDER, both_names, english_name
@@ -201,22 +202,19 @@ def scoped_for_commune(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: 
     (empty when there are none)."""
     _ = translator(lang)
     d = scoped[scoped["nis_code"].astype(str) == nis_code]
-    names = communes.set_index("nis_code")
     rows = []
     for r in d.to_dict("records"):
         ind = indicators.loc[r["indicator_id"]] if r["indicator_id"] in indicators.index else None
-        scope = str(r["scope"])
-        if scope in names.index:
-            scope = both_names(names.loc[scope].to_dict(), lang)
+        scope = scope_text(str(r["scope"]), communes, lang, r.get(f"scope_{lang}"))
         unit = unit_label(ind, lang) if ind is not None else ""
         dec = int(ind["decimals"]) if ind is not None else 0
         rows.append({
             _("Indicator"): ind[f"label_{lang}"] if ind is not None else r["indicator_id"],
-            _("Year"): MISSING if is_missing(r["year"]) else str(int(r["year"])),
+            _("Year"): year_text(None if is_missing(r["year"]) else r["year"], r.get("ref_period"), lang),
             _("Value"): fmt_value(r["value"], lang, dec, unit),
             _("Scope"): scope,
             _("Source"): source_label(sources, r["source_ids"] or r["source_id"]),
             _("Quality"): _(r["quality"]),
-            _("Note"): "" if is_missing(r.get("note")) else str(r["note"]),
+            _(NOTE_HEADER_MSGID): compiled_note(r.get("note"), r.get("ref_period")),
         })
     return pd.DataFrame(rows)

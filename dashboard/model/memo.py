@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.data import queries
 from dashboard.model import indicators
 from dashboard.model.map import mappable_indicators
-from dashboard.model.sources import catalogue, scoped_table
+from dashboard.model.sources import catalogue, in_language, scoped_table
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -33,13 +33,20 @@ def mappable_for_version(ver: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
+def sources_in(ver: str, lang: str) -> pd.DataFrame:
+    """The published sources with their publisher, title, description, licence and reference date in ``lang``
+    (``sources.in_language``): what every page, footer, citation and export shows."""
+    return in_language(queries.sources(ver), lang)
+
+
+@st.cache_data(max_entries=6, show_spinner=False)
 def cached_catalogue(ver: str, lang: str) -> pd.DataFrame:
     """``sources.catalogue`` of the published database in ``lang``."""
-    return catalogue(queries.indicators(ver), queries.sources(ver), queries.all_observations(ver), lang)
+    return catalogue(queries.indicators(ver), sources_in(ver, lang), queries.all_observations(ver), lang)
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
 def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
     """``sources.scoped_table`` of the published database in ``lang``."""
-    return scoped_table(queries.scoped(ver), queries.indicators(ver), queries.sources(ver), queries.communes(ver),
+    return scoped_table(queries.scoped(ver), queries.indicators(ver), sources_in(ver, lang), queries.communes(ver),
                         lang)

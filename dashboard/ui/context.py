@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.charts.maps import Boundaries
 from dashboard.data import connection, queries
 from dashboard.data.static_geometry import static_geojson_url
+from dashboard.model.memo import sources_in
 from dashboard.model.sources import boundary_attribution
 from dashboard.text.i18n import pick_language, translator
 from dashboard.text.names import both_names
@@ -53,7 +54,7 @@ def page_context() -> PageContext:
     lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
     ver = connection.version()
     communes = queries.communes(ver)
-    sources = queries.sources(ver)
+    sources = sources_in(ver, lang)
     url = static_geojson_url(queries.geometry(ver))
     return PageContext(
         lang=lang, _=translator(lang), ver=ver, indicators=queries.indicators(ver), communes=communes,

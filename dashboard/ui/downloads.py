@@ -13,6 +13,7 @@ from dashboard.exports import tables
 from dashboard.exports.deck import commune_deck_pptx
 from dashboard.exports.fiche import commune_fiche_pdf, fiche_file_name
 from dashboard.model.indicators import has_example, split_ids
+from dashboard.model.memo import sources_in
 from dashboard.text.format import MISSING, fmt_datetime
 from dashboard.text.i18n import translator
 
@@ -25,13 +26,13 @@ def _data_date(ver: str, lang: str) -> str:
 def _indicator_frame(ver: str, indicator_id: str, lang: str) -> pd.DataFrame:
     ind = queries.indicators(ver)
     return tables.observations_frame(queries.observations(ver, indicator_id), ind.loc[[indicator_id]],
-                                     queries.communes(ver), queries.sources(ver), lang)
+                                     queries.communes(ver), sources_in(ver, lang), lang)
 
 
 def _everything_frames(ver: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ind, src = queries.indicators(ver), queries.sources(ver)
+    ind, src = queries.indicators(ver), sources_in(ver, lang)
     obs = tables.observations_frame(queries.all_observations(ver), ind, queries.communes(ver), src, lang)
-    sc = tables.scoped_frame(queries.scoped(ver), ind, src, lang)
+    sc = tables.scoped_frame(queries.scoped(ver), ind, src, queries.communes(ver), lang)
     return obs, sc
 
 
@@ -45,7 +46,7 @@ def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
     d = _indicator_frame(ver, indicator_id, lang)
     ind = queries.indicators(ver).loc[indicator_id]
     about = tables.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
-                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
+                              data_date=_data_date(ver, lang), sources=sources_in(ver, lang),
                               source_ids=tables.used_source_ids(d) or split_ids(ind["source_ids"]),
                               example=has_example(d) or ind["quality"] == "example",
                               extra=[[translator(lang)("Definition"), ind[f"description_{lang}"]]])
@@ -63,7 +64,7 @@ def everything_xlsx(ver: str, lang: str) -> bytes:
     _ = translator(lang)
     obs, sc = _everything_frames(ver, lang)
     about = tables.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
-                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
+                              data_date=_data_date(ver, lang), sources=sources_in(ver, lang),
                               source_ids=tables.used_source_ids(obs, sc), example=has_example(obs, sc))
     return tables.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
 

@@ -95,14 +95,15 @@ def public_block(ctx, ids, *, key: str) -> None:
     """Regional / organisation-wide public figures beside the member figures (never summed with them)."""
     _, lang = ctx._, ctx.lang
     obs = queries.all_observations(ctx.ver)
-    table = iv.public_figures(obs, queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ids, lang)
+    table = iv.public_figures(obs, queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ids, lang, ctx.communes)
     st.subheader(_("Public figures (regional or organisation-wide)"))
     st.caption(_("Published totals with their own scope and definition: shown beside the member figures, never "
                  "added to them."))
     if table.empty:
         st.info(_("No data"))
         return
-    st.dataframe(table.drop(columns=["quality", "indicator_id"]), hide_index=True, key=key)
+    st.dataframe(table.drop(columns=["quality", "indicator_id"]), hide_index=True, key=key, column_config={
+        _("Definition"): st.column_config.TextColumn(_("Definition"), width="large")})
 
 
 def commune_section(ctx, nis: str) -> None:

@@ -29,6 +29,7 @@ DIRECTIONS = {"higher_better", "lower_better", "neutral"}
 QUALITIES = {"official", "reported", "example"}
 DENOMINATORS = {"population", "area", "households", "unemployed"}
 LABELS = ["label_fr", "label_nl", "label_en"]
+LICENCE_LABELS = LABELS
 # the app's places for indicators (data/catalog/display.csv) -> how many each holds (None: an ordered list);
 # data/catalog/README.md says what each place is
 DISPLAY_PLACES = {
@@ -220,6 +221,50 @@ def read_fact_aliases(path: Path, indicators: pd.DataFrame, files=None) -> pd.Da
     return frame.drop(columns="_row")
 
 
+TEXT_COLUMNS = ["publisher_fr", "publisher_nl", "publisher_en", "title_fr", "title_nl", "title_en"]
+DESCRIPTIONS = ["description_fr", "description_nl", "description_en"]
+REFERENCE_DATES = ["reference_date_fr", "reference_date_nl", "reference_date_en"]
+
+
+def with_texts(sources: pd.DataFrame, catalog_dir: Path, files=None) -> pd.DataFrame:
+    """``sources`` with their texts in fr/nl/en: ``source_texts.csv`` (+ ``source_texts_<part>.csv``: publisher,
+    title and description per language, the language of the publisher's own title, the licence) and
+    ``licences.csv`` (each licence stated per language). Every source needs its texts (publisher and title in
+    the three languages, a description in the three when it has notes); a text row for an unknown source or
+    an unknown licence is refused."""
+    problems = ProblemList()
+    lic, tl = _load(catalog_dir / "licences.csv", ["licence_id", *LICENCE_LABELS], files=files)
+    _required(lic, tl, ["licence_id", *LICENCE_LABELS], problems)
+    duplicate_rows(tl.name, lic, ["licence_id"], problems)
+    texts, tt = _load_all(catalog_dir, "source_texts", ["source_id", "own_language", "licence_id", *TEXT_COLUMNS,
+                                                        *DESCRIPTIONS, *REFERENCE_DATES], files=files)
+    _required(texts, tt, ["source_id", "licence_id", *TEXT_COLUMNS], problems)
+    _enum(texts, tt, "own_language", {"", "fr", "nl", "en"}, problems)
+    _enum(texts, tt, "licence_id", set(lic["licence_id"]), problems)
+    _duplicates_across(texts, "source_id", problems)
+    known = set(sources["source_id"])
+    for sid, row, name in zip(texts["source_id"], texts["_row"], texts["_file"]):
+        if sid not in known:
+            problems.add(name, f"unknown source '{sid}'", row=int(row), column="source_id")
+    have = dict(zip(texts["source_id"], zip(texts["_file"], texts["_row"])))
+    for sid, notes, ref in zip(sources["source_id"], sources["notes"], sources["reference_date"]):
+        if sid not in have:
+            problems.add(tt.name, f"source {sid} has no texts in fr/nl/en: add a row (publisher, title, description per "
+                                  "language, licence)", column="source_id")
+            continue
+        r = texts.loc[texts["source_id"] == sid].iloc[0]
+        for c in (DESCRIPTIONS if notes else []) + (REFERENCE_DATES if ref else []):
+            if not r[c]:
+                problems.add(r["_file"], f"source {sid} has {'notes' if c in DESCRIPTIONS else 'a reference date'} "
+                                         f"but no {c}", row=int(r["_row"]), column=c)
+    problems.raise_if_any()
+    labels = lic.set_index("licence_id")
+    texts = texts.drop(columns=["_row", "_file"])
+    for lang in ("fr", "nl", "en"):
+        texts[f"licence_{lang}"] = texts["licence_id"].map(labels[f"label_{lang}"])
+    return sources.merge(texts, on="source_id", how="left")
+
+
 def read_scopes(catalog_dir: Path, indicator_ids: set[str], files=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``scopes.csv`` (scope_id, whole_region, labels fr/nl/en: what a scoped figure covers) and
     ``scope_rules.csv`` (scope as the fact files write it, optionally only for an indicator — ``x_*`` is a
@@ -321,6 +366,8 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
                 problems.add(te.name, f"source {sid} is already defined", row=int(row), column="source_id")
         sources = pd.concat([sources, extra], ignore_index=True)
         source_ids = set(sources["source_id"])
+
+    sources = _collect(problems, with_texts, sources, catalog_dir, files) if len(sources) else sources
 
     ind, t = _load_all(catalog_dir, "indicators", INDICATOR_COLUMNS, files=files)
     _required(ind, t, [c for c in INDICATOR_COLUMNS if c not in OPTIONAL_INDICATOR], problems)

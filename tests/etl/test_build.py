@@ -249,8 +249,10 @@ def test_templates_travel_in_the_database(built):
     rows = q(built / "impact.duckdb", "SELECT template, format FROM template_file ORDER BY ALL")
     assert {t for t, _ in rows} == {"operator_sites", "jobs", "reuse_flows", "assessments"}
     assert {f for _, f in rows} == {"csv", "xlsx"}
-    (doc,), = q(built / "impact.duckdb", "SELECT markdown FROM template_doc")
-    assert "site_id" in doc and "criterion_id" in doc
+    docs = dict(q(built / "impact.duckdb", "SELECT doc_id, markdown FROM template_doc"))
+    assert set(docs) == {"templates", "templates_fr", "templates_nl"}   # the reference README and its translations
+    assert all("site_id" in doc and "criterion_id" in doc for doc in docs.values())
+    assert "Chiffres manquants" in docs["templates_fr"] and "Ontbrekende cijfers" in docs["templates_nl"]
 
 
 def test_registry_order_and_recognition(shipped_geojson):

@@ -173,3 +173,52 @@ def test_tips_complete():
         for lang in ("fr", "nl", "en"):
             assert r[f"title_{lang}"].strip() and len(r[f"title_{lang}"]) <= 60, (tid, lang)
             assert r[f"summary_{lang}"].strip(), (tid, lang)
+
+
+# ----------------------------------------------------------------------------- every word in the reader's language
+
+def test_every_source_has_its_texts_in_fr_nl_en():
+    """Every source of raw/facts/sources*.csv and catalog/sources_extra*.csv has a row of source_texts*.csv
+    with publisher and title in the three languages, a description in the three when it has notes, a
+    reference date in the three when it has one, and a licence stated in the three."""
+    compiled = {r["source_id"]: r for path in sorted(FACTS.glob("sources*.csv")) + sorted(CATALOG.glob("sources_extra*.csv"))
+                for r in read(path)}
+    texts = {r["source_id"]: r for path in sorted(CATALOG.glob("source_texts*.csv")) for r in read(path)}
+    licences = {r["licence_id"]: r for r in read(CATALOG / "licences.csv")}
+    assert set(texts) == set(compiled)
+    for sid, r in texts.items():
+        for lang in ("fr", "nl", "en"):
+            assert r[f"publisher_{lang}"].strip() and r[f"title_{lang}"].strip(), (sid, lang)
+            if compiled[sid]["notes"].strip():
+                assert r[f"description_{lang}"].strip(), (sid, lang)
+            if compiled[sid]["reference_date"].strip():
+                assert r[f"reference_date_{lang}"].strip(), (sid, lang)
+            assert licences[r["licence_id"]][f"label_{lang}"].strip(), (sid, lang)
+        # a translated description is a translation, not the English copied over
+        if r["description_en"]:
+            assert r["description_fr"] != r["description_en"] and r["description_nl"] != r["description_en"], sid
+        assert r["own_language"] in ("", "fr", "nl", "en"), sid
+
+
+def test_licences_are_stated_not_left_to_check():
+    """The licence of each source is stated: no 'verify', 'not checked' or 'check the terms' in any language."""
+    for r in read(CATALOG / "licences.csv"):
+        for lang in ("fr", "nl", "en"):
+            text = r[f"label_{lang}"].lower()
+            assert not any(w in text for w in ("verify", "not checked", "vérifier", "controleren", "nagaan")), r
+    # sources transcribed from a third-party copy of official open data say so, naming the producer
+    texts = {r["source_id"]: r for r in read(CATALOG / "source_texts.csv")}
+    for sid in ("SRC_STATBEL_POP", "SRC_STATBEL_FISC", "SRC_STATBEL_CENSUS2021", "SRC_STATBEL_VEST", "SRC_ONEM_RATES"):
+        r = texts[sid]
+        assert "third-party copy" in r["description_en"] and "producer" in r["description_en"], sid
+        assert "copie tierce" in r["description_fr"] and "kopie door derden" in r["description_nl"], sid
+
+
+def test_every_scope_and_vocabulary_row_is_labelled_in_fr_nl_en():
+    for name in ("scopes.csv", "units.csv", "tip_statuses.csv", "reuse_streams.csv"):
+        for r in read(CATALOG / name):
+            assert all(r[f"label_{lang}"].strip() for lang in ("fr", "nl", "en")), (name, r)
+    scope_ids = {r["scope_id"] for r in read(CATALOG / "scopes.csv")}
+    assert {r["scope_id"] for r in read(CATALOG / "scope_rules.csv")} <= scope_ids
+    for iid, r in indicators().items():
+        assert r["description_fr"] != r["description_en"] and r["description_nl"] != r["description_en"], iid
