@@ -47,16 +47,16 @@ def test_every_row_of_the_additions_is_loaded(built):
 
 def test_inspirons_le_quartier_per_commune_and_year(built):
     rows = q(built, "SELECT year, count(*) FROM observation WHERE indicator_id = "
-                    "'inspirons_quartier_citizen_projects_funded' AND nis_code <> '04000' GROUP BY year ORDER BY year")
+                    "'inspirons_projects_funded' AND nis_code <> '04000' GROUP BY year ORDER BY year")
     assert rows == [(2022, 19), (2023, 18), (2024, 19), (2025, 19)]   # Woluwe-Saint-Pierre 2023 is not in the table
-    assert q(built, "SELECT value FROM observation WHERE indicator_id = 'inspirons_quartier_citizen_projects_funded' "
+    assert q(built, "SELECT value FROM observation WHERE indicator_id = 'inspirons_projects_funded' "
                     "AND nis_code = '04000' AND year = 2022") == [(36.0,)]
     kind, den, topic = q(built, "SELECT kind, denominators, topic FROM indicator "
-                                "WHERE indicator_id = 'inspirons_quartier_citizen_projects_funded'")[0]
+                                "WHERE indicator_id = 'inspirons_projects_funded'")[0]
     assert (kind, den, topic) == ("count", "population", "tip3")        # mappable per 1,000 inhabitants
     # the 2021-2025 totals are a period, never a year
     assert q(built, "SELECT count(*), count(year), min(ref_period) FROM scoped_observation "
-                    "WHERE indicator_id = 'inspirons_quartier_citizen_projects_funded_total'") == [(21, 0, "2021-2025")]
+                    "WHERE indicator_id = 'inspirons_projects_funded_total'") == [(21, 0, "2021-2025")]
 
 
 def test_rent_allowance_city_only_as_its_districts(built):
@@ -72,15 +72,15 @@ def test_rent_allowance_city_only_as_its_districts(built):
 
 def test_social_economy_figures_with_definitions(built):
     got = dict(q(built, "SELECT indicator_id, value FROM observation WHERE nis_code = '04000' AND indicator_id IN "
-                        "('social_enterprises_accredited', 'esmi_mandated_insertion_enterprises', "
+                        "('accredited_social_enterprises', 'esmi_enterprises', "
                         "'esmi_target_public_workers_fte')"))
-    assert got == {"social_enterprises_accredited": 161, "esmi_mandated_insertion_enterprises": 122,
+    assert got == {"accredited_social_enterprises": 161, "esmi_enterprises": 122,
                    "esmi_target_public_workers_fte": 1886.71}
     (unit, fr, nl, en), = q(built, "SELECT unit_id, description_fr, description_nl, description_en FROM indicator "
                                    "WHERE indicator_id = 'esmi_target_public_workers_fte'")
     assert unit == "fte" and "pas des personnes" in fr and "geen personen" in nl and "not persons" in en
     public = [r[0] for r in q(built, "SELECT indicator_id FROM indicator_display WHERE place = 'jobs_public'")]
-    assert {"social_enterprises_accredited", "esmi_mandated_insertion_enterprises", "esmi_target_public_workers_fte",
+    assert {"accredited_social_enterprises", "esmi_enterprises", "esmi_target_public_workers_fte",
             "art60_posts_social_economy_budget_final", "actiris_cpas_measure_jobseekers_accompanied"} <= set(public)
 
 
@@ -161,7 +161,7 @@ def test_a_contradicting_observation_fails_naming_both_files_and_rows(data_copy)
                                    "2024,,commune\n")
     err = _fails(data_copy)
     (p,) = err.problems
-    assert "21001 inspirons_quartier_citizen_projects_funded 2024: files disagree" in p.reason
+    assert "21001 inspirons_projects_funded 2024: files disagree" in p.reason
     assert "additions_2026_12.csv row" in p.reason and "zz_more.csv row 2 = 9" in p.reason
 
 
@@ -177,7 +177,7 @@ def test_an_equal_figure_from_another_file_merges(data_copy):
     _add(data_copy, "zz_more.csv", "04000,2026,social_enterprises_accredited,161,count,SRC_QE_170237_2026,2026-07-01,,"
                                    "region\n")
     build(data_copy, log=QUIET)
-    assert q(data_copy, "SELECT value, source_ids FROM observation WHERE indicator_id = 'social_enterprises_accredited'") \
+    assert q(data_copy, "SELECT value, source_ids FROM observation WHERE indicator_id = 'accredited_social_enterprises'") \
         == [(161.0, "SRC_QE_170129_2026;SRC_QE_170237_2026")]
 
 
