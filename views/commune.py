@@ -34,7 +34,9 @@ st.subheader(_("Key figures"))
 ids = cv.key_indicator_ids(ctx.indicators, ctx.shown("profile_key"))
 obs_keys = queries.observations_of(ctx.ver, ids)
 kf = cv.key_figures(obs_keys, ctx.indicators, nis, ids)
-cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)
+scoped_all = queries.scoped(ctx.ver)
+parts = set(scoped_all.loc[scoped_all["nis_code"] == nis, "indicator_id"])   # e.g. the City's four districts
+cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang, parts=parts)
 for start in range(0, len(cards), 4):
     cols = st.columns(4)
     for col, card in zip(cols, cards[start:start + 4]):
@@ -87,7 +89,7 @@ else:
 # ------------------------------------------------------------------ organisations and operators located here
 st.subheader(_("Figures of organisations located in the commune"))
 st.caption(_("Figures whose scope is an organisation, a site or part of the commune: context, not commune statistics."))
-scoped = cv.scoped_for_commune(queries.scoped(ctx.ver), ctx.indicators, ctx.sources, ctx.communes, nis, lang)
+scoped = cv.scoped_for_commune(scoped_all, ctx.indicators, ctx.sources, ctx.communes, nis, lang)
 if scoped.empty:
     st.info(_("No figure"))
 else:

@@ -181,7 +181,7 @@ def _subset(geojson, codes: list[str], featureidkey: str):
 def _region_footer(meta: ChartMeta, lang: str) -> list[str]:
     _ = translator(lang)
     if is_missing(meta.region_value):
-        return []
+        return [] if meta.region_published else [_("Region") + ": " + _("not published")]
     return [_("Region") + ": " + fmt_value(meta.region_value, lang, meta.decimals, meta.unit_label)]
 
 

@@ -30,7 +30,9 @@ def indicators(ver: str) -> pd.DataFrame:
         "  (SELECT count(DISTINCT nis_code) FROM observation o WHERE o.indicator_id = i.indicator_id "
         "     AND o.nis_code <> '04000') AS n_communes, "
         "  (SELECT count(*) FROM observation o WHERE o.indicator_id = i.indicator_id AND o.quality = 'example') "
-        "     AS n_example "
+        "     AS n_example, "
+        "  NOT EXISTS (SELECT 1 FROM indicator_display d WHERE d.place = 'region_not_published' "
+        "     AND d.indicator_id = i.indicator_id) AS region_published "
         "FROM indicator i JOIN unit u USING (unit_id) ORDER BY sort_order, indicator_id", ver=ver).set_index(
         "indicator_id", drop=False)
 

@@ -11,7 +11,7 @@ import pandas as pd
 from dashboard.data import queries
 from dashboard.model.commune import key_figures, rank_text
 from dashboard.model.impact import commune_summary
-from dashboard.model.indicators import source_label, unit_label
+from dashboard.model.indicators import region_text, source_label, unit_label
 from dashboard.model.memo import sources_in
 from dashboard.model.sources import boundary_attribution
 from dashboard.model.tips import Statuses, grid, latest, tip_scores
@@ -41,9 +41,9 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             "indicator_id": r["indicator_id"], "label": ind[f"label_{lang}"], "unit": unit,
             "value": _("No data") if missing else fmt_value(r["value"], lang, dec, unit),
             "value_raw": None if missing else float(r["value"]),
-            "region": fmt_value(r["region_value"], lang, dec, unit),
+            "region": region_text(r["region_value"], ind, lang, dec, unit),
             "value_short": _("No data") if missing else fmt_value(r["value"], lang, dec, unit if len(unit) <= 3 else None),
-            "region_short": fmt_value(r["region_value"], lang, dec, unit if len(unit) <= 3 else None),
+            "region_short": region_text(r["region_value"], ind, lang, dec, unit if len(unit) <= 3 else None),
             "year": MISSING if missing else str(int(r["year"])),
             "rank": rank_text(r["rank"], r["n_ranked"], r["tied"]),
             "source": MISSING if missing else source_label(sources, r["source_id"] or ""),

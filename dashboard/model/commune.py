@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.model.indicators import REGION, change_since_previous, source_label, unit_label
+from dashboard.model.indicators import REGION, change_since_previous, region_text, source_label, unit_label
 from dashboard.model.ranking import rank_with_ties, tied_mask
 from dashboard.model.sources import NOTE_HEADER_MSGID, compiled_note, scope_text, year_text
 from dashboard.text.format import MISSING, fmt_change, fmt_rank, fmt_value, is_missing
@@ -93,10 +93,11 @@ def publisher_label(sources: pd.DataFrame, source_id: str | None) -> str:
 
 
 def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
-                     lang: str) -> list[dict]:
+                     lang: str, parts: set[str] = frozenset()) -> list[dict]:
     """Display texts per key figure: label (with the unit when it is a word), value (with the unit
     when it is a symbol such as % or €), delta, caption (year, region, rank, previous year,
-    publisher and quality), help (the description), delta_color (by direction)."""
+    publisher and quality), help (the description), delta_color (by direction). An indicator of ``parts``
+    without a commune figure is published for parts of the commune only (its districts): said so."""
     _ = translator(lang)
     out = []
     for r in kf.to_dict("records"):
@@ -113,13 +114,15 @@ def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
         bits = []
         if not missing:
             bits.append(str(int(r["year"])))
-            bits.append(_("Region") + ": " + fmt_value(r["region_value"], lang, dec, unit if short_unit else None))
+            bits.append(_("Region") + ": " + region_text(r["region_value"], ind, lang, dec, unit if short_unit else None))
             bits.append(_("Rank") + ": " + rank_text(r["rank"], r["n_ranked"], r["tied"]))
             if not is_missing(r["prev_year"]):
                 bits.append(f"{int(r['prev_year'])}: "
                             + fmt_value(r["prev_value"], lang, dec, unit if short_unit else None))
             bits.append(_("Source: {source}", source=publisher_label(sources, r["source_id"]))
                         + f" ({_(r['quality'])})")
+        elif r["indicator_id"] in parts:
+            bits.append(_("Published for parts of the commune only: see the figures located in the commune below"))
         else:
             bits.append(_("No figure for this commune"))
         label = ind[f"label_{lang}"]
@@ -151,7 +154,7 @@ def key_figure_table(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             _("Indicator"): ind[f"label_{lang}"],
             _("Year"): MISSING if missing else str(int(r["year"])),
             _("Value"): _("No data") if missing else fmt_value(r["value"], lang, dec, unit),
-            _("Region"): fmt_value(r["region_value"], lang, dec, unit),
+            _("Region"): region_text(r["region_value"], ind, lang, dec, unit),
             _("Rank"): rank_text(r["rank"], r["n_ranked"], r["tied"]),
             _("Change since previous year"): (
                 MISSING if is_missing(r["change"]) or is_missing(r["prev_year"])

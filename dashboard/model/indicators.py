@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.model.meta import ChartMeta
 from dashboard.model.ranking import rank_with_ties
+from dashboard.text.format import fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 
 REGION = "04000"
@@ -136,6 +137,22 @@ def source_label(sources: pd.DataFrame, source_ids: str | list[str]) -> str:
     return "; ".join(labels[:2]) + (" …" if len(labels) > 2 else "")
 
 
+def region_published(indicator) -> bool:
+    """False for an indicator whose publisher gives no regional figure (the catalogue's place
+    ``region_not_published``, column ``region_published`` of ``queries.indicators``)."""
+    value = indicator.get("region_published", True) if hasattr(indicator, "get") else True
+    return True if value is None or (isinstance(value, float) and value != value) else bool(value)
+
+
+def region_text(value, indicator, lang: str, decimals: int, unit: str | None = None) -> str:
+    """The region's value; when it is missing, 'not published for the region' for an indicator whose publisher
+    gives none (never a regional value computed from the communes), else the missing mark."""
+    if is_missing(value) and not region_published(indicator):
+        _ = translator(lang)
+        return _("not published")
+    return fmt_value(value, lang, decimals, unit)
+
+
 def indicator_meta(indicator: pd.Series, lang: str, *, year=None, denominator: str = "none", sources=None,
                    source_ids: str | None = None, region_value=None, quality: str | None = None,
                    method: str = "quantiles", where: str | None = None, is_example: bool = False) -> ChartMeta:
@@ -149,6 +166,7 @@ def indicator_meta(indicator: pd.Series, lang: str, *, year=None, denominator: s
         direction=indicator["direction"], method=method, region_value=region_value,
         is_example=is_example or indicator["quality"] == "example", kind=indicator["kind"],
         denominator=None if denominator == "none" else denominator, where=where,
+        region_published=region_published(indicator),
     )
 
 

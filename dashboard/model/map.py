@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.model.indicators import REGION, TOPICS, source_label, topic_label
+from dashboard.model.indicators import REGION, TOPICS, region_published, source_label, topic_label
 from dashboard.text.format import fmt_change, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
@@ -42,6 +42,10 @@ def tip_indicator(indicators: pd.DataFrame, tip_id: int, min_communes: int = 5) 
     totals, then most communes, then catalogue order. None when the tip has no such indicator (link to Data & sources instead)."""
     d = indicators[(indicators["topic"] == f"tip{int(tip_id)}")
                    & (indicators["n_communes"].fillna(0) >= min_communes)].copy()
+    # a total without a denominator is not mapped (rates are mapped, totals are not)
+    dens = d["denominators"].fillna("") if "denominators" in d else pd.Series("", index=d.index)
+    total = d["kind"].isin(["count", "amount"]) & (dens == "")
+    d = d[~total]
     if d.empty:
         return None
     d["_kind"] = d["kind"].map(KIND_PRIORITY).fillna(9)
@@ -118,7 +122,8 @@ def headline(obs: pd.DataFrame, place: str = REGION) -> dict | None:
 
 def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.DataFrame | None = None) -> dict:
     """Strings for ``st.metric``: label, value, delta (or None), delta_color and the caption
-    'source · year · quality'."""
+    'source · year · quality' (a range across communes of an indicator without a regional figure says the
+    region's is not published)."""
     _ = translator(lang)
     unit = indicator.get(f"unit_{lang}") or ""
     dec = int(indicator["decimals"])
@@ -143,6 +148,8 @@ def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.
     direction = indicator.get("direction", "neutral")
     colour = {"higher_better": "normal", "lower_better": "inverse"}.get(direction, "off")
     caption = " · ".join([src, str(h["year"]), _(str(h["quality"]))])
+    if h["kind"] == "range" and not region_published(indicator):
+        caption = _("Region") + ": " + _("not published") + " · " + caption
     return {"label": label, "value": value, "delta": delta, "delta_color": colour, "caption": caption}
 
 

@@ -27,6 +27,7 @@ class ChartMeta:
     where: str | None = None          # defaults to the translated 'Brussels-Capital Region'
     year_from: int | str | None = None  # change maps: the first year
     note: str | None = None           # extra footer text (definition, break in series …)
+    region_published: bool = True     # False: the publisher gives no regional figure (say so, never compute one)
 
     def replace(self, **kw) -> ChartMeta:
         return replace(self, **kw)
