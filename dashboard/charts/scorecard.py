@@ -90,5 +90,5 @@ def tip_progress_figure(progress: pd.DataFrame, statuses: pd.DataFrame, tip_titl
                  footer_shift=-45)
     # the legend lists done first, as the bars do from the left
     fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
-                              "traceorder": "reversed"})
+                              "traceorder": "normal"})
     return fig
