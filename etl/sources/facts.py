@@ -275,6 +275,12 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
     return [], n
 
 
+def _lookup(con: duckdb.DuckDBPyConnection, table: str, columns: str, frame) -> None:
+    """A temporary lookup table with ``columns`` filled from a catalogue frame (empty when the frame is)."""
+    con.execute(f"CREATE TEMP TABLE {table} ({columns})")
+    insert_frame(con, table, frame)
+
+
 def prepare(con: duckdb.DuckDBPyConnection, catalog) -> None:
     """The lookups ``check_and_load`` validates against and the stage tables, once the catalogue and
     commune tables are in ``con``."""
@@ -282,20 +288,14 @@ def prepare(con: duckdb.DuckDBPyConnection, catalog) -> None:
     con.executemany("INSERT INTO _unit_map VALUES (?, ?)", list(catalog.unit_map.items()))
     con.execute("CREATE TEMP TABLE _known AS SELECT nis_code FROM commune")
     # published totals that any loaded figure of the same place, indicator and year must reproduce
-    con.execute("CREATE TEMP TABLE _check_values (indicator_id VARCHAR, nis_code VARCHAR, year INTEGER, "
-                "value DOUBLE, tolerance DOUBLE, reference VARCHAR)")
-    if not catalog.check_values.empty:
-        insert_frame(con, "_check_values", catalog.check_values)
+    _lookup(con, "_check_values", "indicator_id VARCHAR, nis_code VARCHAR, year INTEGER, value DOUBLE, "
+            "tolerance DOUBLE, reference VARCHAR", catalog.check_values)
     con.execute("CREATE TEMP TABLE _commune_names AS SELECT nis_code, lower(unnest([name_fr, name_nl, name_en])) AS name "
                 "FROM commune")
-    con.execute("CREATE TEMP TABLE _alias (fact_indicator VARCHAR, fact_unit VARCHAR, indicator_id VARCHAR, "
-                "factor DOUBLE)")
-    if not catalog.fact_aliases.empty:
-        insert_frame(con, "_alias", catalog.fact_aliases)
-    con.execute("CREATE TEMP TABLE _scope_rule (position INTEGER, scope VARCHAR, indicator VARCHAR, "
-                "note_contains VARCHAR, scope_id VARCHAR)")
-    if not catalog.scope_rules.empty:
-        insert_frame(con, "_scope_rule", catalog.scope_rules)
+    _lookup(con, "_alias", "fact_indicator VARCHAR, fact_unit VARCHAR, indicator_id VARCHAR, factor DOUBLE",
+            catalog.fact_aliases)
+    _lookup(con, "_scope_rule", "position INTEGER, scope VARCHAR, indicator VARCHAR, note_contains VARCHAR, "
+            "scope_id VARCHAR", catalog.scope_rules)
     con.execute(STAGE_DDL)
 
 

@@ -3,7 +3,6 @@ figures, figures repeated under another name merged (citing both sources), undat
 spans of years kept as periods, and contradictions between files reported with both files and rows."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import duckdb
 import pytest
 
 from etl.build import BuildError, build
-from tests.conftest import ROOT
+from tests.support.built import built_copy
 
 QUIET = lambda *a, **k: None  # noqa: E731
 HEADER = "nis_code,year,indicator,value,unit,source_id,ref_period,note,scope\n"
@@ -19,11 +18,7 @@ HEADER = "nis_code,year,indicator,value,unit,source_id,ref_period,note,scope\n"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    data = tmp_path_factory.mktemp("additions") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    os.environ.pop("BSIM_BOUNDARIES", None)
-    build(data, log=QUIET)
-    return data
+    return built_copy(tmp_path_factory.mktemp("additions"))
 
 
 @pytest.fixture()

@@ -16,6 +16,7 @@ import pytest
 
 from etl.build import BuildError, build
 from tests.conftest import ROOT
+from tests.support.built import built_copy
 
 QUIET = lambda *a, **k: None  # noqa: E731
 
@@ -27,11 +28,7 @@ def sha(path: Path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A copy of data/ built once as a fresh clone builds it: the shipped commune geometry is the default."""
-    data = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    os.environ.pop("BSIM_BOUNDARIES", None)
-    build(data, log=QUIET)
-    return data
+    return built_copy(tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture()

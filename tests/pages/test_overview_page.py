@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import pandas as pd
 import pytest
 
 from dashboard.text.i18n import translator
-from tests.conftest import ROOT
 from tests.support.apptest import page_texts, run_page
+from tests.support.built import built_copy
 
 
 def _label(indicator_id: str, lang: str) -> str:
@@ -51,11 +50,7 @@ def test_overview_opens_with_what_the_members_deliver(lang):
 @pytest.fixture(scope="module")
 def no_example_db(tmp_path_factory):
     """`python -m etl build --no-example` with no member data: real figures only."""
-    from etl.build import build
-    data = tmp_path_factory.mktemp("noex") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    build(data, with_example=False, log=lambda *a: None)
-    return data / "impact.duckdb"
+    return built_copy(tmp_path_factory.mktemp("noex"), with_example=False) / "impact.duckdb"
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
