@@ -36,7 +36,7 @@ from bench.ws_client import Session, run_sessions  # noqa: E402
 from serve.stack import default_replicas  # noqa: E402
 from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, served_stack, streamlit_server  # noqa: E402
 
-BOUNDARIES = ROOT.parent / "shared" / "reference" / "geo" / "brussels_communes.geojson"
+BOUNDARIES = ROOT / "data" / "raw" / "geo" / "brussels_communes.geojson"  # the shipped geometry
 MAP_INDICATORS = ["onem_unemployment_rate_annual_avg", "fiscal_avg_net_taxable_income_per_inhabitant",
                   "census_unemployment_rate_15_64", "census_employment_rate_15_64", "population_1jan",
                   "establishment_units"]

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-BOUNDARIES = ROOT.parent / "shared" / "reference" / "geo" / "brussels_communes.geojson"
+BOUNDARIES = ROOT / "data" / "raw" / "geo" / "brussels_communes.geojson"  # the shipped geometry
 SYNTHETIC = {
     # name: (area codes, indicators, years, first code)
     "belgium": (565, 50, 20, 10000),

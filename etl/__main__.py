@@ -1,5 +1,6 @@
 """Command line: ``python -m etl build | validate FILE... | load FILE | preview FILE... | archive FILE | limits |
-fetch``, and the review queue: ``submit FILE... | queue | approve ID | reject ID | publish | status | audit``.
+fetch | derive-boundaries FILE``, and the review queue: ``submit FILE... | queue | approve ID | reject ID |
+publish | status | audit``.
 
 With ``--json`` (every command but build and fetch) a command prints exactly one JSON object on stdout
 and nothing else (build logs go to stderr)::
@@ -253,6 +254,22 @@ def _limits(args) -> int:
     return 0
 
 
+def _derive_boundaries(args) -> int:
+    from .errors import InputError
+    from .sources.boundaries import derive_boundaries
+    try:
+        info = derive_boundaries(Path(args.source), Path(args.out), target_bytes=args.max_bytes)
+    except InputError as exc:
+        print("derive-boundaries failed:", file=sys.stderr)
+        _print_problems(exc.problems)
+        return 1
+    print(f"wrote {info['output']}: {info['features']} communes, {info['vertices']} vertices, {info['bytes']} bytes, "
+          f"simplification tolerance {info['tolerance_deg']:g} degrees")
+    print(f"  input  sha256 {info['input_sha256']}  {info['input']}")
+    print(f"  output sha256 {info['output_sha256']}  {info['output']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -264,8 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--data", default=str(ROOT / "data"), help=data_help)
     b.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
     b.add_argument("--boundaries", default=None,
-                   help="commune or statistical-sector boundary file (GeoJSON/GPKG/SHP/zip); "
-                        "default: $BSIM_BOUNDARIES, else fetched Statbel sectors, else none (tile map only)")
+                   help="commune or statistical-sector boundary file (GeoJSON/GPKG/SHP/zip), or 'none' (tile map "
+                        "only); default: $BSIM_BOUNDARIES, else fetched Statbel sectors, else the shipped "
+                        "data/raw/geo/brussels_communes.geojson")
     b.add_argument("--no-example", action="store_true",
                    help="leave out the example member data and assessments (same as BSIM_NO_EXAMPLE=1)")
     v = sub.add_parser("validate", help="check input files and print a report; the database is not touched")
@@ -352,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     ar.add_argument("--json", action="store_true", help=json_help)
     lm = sub.add_parser("limits", help="what an upload may be: size cap and file suffixes")
     lm.add_argument("--json", action="store_true", help="print {max_upload_bytes, suffixes}")
+    db = sub.add_parser("derive-boundaries", help="derive the shipped commune geometry from a publisher's boundary "
+                                                 "file: read, check, coverage-simplify, write GeoJSON")
+    db.add_argument("source", help="commune or statistical-sector boundary file (GeoJSON/GPKG/SHP/zip)")
+    db.add_argument("--out", default=str(ROOT / "data" / "raw" / "geo" / "brussels_communes.geojson"))
+    db.add_argument("--max-bytes", type=int, default=100_000, help="size limit of the written file (default 100000)")
     f = sub.add_parser("fetch", help="download the official publisher files into data/raw/statbel/fetched/")
     f.add_argument("--dest", default=str(ROOT / "data" / "raw" / "statbel" / "fetched"))
     args = parser.parse_args(argv)
@@ -370,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
             _print_problems(exc.problems)
             return 1
         return 0
+    if args.command == "derive-boundaries":
+        return _derive_boundaries(args)
     if args.command == "fetch":
         from .fetch import fetch
         fetch(Path(args.dest))

@@ -61,6 +61,11 @@ CHECKS: list[tuple[str, str]] = [
      "SELECT o.indicator_id || ' ' || o.nis_code || ' ' || o.year || ' = ' || o.value || ' but ' || c.reference || "
      "' gives ' || c.value FROM observation o JOIN _check_values c USING (indicator_id, nis_code, year) "
      "WHERE abs(o.value - c.value) > c.tolerance"),
+    ("figures not published for the region have no regional value",
+     "SELECT 'indicator ' || d.indicator_id || ' is listed as not published for the region (display.csv, place "
+     "region_not_published) but has a regional figure for ' || string_agg(CAST(o.year AS VARCHAR), ', ' ORDER BY o.year) "
+     "FROM indicator_display d JOIN observation o ON o.indicator_id = d.indicator_id AND o.nis_code = '04000' "
+     "WHERE d.place = 'region_not_published' GROUP BY d.indicator_id"),
     ("population is complete where published",
      "SELECT 'population_1jan ' || year || ' has ' || count(*) || ' rows, expected 20' FROM observation "
      "WHERE indicator_id = 'population_1jan' GROUP BY year HAVING count(*) <> 20"),

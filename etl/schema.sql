@@ -1,6 +1,9 @@
 -- Brussels Social Impact Monitor: the database contract between etl/ and the app.
 -- Every table is written by `python -m etl build` into a new file, checked, then swapped in.
 
+-- publisher, title, licence, notes: as compiled (raw/facts/sources*.csv, catalog/sources_extra*.csv); the same
+-- in each language (catalog/source_texts*.csv, licences.csv): the publisher's own title where they publish in that
+-- language (own_language), a faithful translation otherwise; the description of the source and the licence stated
 CREATE TABLE source (
     source_id      VARCHAR PRIMARY KEY,
     publisher      VARCHAR NOT NULL,
@@ -10,7 +13,24 @@ CREATE TABLE source (
     licence        VARCHAR,
     notes          VARCHAR,
     quality        VARCHAR NOT NULL CHECK (quality IN ('official', 'reported', 'example')),
-    retrieved      VARCHAR
+    retrieved      VARCHAR,
+    own_language   VARCHAR NOT NULL CHECK (own_language IN ('', 'fr', 'nl', 'en')),
+    licence_id     VARCHAR NOT NULL,
+    publisher_fr   VARCHAR NOT NULL,
+    publisher_nl   VARCHAR NOT NULL,
+    publisher_en   VARCHAR NOT NULL,
+    title_fr       VARCHAR NOT NULL,
+    title_nl       VARCHAR NOT NULL,
+    title_en       VARCHAR NOT NULL,
+    description_fr VARCHAR NOT NULL,
+    description_nl VARCHAR NOT NULL,
+    description_en VARCHAR NOT NULL,
+    reference_date_fr VARCHAR NOT NULL,
+    reference_date_nl VARCHAR NOT NULL,
+    reference_date_en VARCHAR NOT NULL,
+    licence_fr     VARCHAR NOT NULL,
+    licence_nl     VARCHAR NOT NULL,
+    licence_en     VARCHAR NOT NULL
 );
 
 CREATE TABLE commune (
@@ -35,7 +55,8 @@ CREATE TABLE commune_geometry (
     centroid_lat   DOUBLE NOT NULL CHECK (centroid_lat BETWEEN 50.7 AND 50.95),
     source_file    VARCHAR NOT NULL,
     source_sha256  VARCHAR NOT NULL,
-    source_crs     VARCHAR NOT NULL
+    source_crs     VARCHAR NOT NULL,
+    source_id      VARCHAR NOT NULL REFERENCES source (source_id)   -- whose attribution every map shows
 );
 
 CREATE TABLE unit (
@@ -95,11 +116,25 @@ CREATE TABLE observation (
     input_file     VARCHAR NOT NULL
 );
 
+-- what a scoped figure covers, in each language (data/catalog/scopes.csv; scope_rules.csv says which scope,
+-- as the fact files write it, is which): an organisation, a programme, part of a commune, Wallonia + Brussels…
+-- whole_region: the scope is the whole Region (such a figure repeating a regional observation is that one)
+CREATE TABLE scope (
+    scope_id       VARCHAR PRIMARY KEY,
+    whole_region   BOOLEAN NOT NULL,
+    label_fr       VARCHAR NOT NULL,
+    label_nl       VARCHAR NOT NULL,
+    label_en       VARCHAR NOT NULL
+);
+
 -- figures whose scope is not a commune or the region (organisation-wide, Wallonia + Brussels,
--- part of a commune) or that carry no year: shown as context, never mapped
+-- part of a commune) or that carry no year: shown as context, never mapped. scope is as the fact file
+-- wrote it (or the commune's code / 'Brussels-Capital Region' / 'Belgium'); scope_id names its labels
+-- (NULL for a commune: its names are the labels)
 CREATE TABLE scoped_observation (
     scoped_id      INTEGER PRIMARY KEY,
     scope          VARCHAR NOT NULL,
+    scope_id       VARCHAR REFERENCES scope (scope_id),
     nis_code       VARCHAR REFERENCES commune (nis_code),
     indicator_id   VARCHAR NOT NULL REFERENCES indicator (indicator_id),
     year           INTEGER CHECK (year BETWEEN 1990 AND 2100),

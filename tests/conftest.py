@@ -10,18 +10,26 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = Path(os.environ.get("BSIM_SHARED", ROOT.parent / "shared"))
 COMMUNES_GEOJSON = SHARED / "reference" / "geo" / "brussels_communes.geojson"
+SHIPPED_GEOJSON = ROOT / "data" / "raw" / "geo" / "brussels_communes.geojson"
 
 
 @pytest.fixture(scope="session")
 def communes_geojson() -> Path:
+    """The reference copy in ../shared (for tests of reading that copy); skipped without it."""
     if not COMMUNES_GEOJSON.exists():
         pytest.skip(f"reference boundaries not found at {COMMUNES_GEOJSON}")
     return COMMUNES_GEOJSON
 
 
+@pytest.fixture(scope="session")
+def shipped_geojson() -> Path:
+    """The commune geometry the product ships (data/raw/geo/), the build's default boundary input."""
+    return SHIPPED_GEOJSON
+
+
 def pytest_configure(config):
-    """Build the test database once per session from the repository's data/ (with the reference
-    boundaries when they are there) into a temporary folder, and point the app at it (BSIM_DB).
+    """Build the test database once per session from the repository's data/ (with the commune geometry
+    it ships, as a fresh clone builds it) into a temporary folder, and point the app at it (BSIM_DB).
     A fresh clone has no data/impact.duckdb: tests never depend on one being built by hand."""
     import tempfile
 
@@ -30,7 +38,7 @@ def pytest_configure(config):
     from etl.build import build
 
     tmp = Path(tempfile.mkdtemp(prefix="bsim-test-db-"))
-    build(ROOT / "data", tmp / "impact.duckdb",
-          boundaries=str(COMMUNES_GEOJSON) if COMMUNES_GEOJSON.exists() else None, log=lambda *a: None)
+    os.environ.pop("BSIM_BOUNDARIES", None)
+    build(ROOT / "data", tmp / "impact.duckdb", log=lambda *a: None)
     os.environ["BSIM_DB"] = str(tmp / "impact.duckdb")
     os.environ["BSIM_TEST_DB_READY"] = "1"

@@ -46,7 +46,9 @@ else:
 st.header(_("Key figures"))
 ids = cv.key_indicator_ids(ctx.indicators, ctx.shown("profile_key"))
 kf = memo.key_figures(ctx.ver, nis, tuple(ids))
-cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)
+scoped_all = queries.scoped(ctx.ver)
+parts = set(scoped_all.loc[scoped_all["nis_code"] == nis, "indicator_id"])   # e.g. the City's four districts
+cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang, parts=parts)
 for start in range(0, len(cards), 4):
     cols = st.columns(4)
     for col, card in zip(cols, cards[start:start + 4]):

@@ -1,16 +1,23 @@
-"""Overview (home): what the monitor is, regional headline figures, one map, the five tips."""
+"""Overview (home): what the federation's members deliver — jobs created, tonnes re-used, the five tips across the
+19 communes — each with its quality mark, then the context figures, one map, the tips and where data is missing."""
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard.charts import maps
+from dashboard.charts.scorecard import tip_progress_figure
 from dashboard.data import queries
+from dashboard.model import coverage as cov
 from dashboard.model import map as map_view
 from dashboard.model import memo
+from dashboard.model import tips as tv
 from dashboard.model.indicators import indicator_meta, year_rows, year_source_ids, years_with_data
+from dashboard.model.meta import ChartMeta, example_mark
+from dashboard.model.quality import Quality, quality_of
 from dashboard.text.plain import md
 from dashboard.ui import chart, nav
 from dashboard.ui.context import page_context
+from dashboard.ui.impact import no_member_data_notice
 
 ctx = page_context()
 _ = ctx._
@@ -24,8 +31,53 @@ st.markdown(_(
     "It sets these results beside context figures — population, income, unemployment — and every "
     "figure carries its year, unit, source and quality (official, reported or example)."))
 
-# ----------------------------------------------------------------------------- headline figures
-st.header(_("The region in figures"))
+# ----------------------------------------------------------------------------- what the members deliver
+st.header(_("What the federation's members deliver"))
+delivery = ctx.shown("overview_delivery")   # jobs created, tonnes re-used (data/catalog/display.csv)
+cols = st.columns(max(1, len(delivery)))
+for col, ind_id in zip(cols, delivery):
+    row = ctx.indicators.loc[ind_id]
+    obs = queries.observations(ctx.ver, ind_id)
+    with col:
+        if obs.empty:
+            no_member_data_notice(ctx, _("No member has reported “{figure}” yet.", figure=row[f"label_{lang}"]))
+            continue
+        h = map_view.headline(obs)
+        t = map_view.headline_texts(h, row, lang, ctx.sources)
+        st.metric(md(t["label"]), t["value"], delta=t["delta"], delta_color=t["delta_color"],
+                  delta_arrow=t["delta_arrow"], border=True, help=md(row[f"description_{lang}"]))
+        st.caption(md(_("Brussels-Capital Region") + " · " + t["caption"]))
+        if Quality.of(h["quality"]).is_example:
+            st.warning(example_mark(lang), icon=":material/warning:")
+        page = "views/jobs.py" if ind_id.startswith("member_jobs") else "views/reuse.py"
+        nav.page_link(page, _("By commune, by year and by operator"), ":material/arrow_forward:")
+
+# ----------------------------------------------------------------------------- the five tips across the communes
+st.header(_("The five tips across the 19 communes"))
+criteria, history = queries.criteria(ctx.ver), queries.history(ctx.ver)
+tips = queries.tips(ctx.ver)
+statuses_frame = queries.tip_statuses(ctx.ver)
+if history.empty:
+    st.info(_("No commune has been assessed yet. Fill the assessments template (Data & sources, “Templates for "
+              "members and communes”) and send it to the editors, who load it on the editor page."),
+            icon=":material/info:")
+else:
+    g, _scores = memo.tip_grid(ctx.ver, tuple(ctx.commune_codes))
+    progress = tv.tip_progress(g, tv.Statuses.from_frame(statuses_frame))
+    quality = quality_of(list(progress["quality"].dropna()))
+    meta = ChartMeta(title=_("Communes by the furthest step reached on each tip"), unit_label=_("communes"),
+                     source_label=_("Five tips assessments from public evidence") + (
+                         " " + _("and example assessments") if quality.is_example else ""),
+                     quality=quality, decimals=0, kind="count")
+    titles = {int(r.tip_id): f"{int(r.tip_id)}. {getattr(r, f'title_{lang}')}" for r in tips.itertuples()}
+    chart.show(chart.figure(tip_progress_figure, progress, statuses_frame, titles, lang=lang, meta=meta),
+               key="overview_tips")
+    st.caption(_("A commune counts at the furthest step it reached on at least one of the tip's criteria; "
+                 "“unknown”: no criterion with a known status (never counted as “none”)."))
+    nav.page_link("views/tips.py", _("Five tips scorecard"), ":material/checklist:")
+
+# ----------------------------------------------------------------------------- context figures
+st.header(_("Context: the region in figures"))
 present = ctx.shown("overview_headline")
 cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
 for col, ind_id in zip(cols, present):
@@ -56,7 +108,6 @@ if ind_id in ctx.indicators.index:
 
 # ----------------------------------------------------------------------------- five tips
 st.header(_("Five tips for the communes"))
-tips = queries.tips(ctx.ver)
 for tip in tips.itertuples():
     page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)
     with st.container(border=True):
@@ -67,3 +118,13 @@ for tip in tips.itertuples():
             nav.page_link(page, label, ":material/map:", indicator=params["indicator"])
         else:
             nav.page_link(page, _("No commune figures yet: see the data and sources"), ":material/menu_book:")
+
+# ----------------------------------------------------------------------------- where data is missing
+st.header(_("Where data is missing"))
+ind_cov = cov.indicator_coverage(ctx.indicators, queries.all_observations(ctx.ver), queries.scoped(ctx.ver), lang)
+s = cov.summary(ind_cov, cov.tip_coverage(history, criteria, tips, lang))
+st.markdown(_("Of {n} indicators, {complete} have real figures for all 19 communes in their latest year, {partial} "
+              "for some communes only and {none} for none (regional or organisation-wide figures only, or example "
+              "data only); {tips} of the five tips have a real assessment in every commune.", n=s["indicators"],
+              complete=s["complete"], partial=s["partial"], none=s["none"], tips=s["tips_complete"]))
+nav.page_link("views/sources.py", _("Data coverage per indicator and per tip"), ":material/table:", coverage="1")

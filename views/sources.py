@@ -6,6 +6,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard.data import connection, queries
+from dashboard.model import coverage as cov
 from dashboard.model import memo
 from dashboard.model import sources as sv
 from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
@@ -21,6 +22,37 @@ st.title(_("Data & sources"))
 st.markdown(_("Every figure in this dashboard comes from the sources below. Each carries a quality tier: "
               "**official** (a public statistics body), **reported** (an organisation's own report or a member "
               "survey) or **example** (illustrative, not real figures)."))
+
+# ------------------------------------------------------------------ data coverage (the overview links here)
+st.header(_("Data coverage"))
+st.markdown(_("Where real figures are missing: for each tip, how many communes have a real assessment (example "
+              "assessments not counted); for each indicator, how many of the 19 communes have a real figure in its "
+              "latest year, which year, whether the region has one, and which quality tiers it has."))
+history = queries.history(ctx.ver)
+tip_cov = cov.tip_coverage(history, queries.criteria(ctx.ver), queries.tips(ctx.ver), lang)
+communes_col = st.column_config.ProgressColumn(_("Communes with real figures"), min_value=0, max_value=19,
+                                               format="%d / 19", width="small")
+st.dataframe(tip_cov, hide_index=True, key="coverage_tips",
+             column_order=["tip_id", "tip", "criteria", "n_communes", "latest", "quality"], column_config={
+                 "tip_id": st.column_config.NumberColumn(_("Tip"), format="%d", width="small"),
+                 "tip": st.column_config.TextColumn(_("Title"), width="large"),
+                 "criteria": st.column_config.NumberColumn(_("Criteria"), format="%d", width="small"),
+                 "n_communes": communes_col,
+                 "latest": st.column_config.TextColumn(_("Latest assessment"), width="small"),
+                 "quality": st.column_config.TextColumn(_("Quality"), width="small")})
+cov_topic = state.select(_("Topic"), (ALL_TOPICS,) + TOPICS, "coverage_topic", ALL_TOPICS,
+                         format_func=lambda t: topic_label(t, lang))
+ind_cov = cov.indicator_coverage(ctx.indicators, queries.all_observations(ctx.ver), queries.scoped(ctx.ver), lang)
+shown_cov = ind_cov if cov_topic in (None, ALL_TOPICS) else ind_cov[ind_cov["topic"] == cov_topic]
+st.dataframe(shown_cov, hide_index=True, key="coverage_indicators", height=360,
+             column_order=["label", "topic_label", "n_communes", "year", "region", "quality", "scoped"], column_config={
+                 "label": st.column_config.TextColumn(_("Indicator"), width="large"),
+                 "topic_label": st.column_config.TextColumn(_("Topic"), width="small"),
+                 "n_communes": communes_col,
+                 "year": st.column_config.TextColumn(_("Latest year"), width="small"),
+                 "region": st.column_config.TextColumn(_("Region (latest year)"), width="small"),
+                 "quality": st.column_config.TextColumn(_("Quality"), width="small"),
+                 "scoped": st.column_config.NumberColumn(_("Figures not mapped"), format="%d", width="small")})
 
 # ------------------------------------------------------------------ catalogue
 st.header(_("Indicator catalogue"))
@@ -92,7 +124,7 @@ def indicator_block() -> None:
                 "reference_date": st.column_config.TextColumn(_("Reference date"), width="small"),
                 "licence": st.column_config.TextColumn(_("Licence"), width="small"),
                 "quality": st.column_config.TextColumn(_("Quality"), width="small"),
-                "notes": st.column_config.TextColumn(_("Notes"), width="medium"),
+                "notes": st.column_config.TextColumn(_("Description"), width="medium"),
                 "source_id": st.column_config.TextColumn(_("Source id"), width="small"),
             })
 
@@ -149,7 +181,7 @@ st.header(_("Templates for members and communes"))
 st.caption(_("Jobs and re-use per site come from the federation's members, and scorecard assessments from the "
              "communes: fill a template (headers in French, Dutch or English) and send it to the editors, who load "
              "it on the editor page."))
-tpl_files, tpl_doc = queries.templates(ctx.ver)
+tpl_files, tpl_doc = queries.templates(ctx.ver, lang)
 if tpl_files.empty:
     st.info(_("No data"))
 else:
@@ -170,13 +202,12 @@ scoped = memo.cached_scoped_table(ctx.ver, lang)
 frames.dataframe(scoped, hide_index=True, key="scoped", column_config={
     "scope": st.column_config.TextColumn(_("Scope"), width="medium"),
     "indicator": st.column_config.TextColumn(_("Indicator"), width="medium"),
-    "year": st.column_config.NumberColumn(_("Year"), format="%d", width="small"),
-    "period": st.column_config.TextColumn(_("Period"), width="small"),
+    "year": st.column_config.TextColumn(_("Year"), width="small"),
     "value": st.column_config.TextColumn(_("Value"), width="small", alignment="right"),
     "unit": st.column_config.TextColumn(_("Unit"), width="small"),
     "source": st.column_config.TextColumn(_("Source"), width="medium"),
     "quality": st.column_config.TextColumn(_("Quality"), width="small"),
-    "note": st.column_config.TextColumn(_("Note"), width="large"),
+    "note": st.column_config.TextColumn(_(sv.NOTE_HEADER_MSGID), width="large"),
 })
 
 # ------------------------------------------------------------------ who reported the member data

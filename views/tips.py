@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.charts.scorecard import score_tile_map
 from dashboard.data import queries
+from dashboard.model import commune as cv
 from dashboard.model import memo
 from dashboard.model import tips as tv
 from dashboard.model.quality import quality_of
@@ -103,6 +104,12 @@ def commune_detail() -> None:
                   help=_("{k} of {n} criteria with a known status", k=int(s["n_known"]), n=int(s["n_criteria"])))
         order = ["Criterion", "Status", "Committed", "Done", "Assessed on", "Evidence", "Source", "Quality",
                  "Before", "Responsible level", "Note", "How it is judged"]
+        context_ids = cv.key_indicator_ids(ctx.indicators, ctx.shown(f"tip{t}_context"))
+        if context_ids:   # public figures that explain the tip in this commune (data/catalog/display.csv)
+            kf = memo.key_figures(ctx.ver, commune, tuple(context_ids))
+            st.markdown("  \n".join(f"**{md(c['label_full'])}**: {md(c['value'])} · {md(c['caption'])}" for c in
+                                     cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang)),
+                        help=_("Public figures shown as context of the tip; they do not enter its scores."))
         frames.dataframe(tv.tip_detail(detail, t), hide_index=True, key=f"detail_{t}",
                          column_order=[_(c) for c in order], column_config={
             _("Evidence"): st.column_config.LinkColumn(_("Evidence"), display_text=_("open")),

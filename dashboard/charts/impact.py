@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.maps import BRUSSELS_CENTER, GEO_ZOOM
+from dashboard.charts.maps import BRUSSELS_CENTER, GEO_ZOOM, boundaries_footer
 from dashboard.charts.style import FLOW_COLOURS, GROUP_COLOURS, finish, plain
 from dashboard.model.impact import CATEGORY_GROUPS, FLOW_MSGIDS, JOB_MSGIDS
 from dashboard.model.meta import ChartMeta, chart_title
@@ -90,4 +90,5 @@ def operators_map(points: pd.DataFrame, geojson_url: str | None, *, lang: str, m
     n_centre = int((points["position"] == "commune_centre").sum()) if len(points) else 0
     extra = [_("{n} sites without coordinates are drawn at their commune's centre (address not geocoded)", n=n_centre)] \
         if n_centre else []
+    extra += boundaries_footer(geojson_url, lang) if geojson_url else []
     return finish(fig, meta, lang, chart_title(meta, lang), extra, _("Category"))

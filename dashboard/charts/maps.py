@@ -48,6 +48,32 @@ class NotMappable(ValueError):
     """A total (count/amount) without a denominator: show it as a ranking or table, not a map."""
 
 
+class Boundaries(str):
+    """The boundaries' GeoJSON URL as the maps hand it to plotly, carrying the attribution every geographic
+    map (and its exported image) shows in its footer: ``Boundaries(url, "Statbel …")``."""
+
+    attribution: str
+
+    def __new__(cls, url: str, attribution: str = ""):
+        obj = super().__new__(cls, url)
+        obj.attribution = attribution
+        return obj
+
+
+def attribution_of(geojson) -> str:
+    """The attribution of the boundaries a map draws: of a ``Boundaries`` URL, or the ``attribution``
+    member of a FeatureCollection dict; '' when none is known."""
+    if isinstance(geojson, Mapping):
+        return str(geojson.get("attribution") or "")
+    return getattr(geojson, "attribution", "") or ""
+
+
+def boundaries_footer(geojson, lang: str) -> list[str]:
+    """The footer line of a geographic map naming its boundaries' source (none when unknown)."""
+    text = attribution_of(geojson)
+    return [translator(lang)("Boundaries: {source}", source=text)] if text else []
+
+
 # ----------------------------------------------------------------------------- data preparation
 
 def _prepare(df: pd.DataFrame, meta: ChartMeta, lang: str, value_col: str,
@@ -177,7 +203,7 @@ def _subset(geojson, codes: list[str], featureidkey: str):
 def _region_footer(meta: ChartMeta, lang: str) -> list[str]:
     _ = translator(lang)
     if is_missing(meta.region_value):
-        return []
+        return [] if meta.region_published else [_("Region") + ": " + _("not published")]
     return [_("Region") + ": " + fmt_value(meta.region_value, lang, meta.decimals, meta.unit_label)]
 
 
@@ -281,8 +307,8 @@ def choropleth(df: pd.DataFrame, geojson, *, lang: str, value_col: str = "value"
         raise NotMappable(f"{meta.title!r} is a total ({meta.kind}) without a denominator")
     d = _prepare(df, meta, lang, value_col)
     fig = _geo_figure(_layers(d, meta, lang), geojson, featureidkey, lang)
-    return finish(fig, meta, lang, chart_title(meta, lang), _region_footer(meta, lang),
-                  meta.unit_label)
+    return finish(fig, meta, lang, chart_title(meta, lang),
+                  _region_footer(meta, lang) + boundaries_footer(geojson, lang), meta.unit_label)
 
 
 def tile_map(df: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, meta, value_col: str = "value") -> go.Figure:
@@ -346,6 +372,7 @@ def change_map(frame: pd.DataFrame, geojson=None, *, lang: str, meta, relative: 
     what = _("{indicator}: change", indicator=meta.title)
     extra = [_("Relative change, % of the first year's value") if relative
              else _("Change in percentage points") if points else _("Absolute change")]
+    extra += boundaries_footer(geojson, lang) if geojson else []
     legend_unit = change_unit(cmeta.unit_label, lang, points, long=True)
     return finish(fig, cmeta.replace(unit_label=meta.unit_label) if points else cmeta, lang,
                   chart_title(cmeta, lang, what=what), extra, _("Change") + (f" ({legend_unit})" if legend_unit else ""))

@@ -11,14 +11,21 @@ from dashboard.charts.style import (
     BIN_COLOURS,
     LEGEND_ROW,
     MODEBAR,
+    finish,
     legend_rows,
     mark_quality,
     plain,
     plain_short_name,
     screen_lines,
 )
+from dashboard.model.meta import ChartMeta, chart_title
 from dashboard.model.quality import Quality
 from dashboard.model.tips import score_bin
+from dashboard.text.i18n import translator
+
+# the colour of each status in the progress bars, from no evidence (grey) to done (dark blue): ColorBrewer
+STATUS_COLOURS = {"unknown": "#d9d9d9", "none": "#fdae61", "committed": "#a1dab4", "in_progress": "#41b6c4",
+                  "done": "#253494"}
 
 
 def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, title: str, footer: str,
@@ -75,4 +82,33 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
     mark_quality(fig, quality)
     fig.add_annotation(text=plain(footer), xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left",
                        yanchor="top", showarrow=False, font={"size": 10, "color": "#444"})
+    return fig
+
+
+def tip_progress_figure(progress: pd.DataFrame, statuses: pd.DataFrame, tip_titles: dict[int, str], *, lang: str,
+                        meta: ChartMeta) -> go.Figure:
+    """Stacked horizontal bars, one per tip: how many of the 19 communes reached each status as their furthest
+    step on the tip (``model.tips.tip_progress``), done first, unknown last, labelled with the counts.
+    ``tip_titles`` and the status labels are text from the database: escaped for plotly here."""
+    _ = translator(lang)
+    st = statuses.set_index("status") if "status" in statuses.columns else statuses
+    fig = go.Figure()
+    tips = sorted(progress["tip_id"].unique(), reverse=True)
+    y = [plain(tip_titles.get(int(t), _("Tip {n}", n=int(t)))) for t in tips]
+    for status in reversed(list(st.sort_values("rank").index)):
+        part = progress[progress["status"] == status].set_index("tip_id").reindex(tips)
+        n = part["n"].fillna(0).astype(int).tolist()
+        label = plain(f"{st.loc[status, 'icon']} {st.loc[status, f'label_{lang}']}")
+        fig.add_trace(go.Bar(
+            x=n, y=y, orientation="h", name=label, marker_color=STATUS_COLOURS.get(status, "#999999"),
+            text=[str(v) if v else "" for v in n], textposition="inside", insidetextanchor="middle",
+            textfont={"color": "white" if status in ("done", "in_progress") else "#222"},
+            hovertemplate="%{y}<br>" + label + ": %{x}<extra></extra>"))
+    fig.update_layout(barmode="stack", height=120 + 48 * len(tips), bargap=0.25)
+    fig.update_xaxes(range=[0, 19], dtick=1, title=_("Communes"), showgrid=True, gridcolor="#eee")
+    fig.update_yaxes(automargin=True)
+    fig = finish(fig, meta, lang, chart_title(meta, lang), [], _("Furthest step"), margin={"b": 95},
+                 footer_shift=-45)
+    # the legend (the band above the bars, as on every chart) lists done first, as the bars do from the left
+    fig.update_layout(legend={"traceorder": "normal"})
     return fig

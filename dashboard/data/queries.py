@@ -16,7 +16,6 @@ import streamlit as st
 from dashboard.data.cache import shared
 from dashboard.data.connection import query
 
-
 # ------------------------------------------------------------------ reference tables and observations
 
 @shared(4)
@@ -32,7 +31,9 @@ def indicators(ver: str) -> pd.DataFrame:
         "  (SELECT count(DISTINCT nis_code) FROM observation o WHERE o.indicator_id = i.indicator_id "
         "     AND o.nis_code <> '04000') AS n_communes, "
         "  (SELECT count(*) FROM observation o WHERE o.indicator_id = i.indicator_id AND o.quality = 'example') "
-        "     AS n_example "
+        "     AS n_example, "
+        "  NOT EXISTS (SELECT 1 FROM indicator_display d WHERE d.place = 'region_not_published' "
+        "     AND d.indicator_id = i.indicator_id) AS region_published "
         "FROM indicator i JOIN unit u USING (unit_id) ORDER BY sort_order, indicator_id", ver=ver).set_index(
         "indicator_id", drop=False)
 
@@ -63,7 +64,10 @@ def all_observations(ver: str) -> pd.DataFrame:
 
 @shared(4)
 def scoped(ver: str) -> pd.DataFrame:
-    return query("SELECT * FROM scoped_observation ORDER BY indicator_id, year", ver=ver)
+    """Scoped figures with their scope's labels (``scope_fr``, ``scope_nl``, ``scope_en``; empty for a commune,
+    whose names are the labels)."""
+    return query("SELECT s.*, c.label_fr AS scope_fr, c.label_nl AS scope_nl, c.label_en AS scope_en "
+                 "FROM scoped_observation s LEFT JOIN scope c USING (scope_id) ORDER BY indicator_id, year", ver=ver)
 
 
 @shared(4)
@@ -101,10 +105,18 @@ def geometry(ver: str) -> dict | None:
 
 
 @shared(4)
-def templates(ver: str) -> tuple[pd.DataFrame, str]:
-    """(the fill-in template files with their bytes, their documentation in markdown)."""
+def geometry_sources(ver: str) -> pd.DataFrame:
+    """The source and file of the loaded boundaries (one row; none without boundaries)."""
+    return query("SELECT DISTINCT source_id, source_file FROM commune_geometry ORDER BY ALL", ver=ver)
+
+
+@shared(8)      # three languages, two versions
+def templates(ver: str, lang: str = "en") -> tuple[pd.DataFrame, str]:
+    """(the fill-in template files with their bytes, their documentation in markdown in ``lang`` when it is
+    translated, else the reference README)."""
     files = query("SELECT file_name, template, format, content FROM template_file ORDER BY template, format", ver=ver)
-    doc = query("SELECT markdown FROM template_doc WHERE doc_id = 'templates'", ver=ver)
+    doc = query("SELECT markdown FROM template_doc WHERE doc_id IN ('templates', 'templates_' || ?) "
+                "ORDER BY doc_id = 'templates'", [lang], ver=ver)
     return files, (doc["markdown"].iloc[0] if len(doc) else "")
 
 

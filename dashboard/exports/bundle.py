@@ -14,8 +14,10 @@ import pandas as pd
 from dashboard.data import queries
 from dashboard.model.commune import key_figures, publisher_label, rank_text
 from dashboard.model.impact import commune_summary
-from dashboard.model.indicators import source_label, split_ids, unit_label
+from dashboard.model.indicators import region_text, source_label, split_ids, unit_label
+from dashboard.model.memo import sources_in
 from dashboard.model.quality import quality_of
+from dashboard.model.sources import boundary_attribution
 from dashboard.model.summary import commune_sentences
 from dashboard.model.tips import Statuses, grid, latest, tip_scores
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
@@ -44,9 +46,9 @@ def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             "indicator_id": r["indicator_id"], "label": ind[f"label_{lang}"], "unit": unit,
             "value": _("No data") if missing else fmt_value(r["value"], lang, dec, unit),
             "value_raw": None if missing else float(r["value"]),
-            "region": fmt_value(r["region_value"], lang, dec, unit),
+            "region": region_text(r["region_value"], ind, lang, dec, unit),
             "value_short": _("No data") if missing else fmt_value(r["value"], lang, dec, unit if len(unit) <= 3 else None),
-            "region_short": fmt_value(r["region_value"], lang, dec, unit if len(unit) <= 3 else None),
+            "region_short": region_text(r["region_value"], ind, lang, dec, unit if len(unit) <= 3 else None),
             "year": MISSING if missing else str(int(r["year"])),
             "rank": rank_text(r["rank"], r["n_ranked"], r["tied"]),
             "source": MISSING if missing else source_label(sources, r["source_id"] or ""),
@@ -96,7 +98,7 @@ def summary_sentences(ver: str, nis_code: str, lang: str) -> tuple[str, ...]:
     """The commune's written summary (``model.summary``) from the database: the catalogue's summary
     places, the members' figures, the five tips; a part whose table is missing is left out."""
     places = queries.display_places(ver)
-    indicators, sources = queries.indicators(ver), queries.sources(ver)
+    indicators, sources = queries.indicators(ver), sources_in(ver, lang)
     context_ids = [i for i in places.get("summary_context", []) if i in indicators.index]
     member_ids = [i for i in places.get("summary_members", []) if i in indicators.index]
     scores = hist = None
@@ -118,14 +120,15 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     _ = translator(lang)
     communes = queries.communes(ver)
     row = communes.set_index("nis_code").loc[nis_code]
-    indicators, sources = queries.indicators(ver), queries.sources(ver)
+    indicators, sources = queries.indicators(ver), sources_in(ver, lang)
     ids = [i for i in queries.display_places(ver).get("fiche_key", []) if i in indicators.index]
     obs = queries.observations_of(ver, ids)
     bundle: dict = {
         "nis_code": nis_code, "name_fr": row["name_fr"], "name_nl": row["name_nl"], "name_en": row.get("name_en"),
         "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang, ids),
         "impact": None, "n_operators": None, "tips": None, "tip_scores": None,
-        "geometry": _safe(lambda: queries.geometry(ver)),
+        "geometry": _safe(lambda: queries.geometry(ver)), "lang": lang,
+        "boundary_attribution": _safe(lambda: boundary_attribution(queries.geometry_sources(ver), sources), ""),
         "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]],
         "communes": communes[communes["level"] == "commune"][["nis_code", "name_fr", "name_nl", "name_en"]],
         "url": url, "data_date": MISSING, "source_ids": [],
@@ -167,6 +170,8 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         shown += [t["quality"] for t in bundle["tips"]]
         source_ids += ids
     bundle["quality"] = quality_of(shown)
+    if bundle["geometry"]:   # the locator map's boundaries are a source too
+        source_ids += _safe(lambda: queries.geometry_sources(ver)["source_id"].tolist(), [])
     bundle["source_ids"] = list(dict.fromkeys(source_ids))
     bundle["sources"] = [   # in full: the documents wrap them, they never cut them
         {"source_id": s, "label": f"{sources.loc[s, 'publisher']} — {sources.loc[s, 'title']}",

@@ -30,6 +30,7 @@ from dashboard.model.indicators import (
     year_rows,
     year_source_ids,
 )
+from dashboard.model.memo import sources_in
 from dashboard.model.quality import quality_of
 from dashboard.text.i18n import normalise_lang
 from dashboard.text.names import both_names
@@ -122,7 +123,7 @@ def iframe_snippet(url: str, title: str, height: int = 560) -> str:
 
 def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd.DataFrame):
     """The plotly figure of a map / ranking / timeseries spec (None when there is no data)."""
-    indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
+    indicators, communes, sources = queries.indicators(ver), queries.communes(ver), sources_in(ver, spec.lang)
     ind = indicators.loc[spec.indicator]
     obs = queries.observations(ver, spec.indicator)
     if obs.empty:
@@ -157,7 +158,7 @@ def build_chart(spec: EmbedSpec, ver: str, *, geojson_url: str | None, tiles: pd
 
 def build_card(spec: EmbedSpec, ver: str) -> dict:
     """The commune card: both names and the key figure cards (``model.commune`` texts)."""
-    indicators, communes, sources = queries.indicators(ver), queries.communes(ver), queries.sources(ver)
+    indicators, communes, sources = queries.indicators(ver), queries.communes(ver), sources_in(ver, spec.lang)
     ids = cv.key_indicator_ids(indicators, queries.display_places(ver).get("profile_key", []))[:4]
     obs = queries.observations_of(ver, ids)
     kf = cv.key_figures(obs, indicators, spec.commune, ids)

@@ -135,6 +135,12 @@ def draw_locator(p: _Pdf, bundle: dict, x: float, y: float, w: float, h: float) 
             for ring in rings:
                 if len(ring) >= 3:
                     pdf.polygon(ring, style="DF")
+        if bundle.get("boundary_attribution"):   # the boundaries' source under every map
+            p.font(5, colour=GREY)
+            pdf.set_xy(x, y + h + 0.4)
+            pdf.multi_cell(w, 2.1, p.t(translator(bundle.get("lang") or "fr")(
+                "Boundaries: {source}", source=bundle["boundary_attribution"])), new_x="LMARGIN", new_y="NEXT",
+                align="L")
         return
     tiles = bundle.get("tiles")
     if tiles is None or tiles.empty:
@@ -232,7 +238,8 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
         pdf.ln(2)
     # ---------------------------------------------------------------- locator + key figures
     top = pdf.get_y()
-    draw_locator(p, bundle, _Pdf.MARGIN, top + 2, 46, 42)
+    draw_locator(p, bundle, _Pdf.MARGIN, top + 2, 46, 40)
+    below_map = max(pdf.get_y(), top + 42)     # under the locator and its boundaries' source
     x_kf = _Pdf.MARGIN + 50
     pdf.set_y(top)
     _heading(p, _("Key figures against the region"), x_kf, W - 50)
@@ -242,7 +249,7 @@ def build_fiche(bundle: dict, lang: str) -> bytes:
             for k in bundle["key_figures"]] or [[_("No figure"), "", "", "", "", ""]]
     _table(p, [_("Indicator"), _("Commune"), _("Region"), _("Year"), _("Rank"), _("Source")], rows,
            [40, 19, 18, 12.5, 13, W - 50 - 102.5], x=x_kf, right=(1, 2, 4))
-    pdf.set_y(max(pdf.get_y(), top + 47) + 3)
+    pdf.set_y(max(pdf.get_y(), below_map + 3) + 3)
     # ---------------------------------------------------------------- the commune in a few sentences
     sentences = bundle.get("summary") or []
     if sentences:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dashboard.model.indicators import split_ids
+from dashboard.model.sources import scope_texts
 from dashboard.text.i18n import translator
 from dashboard.text.plain import clean_keep_lines
 
@@ -33,8 +34,9 @@ QUALITIES = ("official", "reported", "example")
 OBS_COLUMNS = ["nis_code", "name_fr", "name_nl", "indicator_id", "indicator_label", "year", "value", "unit",
                "source_ids", "source_publisher", "source_title", "source_url", "licence", "quality", "ref_period",
                "note"]
-SCOPED_COLUMNS = ["scope", "nis_code", "indicator_id", "indicator_label", "year", "value", "unit", "source_ids",
-                  "source_publisher", "source_title", "source_url", "licence", "quality", "ref_period", "note"]
+SCOPED_COLUMNS = ["scope", "scope_label", "nis_code", "indicator_id", "indicator_label", "year", "value", "unit",
+                  "source_ids", "source_publisher", "source_title", "source_url", "licence", "quality", "ref_period",
+                  "note"]
 
 
 # ------------------------------------------------------------------ safety
@@ -118,11 +120,16 @@ def observations_frame(obs: pd.DataFrame, indicators: pd.DataFrame, communes: pd
     return _columns(_attach_sources(d, sources), OBS_COLUMNS)
 
 
-def scoped_frame(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Scoped figures (organisation-wide, Wallonia + Brussels, undated …) with label, unit and sources."""
+def scoped_frame(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, communes: pd.DataFrame,
+                 lang: str) -> pd.DataFrame:
+    """Scoped figures (organisation-wide, Wallonia + Brussels, undated …) with what they cover (``scope``: the
+    scope's code, or the commune's NIS code; ``scope_label``: in ``lang``), label, unit and sources."""
     d = scoped.copy()
     if d.empty:
         return pd.DataFrame(columns=SCOPED_COLUMNS)
+    d["scope_label"] = scope_texts(d, communes, lang)
+    if "scope_id" in d:
+        d["scope"] = d["scope_id"].fillna(d["nis_code"]).fillna(d["scope"])
     d["source_ids"] = d["source_ids"].fillna(d["source_id"])
     d = d.merge(_indicator_text(indicators, lang), on="indicator_id", how="left")
     return _columns(_attach_sources(d, sources), SCOPED_COLUMNS)
@@ -130,9 +137,9 @@ def scoped_frame(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
 
 def everything_frame(obs: pd.DataFrame, scoped: pd.DataFrame) -> pd.DataFrame:
     """One machine-readable table: observations then scoped figures, told apart by the ``table`` column."""
-    a = obs.assign(table="observation", scope=None)
+    a = obs.assign(table="observation", scope=None, scope_label=None)
     b = scoped.assign(table="scoped_observation", name_fr=None, name_nl=None)
-    cols = ["table", "scope"] + OBS_COLUMNS
+    cols = ["table", "scope", "scope_label"] + OBS_COLUMNS
     frames = [f[cols] for f in (a, b) if not f.empty]
     if not frames:
         return pd.DataFrame(columns=cols)

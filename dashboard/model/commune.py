@@ -15,11 +15,13 @@ from dashboard.model.indicators import (
     change_since_previous,
     delta_style,
     is_percentage,
+    region_text,
     source_label,
     unit_label,
 )
 from dashboard.model.quality import quality_of, tier_label
 from dashboard.model.ranking import rank_with_ties, tied_mask
+from dashboard.model.sources import NOTE_HEADER_MSGID, compiled_note, scope_text, year_text
 from dashboard.text.format import MISSING, fmt_change, fmt_rank, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import PUBLISHED_ORDER, both_names, english_name
@@ -103,11 +105,13 @@ def publisher_label(sources: pd.DataFrame, source_id: str | None) -> str:
 
 
 def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
-                     lang: str) -> list[dict]:
+                     lang: str, parts: set[str] = frozenset()) -> list[dict]:
     """Display texts per key figure: label (with the unit when it is a word), value (with the unit
     when it is a symbol such as % or €), delta (percentage points for a percentage), caption (year,
     region, rank, previous year, publisher and quality), help (the description), delta_color and
-    delta_arrow (by direction and the change's sign), and the figure's ``quality`` (a ``Quality``)."""
+    delta_arrow (by direction and the change's sign), and the figure's ``quality`` (a ``Quality``). An
+    indicator of ``parts`` without a commune figure is published for parts of the commune only (its
+    districts): said so."""
     _ = translator(lang)
     out = []
     for r in kf.to_dict("records"):
@@ -127,13 +131,15 @@ def key_figure_cards(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
         bits = []
         if not missing:
             bits.append(str(int(r["year"])))
-            bits.append(_("Region") + ": " + fmt_value(r["region_value"], lang, dec, unit if short_unit else None))
+            bits.append(_("Region") + ": " + region_text(r["region_value"], ind, lang, dec, unit if short_unit else None))
             bits.append(_("Rank") + ": " + rank_text(r["rank"], r["n_ranked"], r["tied"]))
             if not is_missing(r["prev_year"]):
                 bits.append(f"{int(r['prev_year'])}: "
                             + fmt_value(r["prev_value"], lang, dec, unit if short_unit else None))
             bits.append(_("Source: {source}", source=publisher_label(sources, r["source_id"]))
                         + f" ({quality.label(lang)})")
+        elif r["indicator_id"] in parts:
+            bits.append(_("Published for parts of the commune only: see the figures located in the commune below"))
         else:
             bits.append(_("No figure for this commune"))
         label = ind[f"label_{lang}"]
@@ -165,7 +171,7 @@ def key_figure_table(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
             _("Indicator"): ind[f"label_{lang}"],
             _("Year"): MISSING if missing else str(int(r["year"])),
             _("Value"): _("No data") if missing else fmt_value(r["value"], lang, dec, unit),
-            _("Region"): fmt_value(r["region_value"], lang, dec, unit),
+            _("Region"): region_text(r["region_value"], ind, lang, dec, unit),
             _("Rank"): rank_text(r["rank"], r["n_ranked"], r["tied"]),
             _("Change since previous year"): (
                 MISSING if is_missing(r["change"]) or is_missing(r["prev_year"])
@@ -228,22 +234,19 @@ def scoped_for_commune(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: 
     (empty when there are none)."""
     _ = translator(lang)
     d = scoped[scoped["nis_code"].astype(str) == nis_code]
-    names = communes.set_index("nis_code")
     rows = []
     for r in d.to_dict("records"):
         ind = indicators.loc[r["indicator_id"]] if r["indicator_id"] in indicators.index else None
-        scope = str(r["scope"])
-        if scope in names.index:
-            scope = both_names(names.loc[scope].to_dict(), lang)
+        scope = scope_text(str(r["scope"]), communes, lang, r.get(f"scope_{lang}"))
         unit = unit_label(ind, lang) if ind is not None else ""
         dec = int(ind["decimals"]) if ind is not None else 0
         rows.append({
             _("Indicator"): ind[f"label_{lang}"] if ind is not None else r["indicator_id"],
-            _("Year"): MISSING if is_missing(r["year"]) else str(int(r["year"])),
+            _("Year"): year_text(None if is_missing(r["year"]) else r["year"], r.get("ref_period"), lang),
             _("Value"): fmt_value(r["value"], lang, dec, unit),
             _("Scope"): scope,
             _("Source"): source_label(sources, r["source_ids"] or r["source_id"]),
             _("Quality"): tier_label(r["quality"], lang),
-            _("Note"): "" if is_missing(r.get("note")) else str(r["note"]),
+            _(NOTE_HEADER_MSGID): compiled_note(r.get("note"), r.get("ref_period")),
         })
     return pd.DataFrame(rows)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.model.indicators import REGION, source_label
 from dashboard.model.quality import quality_of, tier_label
+from dashboard.model.sources import scope_texts, year_text
 from dashboard.text.format import fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
@@ -155,27 +156,32 @@ def trend_frame(obs: pd.DataFrame, communes: pd.DataFrame, codes: list[str]) -> 
 # ----------------------------------------------------------------------------- public figures
 
 def public_figures(obs: pd.DataFrame, scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
-                   ids, lang: str) -> pd.DataFrame:
+                   ids, lang: str, communes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Regional (04000) observations and scoped (organisation-wide, Wallonia + Brussels …) figures of
-    ``ids``, latest first per indicator: what, scope, year, value, unit, source, quality."""
+    ``ids``, latest first per indicator: what, scope (in ``lang``), year (a span, or 'undated'), value, unit,
+    the indicator's definition (what is counted: FTE are not persons), source, quality."""
     _ = translator(lang)
     ids = [i for i in ids if i in indicators.index]
     a = obs[(obs["indicator_id"].isin(ids)) & (obs["nis_code"] == REGION)].assign(scope=_("Brussels-Capital Region"))
     b = scoped[scoped["indicator_id"].isin(ids)].copy() if scoped is not None else pd.DataFrame()
+    if len(b):
+        b["scope"] = scope_texts(b, communes if communes is not None else pd.DataFrame(
+            columns=["nis_code", "name_fr", "name_nl", "name_en"]), lang)
     frames = [f for f in (a, b) if len(f)]
-    cols = ["indicator_id", "scope", "year", "value", "source_ids", "quality", "note"]
+    cols = ["indicator_id", "scope", "year", "ref_period", "value", "source_ids", "quality", "note"]
     if not frames:
-        return pd.DataFrame(columns=[_("Figure"), _("Scope"), _("Year"), _("Value"), _("Unit"), _("Source"),
-                                     _("Quality"), "quality", "indicator_id"])
+        return pd.DataFrame(columns=[_("Figure"), _("Scope"), _("Year"), _("Value"), _("Unit"), _("Definition"),
+                                     _("Source"), _("Quality"), "quality", "indicator_id"])
     d = pd.concat([f.reindex(columns=cols) for f in frames], ignore_index=True)
     d["order"] = d["indicator_id"].map({i: n for n, i in enumerate(ids)})
     d = d.sort_values(["order", "year"], ascending=[True, False], na_position="last")
     ind = indicators.loc[d["indicator_id"]]
     return pd.DataFrame({
         _("Figure"): ind[f"label_{lang}"].to_numpy(), _("Scope"): d["scope"].to_numpy(),
-        _("Year"): [("—" if is_missing(y) else str(int(y))) for y in d["year"]],
+        _("Year"): [year_text(None if is_missing(y) else y, p, lang) for y, p in zip(d["year"], d["ref_period"])],
         _("Value"): [fmt_number(v, lang, int(dec)) for v, dec in zip(d["value"], ind["decimals"])],
         _("Unit"): ind[f"unit_{lang}"].to_numpy(),
+        _("Definition"): ind[f"description_{lang}"].to_numpy(),
         _("Source"): [source_label(sources, s) for s in d["source_ids"]],
         _("Quality"): [tier_label(q, lang) for q in d["quality"]], "quality": d["quality"].to_numpy(),
         "indicator_id": d["indicator_id"].to_numpy(),

@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.model.meta import ChartMeta
 from dashboard.model.quality import quality_of
 from dashboard.model.ranking import rank_with_ties
+from dashboard.text.format import fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 
 REGION = "04000"
@@ -140,6 +141,22 @@ def is_percentage(indicator: pd.Series, denominator: str = "none") -> bool:
     return denominator == "none" and str(indicator.get("unit_en") or "").strip().startswith("%")
 
 
+def region_published(indicator) -> bool:
+    """False for an indicator whose publisher gives no regional figure (the catalogue's place
+    ``region_not_published``, column ``region_published`` of ``queries.indicators``)."""
+    value = indicator.get("region_published", True) if hasattr(indicator, "get") else True
+    return True if value is None or (isinstance(value, float) and value != value) else bool(value)
+
+
+def region_text(value, indicator, lang: str, decimals: int, unit: str | None = None) -> str:
+    """The region's value; when it is missing, 'not published for the region' for an indicator whose publisher
+    gives none (never a regional value computed from the communes), else the missing mark."""
+    if is_missing(value) and not region_published(indicator):
+        _ = translator(lang)
+        return _("not published")
+    return fmt_value(value, lang, decimals, unit)
+
+
 def indicator_meta(indicator: pd.Series, lang: str, *, rows, year=None, denominator: str = "none", sources=None,
                    source_ids: str | None = None, region_value=None, method: str = "quantiles",
                    where: str | None = None) -> ChartMeta:
@@ -154,6 +171,7 @@ def indicator_meta(indicator: pd.Series, lang: str, *, rows, year=None, denomina
         direction=indicator["direction"], method=method, region_value=region_value, kind=indicator["kind"],
         denominator=None if denominator == "none" else denominator, where=where,
         points=is_percentage(indicator, denominator),
+        region_published=region_published(indicator),
     )
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.model.indicators import REGION, TOPICS, delta_style, is_percentage, source_label, topic_label
+from dashboard.model.indicators import (
+    REGION,
+    TOPICS,
+    delta_style,
+    is_percentage,
+    region_published,
+    source_label,
+    topic_label,
+)
 from dashboard.model.quality import quality_of, tier_label
 from dashboard.text.format import change_unit, fmt_change, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
@@ -48,6 +56,10 @@ def tip_indicator(indicators: pd.DataFrame, tip_id: int, min_communes: int = 5) 
     totals, then most communes, then catalogue order. None when the tip has no such indicator (link to Data & sources instead)."""
     d = indicators[(indicators["topic"] == f"tip{int(tip_id)}")
                    & (indicators["n_communes"].fillna(0) >= min_communes)].copy()
+    # a total without a denominator is not mapped (rates are mapped, totals are not)
+    dens = d["denominators"].fillna("") if "denominators" in d else pd.Series("", index=d.index)
+    total = d["kind"].isin(["count", "amount"]) & (dens == "")
+    d = d[~total]
     if d.empty:
         return None
     d["_kind"] = d["kind"].map(KIND_PRIORITY).fillna(9)
@@ -116,7 +128,8 @@ def headline(obs: pd.DataFrame, place: str = REGION) -> dict | None:
 
 def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.DataFrame | None = None) -> dict:
     """Strings for ``st.metric``: label, value, delta (or None; in percentage points for a percentage),
-    delta_color and delta_arrow (from the change's sign) and the caption 'source · year · quality'."""
+    delta_color and delta_arrow (from the change's sign) and the caption 'source · year · quality' (a range
+    across communes of an indicator without a regional figure says the region's is not published)."""
     _ = translator(lang)
     unit = indicator.get(f"unit_{lang}") or ""
     dec = int(indicator["decimals"])
@@ -141,6 +154,8 @@ def headline_texts(h: dict | None, indicator: pd.Series, lang: str, sources: pd.
                                                             points=is_percentage(indicator)), year=h["prev_year"])
     colour, arrow = delta_style(h.get("change"), indicator.get("direction", "neutral"))
     caption = " · ".join(p for p in (src, str(h["year"]), tier_label(h["quality"], lang)) if p)
+    if h["kind"] == "range" and not region_published(indicator):
+        caption = _("Region") + ": " + _("not published") + " · " + caption
     return {"label": label, "value": value, "delta": delta, "delta_color": colour, "delta_arrow": arrow,
             "caption": caption}
 

@@ -14,7 +14,7 @@ from dashboard.data.cache import shared
 from dashboard.model import commune, compare, impact, indicators, tips
 from dashboard.model.map import indicator_option_labels, mappable_indicators
 from dashboard.model.quality import Quality, quality_of
-from dashboard.model.sources import catalogue, scoped_table
+from dashboard.model.sources import catalogue, in_language, scoped_table
 
 
 @shared(256)
@@ -41,15 +41,22 @@ def mappable_labels(ver: str, lang: str) -> dict[str, str]:
 
 
 @shared(6)
+def sources_in(ver: str, lang: str) -> pd.DataFrame:
+    """The published sources with their publisher, title, description, licence and reference date in ``lang``
+    (``sources.in_language``): what every page, footer, citation and export shows."""
+    return in_language(queries.sources(ver), lang)
+
+
+@shared(6)
 def cached_catalogue(ver: str, lang: str) -> pd.DataFrame:
     """``sources.catalogue`` of the published database in ``lang``."""
-    return catalogue(queries.indicators(ver), queries.sources(ver), queries.all_observations(ver), lang)
+    return catalogue(queries.indicators(ver), sources_in(ver, lang), queries.all_observations(ver), lang)
 
 
 @shared(6)
 def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
     """``sources.scoped_table`` of the published database in ``lang``."""
-    return scoped_table(queries.scoped(ver), queries.indicators(ver), queries.sources(ver), queries.communes(ver),
+    return scoped_table(queries.scoped(ver), queries.indicators(ver), sources_in(ver, lang), queries.communes(ver),
                         lang)
 
 
@@ -75,14 +82,14 @@ def commune_summary(ver: str, nis_code: str, lang: str) -> dict:
     """``impact.commune_summary`` (jobs, re-use and operators of one commune)."""
     inds = queries.indicators(ver)
     ids = tuple(i for i in inds.index if str(i).startswith("member_"))
-    return impact.commune_summary(observations_of(ver, ids), queries.operator_sites(ver), inds, queries.sources(ver),
+    return impact.commune_summary(observations_of(ver, ids), queries.operator_sites(ver), inds, sources_in(ver, lang),
                                   nis_code, lang)
 
 
 @shared(64)
 def scoped_for_commune(ver: str, nis_code: str, lang: str) -> pd.DataFrame:
     """``commune.scoped_for_commune``."""
-    return commune.scoped_for_commune(queries.scoped(ver), queries.indicators(ver), queries.sources(ver),
+    return commune.scoped_for_commune(queries.scoped(ver), queries.indicators(ver), sources_in(ver, lang),
                                       queries.communes(ver), nis_code, lang)
 
 
@@ -115,7 +122,7 @@ def scatter(ver: str, x_id: str, y_id: str, year_x: int, year_y: int, den_x: str
 def public_figures(ver: str, ids: tuple[str, ...], lang: str) -> pd.DataFrame:
     """``impact.public_figures`` (regional and organisation-wide figures beside the member ones)."""
     return impact.public_figures(queries.all_observations(ver), queries.scoped(ver), queries.indicators(ver),
-                                 queries.sources(ver), list(ids), lang)
+                                 sources_in(ver, lang), list(ids), lang, queries.communes(ver))
 
 
 @shared(4)
@@ -140,4 +147,4 @@ def member_values(ver: str, indicator_id: str, year: int
 def member_table(ver: str, indicator_id: str, year: int, lang: str, value_label: str, unit: str) -> pd.DataFrame:
     """``impact.table_frame`` of a member indicator's commune values."""
     df = member_values(ver, indicator_id, year)[0]
-    return impact.table_frame(df, lang, value_label=value_label, unit=unit, sources=queries.sources(ver))
+    return impact.table_frame(df, lang, value_label=value_label, unit=unit, sources=sources_in(ver, lang))

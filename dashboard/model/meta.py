@@ -28,6 +28,7 @@ class ChartMeta:
     year_from: int | str | None = None  # change maps: the first year
     note: str | None = None           # extra footer text (definition, break in series …)
     points: bool = False              # a percentage: its changes are in percentage points
+    region_published: bool = True     # False: the publisher gives no regional figure (say so, never compute one)
 
     def __post_init__(self):
         object.__setattr__(self, "quality", Quality.of(self.quality))

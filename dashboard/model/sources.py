@@ -13,6 +13,42 @@ from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
 from dashboard.text.plain import WEB_ADDRESS, md, md_link
 
+SUPPLIED_BOUNDARIES = "SRC_BOUNDARIES_SUPPLIED"   # a boundary file given to the build: its name is shown
+# the header of a figure's note: the collection's own words (in English), said so in every language
+NOTE_HEADER_MSGID = N_("Compiler's note (in English)")
+
+
+# a source's texts as the pages show them (publisher, title, notes, licence) <- their column in a language
+LOCALISED = {"publisher": "publisher_{lang}", "title": "title_{lang}", "notes": "description_{lang}",
+             "licence": "licence_{lang}", "reference_date": "reference_date_{lang}"}
+
+
+def in_language(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The sources with ``publisher``, ``title``, ``notes`` (the description), ``licence`` and ``reference_date``
+    in ``lang`` (the
+    catalogue's fr/nl/en texts: the publisher's own title where it publishes in that language, a translation
+    otherwise); every page, chart footer, citation and export reads this frame. The compiled texts stay in
+    ``*_compiled``."""
+    d = sources.copy()
+    for col, pattern in LOCALISED.items():
+        src = pattern.format(lang=lang)
+        if src in d.columns:
+            d[f"{col}_compiled"] = d[col]
+            d[col] = d[src].where(d[src].notna() & (d[src].astype(str) != ""), d[col] if col != "notes" else "")
+    return d
+
+
+def year_text(year, ref_period, lang: str) -> str:
+    """The year of a figure; a span of years ('2021–2025'); or 'undated' (a figure without a date is never
+    given a year)."""
+    if year is not None and not pd.isna(year):
+        return str(int(year))
+    period = str(ref_period or "")
+    if len(period) == 9 and period[4] == "-" and period[:4].isdigit() and period[5:].isdigit():
+        return f"{period[:4]}–{period[5:]}"
+    _ = translator(lang)
+    return _("undated")
+
 
 def _sources_text(sources: pd.DataFrame, ids: str, field_sep: str = " — ") -> str:
     out = []
@@ -110,7 +146,7 @@ def source_facts(src, lang: str) -> list[tuple[str, str]]:
     facts.append((_("Licence"), md(src.licence) or _("not stated")))
     facts.append((_("Quality"), tier_label(src.quality, lang)))
     if isinstance(src.notes, str) and src.notes:
-        facts.append((_("Notes"), md(src.notes)))
+        facts.append((_("Description"), md(src.notes)))
     facts.append((_("Source id"), md(src.source_id)))
     return facts
 
@@ -169,14 +205,42 @@ def run_inputs(inputs: pd.DataFrame, lang: str) -> pd.DataFrame:
     return d[["path", "kind", "rows_read", "bytes", "sha256"]]
 
 
-def scope_text(scope: str, communes: pd.DataFrame, lang: str) -> str:
-    """A NIS code scope becomes the commune name(s); a scope known to the catalogues (e.g.
-    'Brussels-Capital Region') is translated; other scopes are shown as stored."""
-    if isinstance(scope, str) and scope.isdigit() and len(scope) == 5:
-        row = communes.set_index("nis_code")
-        if scope in row.index:
-            return both_names(row.loc[scope], lang)
-    return translator(lang)(scope) if isinstance(scope, str) and scope else scope
+def boundary_attribution(geometry_sources: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """What every geographic map says about its boundaries: '<publisher>, <title>' of the boundaries' source
+    ('Statbel (DG Statistique – Statistics Belgium), statistical sectors 01/01/2025; …'); a file given to the
+    build is named. '' without boundaries. ``sources`` in the interface language (``in_language``)."""
+    parts = []
+    for sid, file in zip(geometry_sources.get("source_id", []), geometry_sources.get("source_file", [])):
+        if sid not in sources.index:
+            parts.append(str(file))
+            continue
+        s = sources.loc[sid]
+        if sid == SUPPLIED_BOUNDARIES:
+            parts.append(f"{s['title']} ({str(file).rsplit('/', 1)[-1]})")
+        else:
+            parts.append(f"{s['publisher']}, {s['title']}")
+    return "; ".join(dict.fromkeys(parts))
+
+
+def scope_text(scope: str, communes: pd.DataFrame, lang: str, label: str | None = None) -> str:
+    """What a scoped figure covers in ``lang``: its scope's label (the ``scope`` vocabulary, ``label``); a
+    commune (its code or one of its names) as both its names; otherwise the scope as stored."""
+    if isinstance(label, str) and label:
+        return label
+    if isinstance(scope, str) and scope:
+        by_code = communes.set_index("nis_code")
+        if scope in by_code.index:
+            return both_names(by_code.loc[scope], lang)
+        for row in communes.itertuples():
+            if scope.lower() in {str(row.name_fr).lower(), str(row.name_nl).lower(), str(row.name_en).lower()}:
+                return both_names(row, lang)
+    return scope
+
+
+def scope_texts(scoped: pd.DataFrame, communes: pd.DataFrame, lang: str) -> list[str]:
+    """``scope_text`` of every row of ``queries.scoped`` (which carries the scope labels per language)."""
+    labels = scoped[f"scope_{lang}"] if f"scope_{lang}" in scoped else [None] * len(scoped)
+    return [scope_text(s, communes, lang, lab) for s, lab in zip(scoped["scope"], labels)]
 
 
 def value_text(value, decimals: int, lang: str) -> str:
@@ -193,24 +257,30 @@ def scoped_table(scoped: pd.DataFrame, indicators: pd.DataFrame, sources: pd.Dat
                  lang: str) -> pd.DataFrame:
     """Scoped figures for display: scope, indicator, year (or period), value, unit, source, quality, note."""
     _ = translator(lang)
-    cols = ["scope", "indicator", "year", "period", "value", "unit", "source", "quality", "note"]
+    cols = ["scope", "indicator", "year", "value", "unit", "source", "quality", "note"]
     if scoped.empty:
         return pd.DataFrame(columns=cols)
     ind = indicators.set_index("indicator_id", drop=False) if indicators.index.name != "indicator_id" else indicators
     d = pd.DataFrame({
-        "scope": [scope_text(s, communes, lang) for s in scoped["scope"]],
+        "scope": scope_texts(scoped, communes, lang),
         "indicator": [ind.loc[i, f"label_{lang}"] if i in ind.index else i for i in scoped["indicator_id"]],
-        "year": scoped["year"].astype("Int64"),
-        "period": scoped["ref_period"],
+        "year": [year_text(y, p, lang) for y, p in zip(scoped["year"], scoped["ref_period"])],
         "value": [value_text(v, ind.loc[i, "decimals"] if i in ind.index else 0, lang)
                   for v, i in zip(scoped["value"], scoped["indicator_id"])],
         "unit": [ind.loc[i, f"unit_{lang}"] if i in ind.index else "" for i in scoped["indicator_id"]],
         "source": [_sources_text(sources, s if isinstance(s, str) else f) for s, f in
                    zip(scoped["source_ids"], scoped["source_id"])],
         "quality": [tier_label(q, lang) for q in scoped["quality"]],
-        "note": scoped["note"],
+        "note": [compiled_note(n, p) for n, p in zip(scoped["note"], scoped["ref_period"])],
     })
     return d[cols]
+
+
+def compiled_note(note, ref_period) -> str:
+    """The compiler's note of a figure with its reference period as written ('2023-12 (end of month) · …'):
+    the collection's own words, in English, shown under a header that says so."""
+    parts = [str(p) for p in (ref_period, note) if isinstance(p, str) and p]
+    return " · ".join(dict.fromkeys(parts))
 
 
 def file_name(what: str, lang: str, ext: str, example: bool = False) -> str:

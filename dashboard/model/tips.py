@@ -253,3 +253,30 @@ def changes_table(changes: pd.DataFrame, criteria: pd.DataFrame, communes: pd.Da
         _("Evidence"): changes["evidence_url"],
         _("Quality"): [tier_label(q, lang) for q in changes["quality"]],
     })
+
+
+def tip_progress(g: pd.DataFrame, statuses: Statuses) -> pd.DataFrame:
+    """The five tips across the communes of ``g`` (``grid``): per tip and status, how many communes reached that
+    status as the furthest step on at least one of the tip's criteria (``unknown``: no criterion with a known
+    status), in the vocabulary's order, with the tip's quality: ``example`` when any commune's furthest step
+    comes from example data, else ``reported`` when any comes from a reported source, else ``official``.
+    Columns: tip_id, status, n, quality."""
+    order = statuses.order
+    if g.empty:
+        return pd.DataFrame(columns=["tip_id", "status", "n", "quality"])
+    d = g.copy()
+    d["rank"] = d["status"].map(statuses.table["rank"]).fillna(-1)
+    quality = d["quality"] if "quality" in d else pd.Series(None, index=d.index, dtype=object)
+    d["q"] = quality.where(d["status"] != UNKNOWN, None)
+    furthest = d.sort_values(["rank", "q"], na_position="first").groupby(["tip_id", "nis_code"]).tail(1)
+    counts = furthest.groupby(["tip_id", "status"]).size()
+    tips = sorted(d["tip_id"].unique())
+    out = pd.MultiIndex.from_product([tips, order], names=["tip_id", "status"]).to_frame(index=False)
+    out["n"] = [int(counts.get((t, s), 0)) for t, s in zip(out["tip_id"], out["status"])]
+
+    def tip_quality(q: pd.Series) -> str | None:
+        q = set(q.dropna())
+        return "example" if "example" in q else "reported" if "reported" in q else "official" if q else None
+
+    out["quality"] = out["tip_id"].map(furthest.groupby("tip_id")["q"].agg(tip_quality))
+    return out

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts.alt import figure_table
+from dashboard.charts.maps import Boundaries
 from dashboard.charts.style import trim_template
 from dashboard.exports import images
 from dashboard.text.i18n import Translator, translator
@@ -37,9 +38,10 @@ def _frame_key(df: pd.DataFrame) -> str:
     return repr((list(df.columns), [str(t) for t in df.dtypes], df.index.tolist(), df.to_numpy().tolist()))
 
 
-# a translator (``_``) passed to a builder stands for its language
+# a translator (``_``) passed to a builder stands for its language; boundaries for their URL and attribution
 @st.cache_resource(max_entries=FIGURES_KEPT, show_spinner=False,
-                   hash_funcs={Translator: lambda t: t.lang, pd.DataFrame: _frame_key})
+                   hash_funcs={Translator: lambda t: t.lang, pd.DataFrame: _frame_key,
+                               Boundaries: lambda b: (str(b), b.attribution)})
 def _built(name: str, args: tuple, kwargs: dict, _builder: Callable[..., go.Figure]) -> go.Figure:
     return trim_template(_builder(*args, **kwargs))
 

@@ -7,8 +7,11 @@ from functools import cached_property
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts.maps import Boundaries
 from dashboard.data import connection, queries
 from dashboard.data.static_geometry import geometry_url
+from dashboard.model.memo import sources_in
+from dashboard.model.sources import boundary_attribution
 from dashboard.text.i18n import pick_language, translator
 from dashboard.text.names import both_names
 
@@ -21,7 +24,7 @@ class PageContext:
     indicators: pd.DataFrame
     communes: pd.DataFrame
     sources: pd.DataFrame
-    geojson_url: str | None       # None: no boundaries loaded -> tile map only
+    geojson_url: Boundaries | None  # the boundaries' URL with their attribution; None: tile map only
     tiles: pd.DataFrame
     display: dict[str, list[str]]  # catalogue display places -> indicator ids (indicator_display)
 
@@ -60,11 +63,23 @@ class PageContext:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _reference(ver: str) -> dict:
-    """The reference tables of a database version, read once per process and shared by every rerun."""
+    """The reference tables of a database version, read once per process and shared by every rerun (what
+    depends on the language too: ``_in_language``)."""
     communes = queries.communes(ver)
-    return {"indicators": queries.indicators(ver), "communes": communes, "sources": queries.sources(ver),
-            "geojson_url": geometry_url(ver), "display": queries.display_places(ver),
+    return {"indicators": queries.indicators(ver), "communes": communes, "display": queries.display_places(ver),
             "tiles": communes[communes["level"] == "commune"][["nis_code", "tile_row", "tile_col"]]}
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)     # three languages, two versions
+def _in_language(ver: str, lang: str) -> dict:
+    """What a database version says in ``lang``, built once per process and shared like ``_reference``: the
+    sources with their publisher, title and licence in ``lang`` (``memo.sources_in``) and the boundaries' URL
+    carrying their attribution in ``lang`` (``charts.maps.Boundaries``; None without boundaries)."""
+    sources = sources_in(ver, lang)
+    url = geometry_url(ver)
+    return {"sources": sources,
+            "geojson_url": Boundaries(url, boundary_attribution(queries.geometry_sources(ver), sources)) if url
+            else None}
 
 
 def page_context() -> PageContext:
@@ -74,9 +89,10 @@ def page_context() -> PageContext:
     lang = st.session_state.get("lang") or pick_language(st.query_params.get("lang"), st.context.locale)
     ver = connection.version()
     ref = _reference(ver)
+    loc = _in_language(ver, lang)
     frame = lambda name: ref[name].copy(deep=False)
     return PageContext(
         lang=lang, _=translator(lang), ver=ver, indicators=frame("indicators"), communes=frame("communes"),
-        sources=frame("sources"), geojson_url=ref["geojson_url"], tiles=frame("tiles"),
+        sources=loc["sources"].copy(deep=False), geojson_url=loc["geojson_url"], tiles=frame("tiles"),
         display={place: list(ids) for place, ids in ref["display"].items()},
     )

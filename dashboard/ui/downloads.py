@@ -16,6 +16,7 @@ from dashboard.exports.bundle import bundle_quality
 from dashboard.exports.deck import commune_deck_pptx
 from dashboard.exports.fiche import commune_fiche_pdf, fiche_file_name
 from dashboard.model.indicators import split_ids
+from dashboard.model.memo import sources_in
 from dashboard.model.quality import quality_of
 from dashboard.text.format import MISSING, fmt_datetime
 from dashboard.text.i18n import translator
@@ -29,13 +30,13 @@ def _data_date(ver: str, lang: str) -> str:
 def _indicator_frame(ver: str, indicator_id: str, lang: str) -> pd.DataFrame:
     ind = queries.indicators(ver)
     return tables.observations_frame(queries.observations(ver, indicator_id), ind.loc[[indicator_id]],
-                                     queries.communes(ver), queries.sources(ver), lang)
+                                     queries.communes(ver), sources_in(ver, lang), lang)
 
 
 def _everything_frames(ver: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ind, src = queries.indicators(ver), queries.sources(ver)
+    ind, src = queries.indicators(ver), sources_in(ver, lang)
     obs = tables.observations_frame(queries.all_observations(ver), ind, queries.communes(ver), src, lang)
-    sc = tables.scoped_frame(queries.scoped(ver), ind, src, lang)
+    sc = tables.scoped_frame(queries.scoped(ver), ind, src, queries.communes(ver), lang)
     return obs, sc
 
 
@@ -64,7 +65,7 @@ def indicator_xlsx(ver: str, indicator_id: str, lang: str) -> bytes:
     d = _indicator_frame(ver, indicator_id, lang)
     ind = queries.indicators(ver).loc[indicator_id]
     about = tables.about_rows(lang, title=f"{ind[f'label_{lang}']} ({indicator_id})",
-                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
+                              data_date=_data_date(ver, lang), sources=sources_in(ver, lang),
                               source_ids=tables.used_source_ids(d) or split_ids(ind["source_ids"]),
                               example=quality_of(d).is_example,
                               extra=[[translator(lang)("Definition"), ind[f"description_{lang}"]]])
@@ -82,7 +83,7 @@ def everything_xlsx(ver: str, lang: str) -> bytes:
     _ = translator(lang)
     obs, sc = _everything_frames(ver, lang)
     about = tables.about_rows(lang, title=_("Brussels Social Impact Monitor — all data"),
-                              data_date=_data_date(ver, lang), sources=queries.sources(ver),
+                              data_date=_data_date(ver, lang), sources=sources_in(ver, lang),
                               source_ids=tables.used_source_ids(obs, sc), example=quality_of(obs, sc).is_example)
     return tables.to_xlsx({"Observations": obs, "Scoped figures": sc}, about)
 

@@ -25,6 +25,17 @@ def example_banner(ctx) -> None:
                icon=":material/warning:")
 
 
+def no_member_data_notice(ctx, what: str | None = None) -> None:
+    """No member has reported yet: say so plainly, and how to load the templates (with a link to them)."""
+    _ = ctx._
+    st.info((what or _("No member has reported yet.")) + " " + _(
+        "Download the templates (Data & sources, “Templates for members and communes”), fill them in, and put "
+        "them in data/members/ before `python -m etl build` — or send them to the editors, who load them on the "
+        "editor page."), icon=":material/info:")
+    st.page_link("views/sources.py", label=_("Templates for members and communes"), icon=":material/download:",
+                 query_params={"lang": ctx.lang})
+
+
 def member_obs(ctx, indicator_id: str) -> pd.DataFrame:
     return queries.observations(ctx.ver, indicator_id)
 
@@ -98,7 +109,8 @@ def public_block(ctx, ids, *, key: str) -> None:
     if table.empty:
         st.info(_("No data"))
         return
-    frames.dataframe(table.drop(columns=["quality", "indicator_id"]), hide_index=True, key=key)
+    frames.dataframe(table.drop(columns=["quality", "indicator_id"]), hide_index=True, key=key, column_config={
+        _("Definition"): st.column_config.TextColumn(_("Definition"), width="large")})
 
 
 def commune_section(ctx, nis: str) -> None:
@@ -135,7 +147,7 @@ def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
     options = [i for i in map_indicators if i in ctx.indicators.index]
     obs = member_obs(ctx, anchor) if anchor in ctx.indicators.index else None
     if not options or obs is None or obs.empty:
-        st.info(_("No member data yet: fill the templates in data/templates/ and put them in data/members/."))
+        no_member_data_notice(ctx)
         public_block(ctx, public, key=f"{key}_public")
         st.stop()
     if quality_of(obs).is_example:

@@ -1,7 +1,12 @@
 """Commune boundaries: read a publisher's file, check it, turn it to WGS84 and simplify it for the app.
 
-In the build the file is ``--boundaries``, else ``$BSIM_BOUNDARIES``, else the newest fetched Statbel
-sectors file (``python -m etl fetch``), else none: the app then draws only the tile map.
+In the build the file is ``--boundaries`` (``--boundaries none``: no geometry), else ``$BSIM_BOUNDARIES``,
+else the newest fetched Statbel sectors file (``python -m etl fetch``), else the commune geometry the
+product ships (``data/raw/geo/brussels_communes.geojson``, derived from Statbel open data by
+``python -m etl derive-boundaries``; attribution in ``data/raw/geo/README.md``), else none: the app
+then draws only the tile map. Each geometry row names its source (``commune_geometry.source_id``):
+the shipped file, fetched Statbel sectors, or a file given to the build; every map shows that
+source's attribution.
 
 ``load_boundaries`` accepts GeoJSON, GeoPackage, shapefile or a ``.zip`` holding one of those, at
 commune level (one feature per commune; disjoint parts of one commune split over several features are
@@ -332,14 +337,60 @@ def load_boundaries(path, *, max_bytes: int | None = None, target_bytes: int = 1
     return df
 
 
+# ---------------------------------------------------------------- the derived file the product ships
+
+def derive_boundaries(src, out, *, target_bytes: int = 100_000) -> dict:
+    """Read, check and coverage-simplify ``src`` (``load_boundaries``) and write the 19 communes to ``out``
+    as a GeoJSON FeatureCollection (feature ``id`` and ``properties.nis_code`` = NIS code; WGS84, exterior
+    rings counter-clockwise, 5 decimals). Written to a temporary name first, then moved into place.
+    Returns what the README beside the file records: input and output sha256, bytes, vertices, tolerance."""
+    src, out = Path(src), Path(out)
+    df = load_boundaries(src, target_bytes=target_bytes)
+    text = json.dumps(features_geojson(df), separators=(",", ":")) + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
+    return {"input": str(src), "input_sha256": df["source_sha256"].iloc[0], "output": str(out),
+            "output_sha256": hashlib.sha256(text.encode()).hexdigest(), "bytes": len(text.encode()),
+            "features": len(df), "vertices": int(df["vertices"].sum()),
+            "tolerance_deg": df.attrs.get("tolerance_deg", 0.0)}
+
+
 # ---------------------------------------------------------------- the source
 
 BOUNDARIES_ENV = "BSIM_BOUNDARIES"
+NO_BOUNDARIES = "none"                               # --boundaries none: build without geometry
 GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip"}
+SHIPPED = Path("raw") / "geo" / "brussels_communes.geojson"   # under the data folder
+# the source row (data/catalog/sources_extra_geo.csv) of each kind of boundary file
+SHIPPED_SOURCE = "SRC_BOUNDARIES_STATBEL_2025"
+FETCHED_SOURCE = "SRC_BOUNDARIES_STATBEL_FETCHED"
+SUPPLIED_SOURCE = "SRC_BOUNDARIES_SUPPLIED"
+
+
+def _fetched(data_dir: Path) -> Path | None:
+    found = sorted((data_dir / "raw" / "statbel" / "fetched").glob("sh_statbel_statistical_sectors_*"))
+    return found[-1] if found else None
+
+
+def boundary_source_id(path: Path, data_dir: Path) -> str:
+    """The source of a boundary file: the shipped derived file (by content, wherever it lies), Statbel
+    sectors downloaded by ``fetch``, or a file given to the build."""
+    shipped = data_dir / SHIPPED
+    if shipped.is_file() and hashlib.sha256(Path(path).read_bytes()).digest() == \
+            hashlib.sha256(shipped.read_bytes()).digest():
+        return SHIPPED_SOURCE
+    if Path(path).name.startswith("sh_statbel_statistical_sectors_"):
+        return FETCHED_SOURCE
+    return SUPPLIED_SOURCE
 
 
 def resolve_boundaries(explicit: str | None, data_dir: Path, log) -> Path | None:
-    """``--boundaries`` must exist; the environment variable and fetched files are soft defaults."""
+    """``--boundaries`` must exist (``none``: no geometry); the environment variable is a soft default;
+    then fetched Statbel sectors, then the shipped commune file."""
+    if explicit == NO_BOUNDARIES:
+        return None
     if explicit:
         p = Path(explicit)
         if not p.exists():
@@ -351,8 +402,8 @@ def resolve_boundaries(explicit: str | None, data_dir: Path, log) -> Path | None
             return Path(env)
         log(f"  boundaries: {BOUNDARIES_ENV}={env} does not exist; building without boundaries")
         return None
-    fetched = sorted((data_dir / "raw" / "statbel" / "fetched").glob("sh_statbel_statistical_sectors_*"))
-    return fetched[-1] if fetched else None
+    shipped = data_dir / SHIPPED
+    return _fetched(data_dir) or (shipped if shipped.is_file() else None)
 
 
 def claims(path: Path, header) -> bool:
@@ -371,6 +422,7 @@ def load(step: Step) -> list:
     t = time.perf_counter()
     geometry = load_boundaries(path)
     geometry["source_file"] = rel(path)
+    geometry["source_id"] = boundary_source_id(path, step.data_dir)
     step.inputs.add(path, "boundaries", len(geometry))
     step.log(f"  boundaries {rel(path)}: 19 communes in {time.perf_counter() - t:.1f} s")
     insert_frame(step.con, "commune_geometry", geometry)

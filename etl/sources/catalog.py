@@ -1,6 +1,6 @@
 """The metadata catalogue in data/catalog (indicators, units, sources, tips, tile grid, the vocabularies
-of tip statuses and re-use streams, the display choices) plus the sources list of
-data/raw/facts/sources.csv: read and cross-checked as a whole, first in the build (every later source
+of tip statuses and re-use streams, the display choices, the aliases of fact indicators) plus the
+sources lists of data/raw/facts/sources*.csv: read and cross-checked as a whole, first in the build (every later source
 names its indicators, units, sources, statuses or streams). data/catalog/README.md documents the files.
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ DIRECTIONS = {"higher_better", "lower_better", "neutral"}
 QUALITIES = {"official", "reported", "example"}
 DENOMINATORS = {"population", "area", "households", "unemployed"}
 LABELS = ["label_fr", "label_nl", "label_en"]
+LICENCE_LABELS = LABELS
 # the app's places for indicators (data/catalog/display.csv) -> how many each holds (None: an ordered list);
 # data/catalog/README.md says what each place is
 DISPLAY_PLACES = {
@@ -36,6 +37,8 @@ DISPLAY_PLACES = {
     "compare_x": 1, "compare_y": 1, "jobs_map": None, "jobs_trend": None, "jobs_public": None,
     "reuse_map": None, "reuse_trend": None, "reuse_public": None, "embed_default": 1,
     "summary_context": None, "summary_members": None,
+    "overview_delivery": None, "tip1_context": None, "tip2_context": None, "tip3_context": None,
+    "tip4_context": None, "tip5_context": None, "region_not_published": None,
 }
 
 
@@ -103,6 +106,9 @@ class Catalog:
     display: pd.DataFrame
     files: list[tuple[Path, int]] = field(default_factory=list)
     check_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fact_aliases: pd.DataFrame = field(default_factory=pd.DataFrame)   # fact_aliases.csv (read_fact_aliases)
+    scopes: pd.DataFrame = field(default_factory=pd.DataFrame)         # scopes.csv (read_scopes)
+    scope_rules: pd.DataFrame = field(default_factory=pd.DataFrame)    # scope_rules.csv (read_scopes)
 
     def indicator(self, indicator_id: str) -> pd.Series:
         return self.indicators.loc[indicator_id]
@@ -192,6 +198,109 @@ def read_reuse_streams(path: Path, files=None) -> ReuseStreams:
     return ReuseStreams(frame.drop(columns="_row"), "stream", words)
 
 
+ALIAS_COLUMNS = ["fact_indicator", "fact_unit", "indicator_id", "factor", "reason"]
+
+
+def read_fact_aliases(path: Path, indicators: pd.DataFrame, files=None) -> pd.DataFrame:
+    """``fact_aliases.csv``: a fact file's indicator name that is the same figure as a catalogued indicator
+    (a later collection naming it differently, or in another unit): its rows load as that indicator, the
+    value times ``factor`` (``fact_unit`` is the unit those rows must give), so the same figure from two
+    files merges into one, and a different value is a contradiction the build reports."""
+    problems = ProblemList()
+    frame, t = _load(path, ALIAS_COLUMNS, files=files)
+    _required(frame, t, ALIAS_COLUMNS, problems)
+    _enum(frame, t, "indicator_id", set(indicators["indicator_id"]), problems)
+    for v, row in zip(frame["fact_indicator"], frame["_row"]):
+        if v in set(indicators["indicator_id"]):
+            problems.add(t.name, f"'{v}' is a catalogued indicator, not an alias", row=int(row), column="fact_indicator")
+    frame["factor"] = numbers(t, frame, "factor", problems)
+    for v, row in zip(frame["factor"], frame["_row"]):
+        if v == v and v <= 0:
+            problems.add(t.name, f"factor must be positive, not {v:g}", row=int(row), column="factor")
+    duplicate_rows(t.name, frame, ["fact_indicator"], problems)
+    problems.raise_if_any()
+    return frame.drop(columns="_row")
+
+
+TEXT_COLUMNS = ["publisher_fr", "publisher_nl", "publisher_en", "title_fr", "title_nl", "title_en"]
+DESCRIPTIONS = ["description_fr", "description_nl", "description_en"]
+REFERENCE_DATES = ["reference_date_fr", "reference_date_nl", "reference_date_en"]
+
+
+def with_texts(sources: pd.DataFrame, catalog_dir: Path, files=None) -> pd.DataFrame:
+    """``sources`` with their texts in fr/nl/en: ``source_texts.csv`` (+ ``source_texts_<part>.csv``: publisher,
+    title and description per language, the language of the publisher's own title, the licence) and
+    ``licences.csv`` (each licence stated per language). Every source needs its texts (publisher and title in
+    the three languages, a description in the three when it has notes); a text row for an unknown source or
+    an unknown licence is refused."""
+    problems = ProblemList()
+    lic, tl = _load(catalog_dir / "licences.csv", ["licence_id", *LICENCE_LABELS], files=files)
+    _required(lic, tl, ["licence_id", *LICENCE_LABELS], problems)
+    duplicate_rows(tl.name, lic, ["licence_id"], problems)
+    texts, tt = _load_all(catalog_dir, "source_texts", ["source_id", "own_language", "licence_id", *TEXT_COLUMNS,
+                                                        *DESCRIPTIONS, *REFERENCE_DATES], files=files)
+    _required(texts, tt, ["source_id", "licence_id", *TEXT_COLUMNS], problems)
+    _enum(texts, tt, "own_language", {"", "fr", "nl", "en"}, problems)
+    _enum(texts, tt, "licence_id", set(lic["licence_id"]), problems)
+    _duplicates_across(texts, "source_id", problems)
+    known = set(sources["source_id"])
+    for sid, row, name in zip(texts["source_id"], texts["_row"], texts["_file"]):
+        if sid not in known:
+            problems.add(name, f"unknown source '{sid}'", row=int(row), column="source_id")
+    have = dict(zip(texts["source_id"], zip(texts["_file"], texts["_row"])))
+    for sid, notes, ref in zip(sources["source_id"], sources["notes"], sources["reference_date"]):
+        if sid not in have:
+            problems.add(tt.name, f"source {sid} has no texts in fr/nl/en: add a row (publisher, title, description per "
+                                  "language, licence)", column="source_id")
+            continue
+        r = texts.loc[texts["source_id"] == sid].iloc[0]
+        for c in (DESCRIPTIONS if notes else []) + (REFERENCE_DATES if ref else []):
+            if not r[c]:
+                problems.add(r["_file"], f"source {sid} has {'notes' if c in DESCRIPTIONS else 'a reference date'} "
+                                         f"but no {c}", row=int(r["_row"]), column=c)
+    problems.raise_if_any()
+    labels = lic.set_index("licence_id")
+    texts = texts.drop(columns=["_row", "_file"])
+    for lang in ("fr", "nl", "en"):
+        texts[f"licence_{lang}"] = texts["licence_id"].map(labels[f"label_{lang}"])
+    return sources.merge(texts, on="source_id", how="left")
+
+
+def read_scopes(catalog_dir: Path, indicator_ids: set[str], files=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``scopes.csv`` (scope_id, whole_region, labels fr/nl/en: what a scoped figure covers) and
+    ``scope_rules.csv`` (scope as the fact files write it, optionally only for an indicator — ``x_*`` is a
+    prefix — or for rows whose note contains ``note_contains``; the scope_id it is)."""
+    problems = ProblemList()
+    scopes, t = _load(catalog_dir / "scopes.csv", ["scope_id", "whole_region", *LABELS], files=files)
+    _required(scopes, t, ["scope_id", "whole_region", *LABELS], problems)
+    _enum(scopes, t, "whole_region", {"true", "false"}, problems)
+    duplicate_rows(t.name, scopes, ["scope_id"], problems)
+    rules, tr = _load(catalog_dir / "scope_rules.csv", ["scope", "indicator", "note_contains", "scope_id"], files=files)
+    _required(rules, tr, ["scope", "scope_id"], problems)
+    _enum(rules, tr, "scope_id", set(scopes["scope_id"]), problems)
+    for v, row in zip(rules["indicator"], rules["_row"]):
+        if v and not (v in indicator_ids or (v.endswith("*") and any(i.startswith(v[:-1]) for i in indicator_ids))):
+            problems.add(tr.name, f"'{v}' is no catalogued indicator (nor a prefix of one, ending with *)", row=int(row),
+                         column="indicator")
+    rules["_scope"] = rules["scope"].str.lower()
+    duplicate_rows(tr.name, rules, ["_scope", "indicator", "note_contains"], problems)
+    problems.raise_if_any()
+    scopes["whole_region"] = scopes["whole_region"] == "true"
+    rules = rules.assign(position=range(1, len(rules) + 1)).drop(columns=["_row", "_scope"])
+    return scopes.drop(columns="_row"), rules
+
+
+def _duplicates_across(frame: pd.DataFrame, key: str, problems: ProblemList) -> None:
+    """A key defined twice, in one file or in two (``_file``, ``_row``): one problem naming both places."""
+    seen: dict[str, tuple[str, int]] = {}
+    for k, name, row in zip(frame[key], frame["_file"], frame["_row"]):
+        if k in seen:
+            first = seen[k]
+            problems.add(name, f"{key} {k} is already defined in {first[0]} row {first[1]}", row=int(row), column=key)
+        else:
+            seen[k] = (name, int(row))
+
+
 def read_display(path: Path, indicator_ids: set[str], files=None) -> pd.DataFrame:
     """``display.csv``: which indicators the app shows in each of its places, in order."""
     problems = ProblemList()
@@ -233,17 +342,20 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
     _enum(umap, t, "unit_id", unit_ids, problems)
     duplicate_rows(t.name, umap, ["fact_unit"], problems)
 
-    sources, t = _load(facts_sources, ["source_id", "publisher", "title", "url", "reference_date", "licence", "notes"],
-                       ["retrieved"], files=files)
+    # raw/facts/sources.csv and the sources of later collections (sources_<part>.csv), as compiled
+    sources, t = _load_all(facts_sources.parent, facts_sources.stem,
+                           ["source_id", "publisher", "title", "url", "reference_date", "licence", "notes"],
+                           ["retrieved"], files=files)
     _required(sources, t, ["source_id", "publisher", "title"], problems)
-    duplicate_rows(t.name, sources, ["source_id"], problems)
+    _duplicates_across(sources, "source_id", problems)
     quality, tq = _load(catalog_dir / "source_quality.csv", ["source_id", "quality"], files=files)
     _enum(quality, tq, "quality", QUALITIES, problems)
     qmap = dict(zip(quality["source_id"], quality["quality"]))
-    for sid, row in zip(sources["source_id"], sources["_row"]):
+    for sid, row, name in zip(sources["source_id"], sources["_row"], sources["_file"]):
         if sid not in qmap:
-            problems.add(tq.name, f"source {sid} (defined in {t.name} row {row}) has no quality tier", column="source_id")
+            problems.add(tq.name, f"source {sid} (defined in {name} row {row}) has no quality tier", column="source_id")
     sources["quality"] = sources["source_id"].map(qmap)
+    sources = sources.drop(columns="_file")
     source_ids = set(sources["source_id"])
     # extra sources of our own (publisher files, templates, example data): sources_extra*.csv
     for extra_path in sorted(catalog_dir.glob("sources_extra*.csv")):
@@ -255,6 +367,8 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
                 problems.add(te.name, f"source {sid} is already defined", row=int(row), column="source_id")
         sources = pd.concat([sources, extra], ignore_index=True)
         source_ids = set(sources["source_id"])
+
+    sources = _collect(problems, with_texts, sources, catalog_dir, files) if len(sources) else sources
 
     ind, t = _load_all(catalog_dir, "indicators", INDICATOR_COLUMNS, files=files)
     _required(ind, t, [c for c in INDICATOR_COLUMNS if c not in OPTIONAL_INDICATOR], problems)
@@ -299,6 +413,9 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
         checks["year"] = numbers(tc, checks, "year", problems, integer=True)
         _enum(checks, tc, "indicator_id", set(ind["indicator_id"]), problems)
 
+    aliases = _collect(problems, read_fact_aliases, catalog_dir / "fact_aliases.csv", ind, files) \
+        if (catalog_dir / "fact_aliases.csv").exists() else None
+    scopes = _collect(problems, read_scopes, catalog_dir, set(ind["indicator_id"]), files)
     statuses = _collect(problems, read_tip_statuses, catalog_dir / "tip_statuses.csv", files)
     streams = _collect(problems, read_reuse_streams, catalog_dir / "reuse_streams.csv", files)
     display = _collect(problems, read_display, catalog_dir / "display.csv", set(ind["indicator_id"]), files)
@@ -317,6 +434,8 @@ def load_catalog(catalog_dir: Path, facts_sources: Path) -> Catalog:
         display=display,
         files=files,
         check_values=checks.drop(columns="_row").astype({"year": int}) if len(checks) else checks,
+        fact_aliases=aliases if aliases is not None else pd.DataFrame(columns=ALIAS_COLUMNS),
+        scopes=scopes[0], scope_rules=scopes[1],
     )
 
 
@@ -329,6 +448,7 @@ def insert_catalog(con, catalog: Catalog) -> None:
     insert_frame(con, "tip_status", catalog.tip_statuses.frame)
     insert_frame(con, "reuse_stream", catalog.reuse_streams.frame)
     insert_frame(con, "indicator_display", catalog.display)
+    insert_frame(con, "scope", catalog.scopes)
 
 
 def load(step: Step) -> list:

@@ -5,13 +5,21 @@ Columns: ``nis_code, year, indicator, value, unit, source_id, ref_period, note[,
 Rules (README "Data rules"):
 
 * A row is a commune/region **observation** when its code is known, it has a year, and its
-  ``scope`` (if any) is geographic: empty, the region or the commune's own name. Otherwise
-  (organisation-wide, Wallonia + Brussels, part of a commune, undated) it is a **scoped** figure:
-  kept with its scope, shown as context, never mapped.
+  ``scope`` (if any) is geographic: empty, the region, the commune's own name, or the words
+  ``commune`` / ``region`` with a commune's / the region's code. Otherwise (organisation-wide,
+  Wallonia + Brussels, part of a commune, undated) it is a **scoped** figure: kept with its scope
+  (labelled through the catalogue's scope vocabulary), shown as context, never mapped.
+* **Undated** means: no year, a span of years (``2021-2025``: kept as the reference period), or a
+  reference period that gives only a publication date or says the period is not stated
+  (``UNDATED_PERIOD``; the year column then holds a publication year): such a row never gets a year.
+* An indicator name listed in ``data/catalog/fact_aliases.csv`` loads as the catalogued indicator it
+  repeats (value × factor).
 * When one indicator has several rows for the same place and year with different reference periods
   (monthly press snapshots), the whole indicator of that file is kept as dated points (scoped): a
   yearly series would silently pick one month.
 * Exact duplicates (same place, indicator, year and period) are an error naming both rows.
+* The same figure from two files is kept once, citing both files' sources; a different value is a
+  **contradiction**, an error naming both files and rows (``merge_staged``).
 
 Every problem is reported as file, row, column and reason; at most ``MAX_PER_CHECK`` per kind.
 
@@ -41,7 +49,10 @@ REQUIRED = ["nis_code", "year", "indicator", "value", "unit", "source_id", "ref_
 OPTIONAL = ["scope"]
 GEOGRAPHIC_SCOPES = ("", "brussels-capital region", "région de bruxelles-capitale", "brussels hoofdstedelijk gewest")
 MAX_PER_CHECK = 50
-NOT_FACTS = {"communes.csv", "sources.csv", "operators_directory.csv"}
+NOT_FACTS = {"communes.csv", "sources.csv", "operators_directory.csv"}   # and every sources_*.csv
+# a reference period that gives only a publication date or says the period is not stated: the figure is
+# undated, whatever the year column says (a later collection put the publication year there)
+UNDATED_PERIOD = r"^(undated|reported\b)|(period|year) not stated"
 
 
 def _is_utf8(path: Path) -> bool:
@@ -165,34 +176,49 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
         CREATE OR REPLACE TEMP TABLE _g AS
         WITH f AS (
           SELECT _row, trim(coalesce(nis_code, '')) AS raw_code, trim(coalesce(year, '')) AS raw_year,
-                 trim(coalesce(indicator, '')) AS indicator_id, trim(coalesce(value, '')) AS raw_value,
+                 trim(coalesce(indicator, '')) AS raw_indicator, trim(coalesce(value, '')) AS raw_value,
                  {NUMBER_TEXT} AS number_text, trim(coalesce(unit, '')) AS unit,
                  trim(coalesce(source_id, '')) AS raw_sources,
                  nullif({sql_clean("coalesce(ref_period, '')")}, '') AS ref_period,
                  nullif({sql_clean("coalesce(note, '')")}, '') AS note, {scope_sql} AS scope
           FROM _f),
         n AS (SELECT f.* EXCLUDE (number_text),
-                     {decimals.sql_value("number_text", decimals.sql_rule("number_text"), evidence.mark)} AS value
+                     {decimals.sql_value("number_text", decimals.sql_rule("number_text"), evidence.mark)} AS raw_number
               FROM f),
         g AS (
-          SELECT f.*,
+          SELECT f.* EXCLUDE (scope, ref_period),
                  CASE WHEN regexp_full_match(raw_code, '[0-9]{{1,4}}') THEN lpad(raw_code, 5, '0') ELSE raw_code END
                    AS nis_code,
-                 TRY_CAST(raw_year AS INTEGER) AS year,
+                 TRY_CAST(raw_year AS INTEGER) AS year_given,
+                 -- a span of years ('2021-2025') is a period: kept as the reference period, with no year
+                 regexp_full_match(raw_year, '[0-9]{{4}}-[0-9]{{4}}') AS year_span,
+                 coalesce(f.ref_period, CASE WHEN regexp_full_match(raw_year, '[0-9]{{4}}-[0-9]{{4}}')
+                                             THEN raw_year END) AS ref_period,
+                 regexp_matches(lower(coalesce(f.ref_period, '')), '{UNDATED_PERIOD}') AS undated_period,
+                 coalesce(a.indicator_id, raw_indicator) AS indicator_id, a.fact_unit AS alias_unit,
+                 raw_number * coalesce(a.factor, 1) AS value,
                  CASE WHEN contains(raw_sources, ';')
                       THEN array_to_string(list_filter(list_transform(string_split(raw_sources, ';'),
                                                                       lambda x: trim(x)), lambda x: x <> ''), ';')
-                      ELSE raw_sources END AS source_ids
-          FROM n AS f)
-        SELECT g.*, split_part(g.source_ids, ';', 1) AS source_id, i.kind, i.unit_id AS indicator_unit,
+                      ELSE raw_sources END AS source_ids,
+                 f.scope AS raw_scope
+          FROM n AS f LEFT JOIN _alias a ON a.fact_indicator = f.raw_indicator),
+        h AS (
+          SELECT g.*, CASE WHEN year_span OR undated_period THEN NULL ELSE year_given END AS year,
+                 -- the scope words of a later collection: 'commune' (with a commune's code) and 'region'
+                 -- (with 04000) are geographic, like an empty scope
+                 CASE WHEN (lower(raw_scope) = 'commune' AND nis_code LIKE '21%')
+                        OR (lower(raw_scope) = 'region' AND nis_code = '04000') THEN '' ELSE raw_scope END AS scope
+          FROM g)
+        SELECT h.*, split_part(h.source_ids, ';', 1) AS source_id, i.kind, i.unit_id AS indicator_unit,
                m.unit_id AS fact_unit, s.quality AS source_quality, k.nis_code IS NOT NULL AS known,
-               (k.nis_code IS NOT NULL AND g.year IS NOT NULL AND (lower(g.scope) IN ({geo})
-                 OR lower(g.scope) IN (SELECT name FROM _commune_names c WHERE c.nis_code = g.nis_code))) AS geo
-        FROM g
-        LEFT JOIN indicator i ON i.indicator_id = g.indicator_id
-        LEFT JOIN _unit_map m ON m.fact_unit = g.unit
-        LEFT JOIN source s ON s.source_id = split_part(g.source_ids, ';', 1)
-        LEFT JOIN _known k ON k.nis_code = g.nis_code""")
+               (k.nis_code IS NOT NULL AND h.year IS NOT NULL AND (lower(h.scope) IN ({geo})
+                 OR lower(h.scope) IN (SELECT name FROM _commune_names c WHERE c.nis_code = h.nis_code))) AS geo
+        FROM h
+        LEFT JOIN indicator i ON i.indicator_id = h.indicator_id
+        LEFT JOIN _unit_map m ON m.fact_unit = h.unit
+        LEFT JOIN source s ON s.source_id = split_part(h.source_ids, ';', 1)
+        LEFT JOIN _known k ON k.nis_code = h.nis_code""")
     con.execute("DROP TABLE _f")
     code_reason = (
         "CASE WHEN raw_code = '' THEN 'nis_code is empty and no scope says what the figure covers' "
@@ -204,12 +230,18 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
     checks = [
         ("nis_code", code_reason, "(raw_code <> '' AND NOT known AND nis_code <> '01000') OR (raw_code = '' AND scope = '')"),
         ("year", "'''' || raw_year || ''' is not a year (1990-2100)'",
-         "raw_year <> '' AND (year IS NULL OR year NOT BETWEEN 1990 AND 2100)"),
+         "raw_year <> '' AND NOT year_span AND (year_given IS NULL OR year_given NOT BETWEEN 1990 AND 2100)"),
+        ("year", "'''' || raw_year || ''' is not a span of years within 1990-2100, first year before the last'",
+         "year_span AND NOT (split_part(raw_year, '-', 1)::INTEGER >= 1990 AND split_part(raw_year, '-', 2)::INTEGER "
+         "<= 2100 AND split_part(raw_year, '-', 1)::INTEGER < split_part(raw_year, '-', 2)::INTEGER)"),
         ("indicator", "'unknown indicator ''' || indicator_id || ''' (add it to data/catalog/indicators.csv)'",
          "kind IS NULL"),
-        ("unit", "'unknown unit ''' || unit || ''' (add it to data/catalog/unit_map.csv)'", "fact_unit IS NULL"),
+        ("unit", "'unknown unit ''' || unit || ''' (add it to data/catalog/unit_map.csv)'",
+         "alias_unit IS NULL AND fact_unit IS NULL"),
         ("unit", "'unit ''' || unit || ''' does not match the indicator''s unit ''' || indicator_unit || ''''",
-         "fact_unit <> indicator_unit"),
+         "alias_unit IS NULL AND fact_unit <> indicator_unit"),
+        ("unit", "'unit ''' || unit || ''' is not ''' || alias_unit || ''', the unit data/catalog/fact_aliases.csv "
+                 "gives for ''' || raw_indicator || ''''", "alias_unit IS NOT NULL AND unit <> alias_unit"),
         ("source_id", "'every figure needs a source_id'", "source_ids = ''"),
         ("value", "'negative value ' || raw_value || ' for a ' || kind", "value < 0 AND kind IN ('count', 'flag', 'amount')"),
         ("value", "'a yes/no flag must be 0 or 1, not ' || raw_value", "value NOT IN (0, 1) AND kind = 'flag'"),
@@ -258,11 +290,13 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
                 for r, first in dups], 0
     point_series = sorted({ind for _, ind, _, _ in groups})
     con.execute("CREATE OR REPLACE TEMP TABLE _points AS SELECT unnest(?::VARCHAR[]) AS indicator_id", [point_series])
+    # remembered for every file: another file's yearly rows of a dated-point indicator join its points
+    con.execute("INSERT INTO _point_series SELECT indicator_id FROM _points EXCEPT SELECT indicator_id FROM _point_series")
     quality = "source_quality" if quality_override is None else "?"
     params = [] if quality_override is None else [quality_override]
     con.execute(f"""
         INSERT INTO _obs_stage SELECT nis_code, indicator_id, year, value, source_id, source_ids, {quality},
-               ref_period, note, ?, 1
+               ref_period, note, ?, 1, _row
         FROM _g WHERE geo AND indicator_id NOT IN (SELECT indicator_id FROM _points)""", params + [name])
     con.execute(f"""
         INSERT INTO _scoped_stage SELECT
@@ -276,6 +310,12 @@ def check_and_load(con: duckdb.DuckDBPyConnection, path: Path, name: str, *, qua
     return [], n
 
 
+def _lookup(con: duckdb.DuckDBPyConnection, table: str, columns: str, frame) -> None:
+    """A temporary lookup table with ``columns`` filled from a catalogue frame (empty when the frame is)."""
+    con.execute(f"CREATE TEMP TABLE {table} ({columns})")
+    insert_frame(con, table, frame)
+
+
 def prepare(con: duckdb.DuckDBPyConnection, catalog) -> None:
     """The lookups ``check_and_load`` validates against and the stage tables, once the catalogue and
     commune tables are in ``con``."""
@@ -283,18 +323,22 @@ def prepare(con: duckdb.DuckDBPyConnection, catalog) -> None:
     con.executemany("INSERT INTO _unit_map VALUES (?, ?)", list(catalog.unit_map.items()))
     con.execute("CREATE TEMP TABLE _known AS SELECT nis_code FROM commune")
     # published totals that any loaded figure of the same place, indicator and year must reproduce
-    con.execute("CREATE TEMP TABLE _check_values (indicator_id VARCHAR, nis_code VARCHAR, year INTEGER, "
-                "value DOUBLE, tolerance DOUBLE, reference VARCHAR)")
-    if not catalog.check_values.empty:
-        insert_frame(con, "_check_values", catalog.check_values)
+    _lookup(con, "_check_values", "indicator_id VARCHAR, nis_code VARCHAR, year INTEGER, value DOUBLE, "
+            "tolerance DOUBLE, reference VARCHAR", catalog.check_values)
     con.execute("CREATE TEMP TABLE _commune_names AS SELECT nis_code, lower(unnest([name_fr, name_nl, name_en])) AS name "
                 "FROM commune")
+    _lookup(con, "_alias", "fact_indicator VARCHAR, fact_unit VARCHAR, indicator_id VARCHAR, factor DOUBLE",
+            catalog.fact_aliases)
+    _lookup(con, "_scope_rule", "position INTEGER, scope VARCHAR, indicator VARCHAR, note_contains VARCHAR, "
+            "scope_id VARCHAR", catalog.scope_rules)
     con.execute(STAGE_DDL)
 
 
 STAGE_DDL = """
 CREATE TEMP TABLE _obs_stage (nis_code VARCHAR, indicator_id VARCHAR, year INTEGER, value DOUBLE, source_id VARCHAR,
-    source_ids VARCHAR, quality VARCHAR, ref_period VARCHAR, note VARCHAR, input_file VARCHAR, pref INTEGER);
+    source_ids VARCHAR, quality VARCHAR, ref_period VARCHAR, note VARCHAR, input_file VARCHAR, pref INTEGER,
+    input_row BIGINT);
+CREATE TEMP TABLE _point_series (indicator_id VARCHAR);
 CREATE TEMP TABLE _scoped_stage (scope VARCHAR, nis_code VARCHAR, indicator_id VARCHAR, year INTEGER, value DOUBLE,
     source_id VARCHAR, source_ids VARCHAR, quality VARCHAR, ref_period VARCHAR, note VARCHAR, input_file VARCHAR,
     _row BIGINT);
@@ -304,40 +348,159 @@ CREATE TEMP TABLE _scoped_stage (scope VARCHAR, nis_code VARCHAR, indicator_id V
 OBSERVATION_KEY = "ALTER TABLE observation ADD PRIMARY KEY (nis_code, indicator_id, year)"
 
 
-def merge_staged(con: duckdb.DuckDBPyConnection) -> list[Problem]:
-    """Move staged figures into observation/scoped_observation; equal duplicates across files merge
-    (publisher files first), different values are an error naming the files."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _dupkeys AS SELECT nis_code, indicator_id, year FROM _obs_stage "
-                "GROUP BY ALL HAVING count(*) > 1")
+# two figures of the same thing differ when they are further apart than this (rounded copies are equal)
+DIFFERENT = "max(value) - min(value) > greatest(0.5, 1e-6 * abs(max(value)))"
+
+
+def _repeated(con, table: str, key: str) -> None:
+    """``_rep``: the keys of ``table`` given by more than one file (usually none: a plain count first)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _rep AS SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _rep AS SELECT {key} FROM {table} SEMI JOIN _rep USING ({key}) "
+                "GROUP BY ALL HAVING count(DISTINCT input_file) > 1")
+
+
+def _disagreements(con, table: str, key: str, what: str) -> list[Problem]:
+    """One problem per figure (``key``) that two files of ``table`` give with different values, naming
+    every file and row: 'files disagree (a.csv row 5 = 1780; b.csv row 9 = 1700)'."""
+    _repeated(con, table, key)
     rows = con.execute(
-        "SELECT s.nis_code, s.indicator_id, s.year, "
-        "string_agg(s.input_file || ' = ' || s.value, '; ' ORDER BY s.input_file) "
-        "FROM _obs_stage s SEMI JOIN _dupkeys d USING (nis_code, indicator_id, year) GROUP BY ALL "
-        f"HAVING max(s.value) - min(s.value) > greatest(0.5, 1e-6 * abs(max(s.value))) LIMIT {MAX_PER_CHECK}").fetchall()
+        f"SELECT {what}, string_agg(input_file || coalesce(' row ' || input_row, '') || ' = ' || value, '; ' "
+        f"ORDER BY input_file, input_row), min(input_file), min(input_row) "
+        f"FROM {table} SEMI JOIN _rep USING ({key}) GROUP BY {key} HAVING {DIFFERENT} "
+        f"ORDER BY 1 LIMIT {MAX_PER_CHECK}").fetchall()
+    con.execute("DROP TABLE _rep")
+    return [Problem(file, None if row is None else int(row), "value", f"{label}: files disagree ({where})")
+            for label, where, file, row in rows]
+
+
+def _merged_sources(con, table: str, key: str) -> None:
+    """``_merged``: for each figure (``key``) of ``table`` given by several files, every file's sources in
+    file order (publisher files first), once each (``merged``)."""
+    _repeated(con, table, key)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _merged AS
+        WITH x AS (SELECT {key}, pref, input_file, input_row, unnest(string_split(source_ids, ';')) AS s,
+                          generate_subscripts(string_split(source_ids, ';'), 1) AS i
+                   FROM {table} SEMI JOIN _rep USING ({key})),
+        y AS (SELECT * EXCLUDE (pref, input_file, input_row, i),
+                     row_number() OVER (PARTITION BY {key} ORDER BY pref, input_file, input_row, i) AS pos FROM x)
+        SELECT {key}, string_agg(s, ';' ORDER BY pos) AS merged
+        FROM (SELECT {key}, s, min(pos) AS pos FROM y GROUP BY ALL) GROUP BY ALL""")
+    con.execute("DROP TABLE _rep")
+
+
+def _resolve_scopes(con) -> list[Problem]:
+    """``_scoped_keyed``: the staged scoped figures with the ``scope_id`` of the catalogue's scope vocabulary
+    (``scope_rules.csv``: the scope as written, optionally only for an indicator (``x_*`` a prefix) or for
+    rows whose note contains a word; the most specific rule wins). A commune's code or name needs no rule;
+    any other scope without one is a problem naming file, row and scope."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _scoped_keyed AS
+        WITH s AS (SELECT *, row_number() OVER () AS _sid FROM _scoped_stage),
+        m AS (
+          SELECT s._sid, r.scope_id,
+                 row_number() OVER (PARTITION BY s._sid ORDER BY (r.indicator <> '')::INT + (r.note_contains <> '')::INT
+                                    DESC, r.position) AS n
+          FROM s JOIN _scope_rule r ON lower(r.scope) = lower(trim(s.scope))
+           AND (r.indicator = '' OR r.indicator = s.indicator_id
+                OR (ends_with(r.indicator, '*') AND starts_with(s.indicator_id, rtrim(r.indicator, '*'))))
+           AND (r.note_contains = '' OR contains(lower(coalesce(s.note, '')), lower(r.note_contains))))
+        SELECT s.* EXCLUDE (_sid), m.scope_id, 0 AS pref, s._row AS input_row,
+               (s.scope IN (SELECT nis_code FROM _known) OR lower(s.scope) IN (SELECT name FROM _commune_names))
+                 AS commune_scope,
+               coalesce(year, -1) AS year_key, lower(trim(coalesce(ref_period, ''))) AS period
+        FROM s LEFT JOIN m ON m._sid = s._sid AND m.n = 1""")
+    rows = con.execute("SELECT input_file, _row, scope FROM _scoped_keyed WHERE scope_id IS NULL AND NOT commune_scope "
+                       f"ORDER BY input_file, _row LIMIT {MAX_PER_CHECK}").fetchall()
+    return [Problem(f, None if r is None else int(r), "scope", f"scope '{sc}' has no labels: add it to "
+                    "data/catalog/scope_rules.csv (and scopes.csv), or give a commune's code or name")
+            for f, r, sc in rows]
+
+
+def _fold_whole_region_repeats(con) -> list[Problem]:
+    """A scoped figure whose scope covers the whole Region (``scope.whole_region``) and that gives the same
+    indicator, year and reference period as a regional observation is that observation: equal, it is
+    dropped and its sources join the observation's; different, it is a contradiction naming both rows."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _repeat AS
+        SELECT k.input_file AS k_file, k._row AS k_row, k.value AS k_value, k.source_ids AS k_sources,
+               o.input_file AS o_file, o.input_row AS o_row, o.value AS o_value, o.indicator_id, o.year
+        FROM _scoped_keyed k JOIN scope sc USING (scope_id)
+        JOIN _obs_stage o ON o.nis_code = '04000' AND o.indicator_id = k.indicator_id AND o.year = k.year
+          AND lower(trim(coalesce(o.ref_period, ''))) = k.period
+        WHERE sc.whole_region""")
+    rows = con.execute(f"SELECT * FROM _repeat WHERE abs(k_value - o_value) > greatest(0.5, 1e-6 * abs(o_value)) "
+                       f"LIMIT {MAX_PER_CHECK}").fetchall()
     if rows:
-        return [Problem(files.split(" = ")[0], None, "value", f"{c} {i} {y}: files disagree ({files})")
-                for c, i, y, files in rows]
-    cols = "nis_code, indicator_id, year, value, source_id, source_ids, quality, ref_period, note, input_file"
-    if con.execute("SELECT count(*) FROM _dupkeys").fetchone()[0] == 0:
-        con.execute(f"INSERT INTO observation SELECT {cols} FROM _obs_stage")
-    else:
-        con.execute(f"INSERT INTO observation SELECT {cols} FROM _obs_stage "
-                    "ANTI JOIN _dupkeys USING (nis_code, indicator_id, year)")
-        con.execute(f"INSERT INTO observation SELECT {cols} FROM _obs_stage "
-                    "SEMI JOIN _dupkeys USING (nis_code, indicator_id, year) "
-                    "QUALIFY row_number() OVER (PARTITION BY nis_code, indicator_id, year ORDER BY pref, input_file) = 1")
-    con.execute("DROP TABLE _obs_stage; DROP TABLE _dupkeys")
-    con.execute(
-        "INSERT INTO scoped_observation SELECT row_number() OVER (ORDER BY input_file, _row), scope, nis_code, "
-        "indicator_id, year, value, source_id, source_ids, quality, ref_period, note, input_file FROM _scoped_stage")
-    con.execute("DROP TABLE _scoped_stage")
+        return [Problem(kf, int(kr), "value", f"{ind} region {y}: files disagree ({of} row {orow} = {ov:g}; "
+                                               f"{kf} row {kr} = {kv:g})")
+                for kf, kr, kv, _ks, of, orow, ov, ind, y in rows]
+    con.execute("""
+        UPDATE _obs_stage o SET source_ids = array_to_string(string_split(o.source_ids, ';') || list_filter(
+            string_split(r.k_sources, ';'), lambda x: NOT list_contains(string_split(o.source_ids, ';'), x)), ';')
+        FROM _repeat r WHERE o.input_file = r.o_file AND o.input_row = r.o_row""")
+    con.execute("DELETE FROM _scoped_keyed k USING _repeat r WHERE k.input_file = r.k_file AND k._row = r.k_row")
+    con.execute("DROP TABLE _repeat")
+    return []
+
+
+def merge_staged(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Move staged figures into observation/scoped_observation. The yearly rows of an indicator that another
+    file gives as dated points join those points; every scoped figure gets its scope from the vocabulary.
+    The same figure given by several files (an observation: place, indicator, year; a scoped figure:
+    indicator, scope, year and reference period; a scoped figure of the whole Region and a regional
+    observation) is kept once, citing every file's sources (publisher files first); a different value is a
+    contradiction: an error naming both files and rows."""
+    con.execute("INSERT INTO _scoped_stage SELECT CASE WHEN nis_code = '04000' THEN 'Brussels-Capital Region' "
+                "ELSE nis_code END, nis_code, indicator_id, year, value, source_id, source_ids, quality, ref_period, "
+                "note, input_file, input_row FROM _obs_stage WHERE indicator_id IN (SELECT indicator_id FROM _point_series)")
+    con.execute("DELETE FROM _obs_stage WHERE indicator_id IN (SELECT indicator_id FROM _point_series)")
+    problems = _resolve_scopes(con)
+    if problems:
+        return problems
+    obs_key = "nis_code, indicator_id, year"
+    problems = _disagreements(con, "_obs_stage", obs_key, "nis_code || ' ' || indicator_id || ' ' || year")
+    problems += _fold_whole_region_repeats(con)
+    # a scoped figure is the same figure when it names the same indicator, scope, year and reference period;
+    # undated, when it names the same indicator and scope and gives the same value (how the date is worded
+    # differs; two values are two figures of unknown dates, never a contradiction)
+    con.execute("ALTER TABLE _scoped_keyed ADD COLUMN place VARCHAR")
+    con.execute("UPDATE _scoped_keyed SET place = coalesce(scope_id, nis_code, lower(trim(scope)))")
+    con.execute("UPDATE _scoped_keyed SET period = 'undated ' || value WHERE year IS NULL "
+                "AND NOT regexp_full_match(period, '[0-9]{4}-[0-9]{4}')")
+    scoped_key = "indicator_id, place, year_key, period"
+    problems += _disagreements(con, "_scoped_keyed", scoped_key,
+                               "indicator_id || ' ' || place || ' ' || "
+                               "coalesce(nullif(period, ''), CAST(nullif(year_key, -1) AS VARCHAR), 'undated')")
+    if problems:
+        return problems
+    # a figure one file gives goes in as it is; of a figure several files give, the first file's row (publisher
+    # files first), citing them all
+    cols = "nis_code, indicator_id, year, value, source_id, {sources}, quality, ref_period, note, input_file"
+    _merged_sources(con, "_obs_stage", obs_key)
+    con.execute(f"INSERT INTO observation SELECT {cols.format(sources='source_ids')} FROM _obs_stage "
+                f"ANTI JOIN _merged USING ({obs_key})")
+    con.execute(f"INSERT INTO observation SELECT {cols.format(sources='m.merged')} FROM _obs_stage "
+                f"JOIN _merged m USING ({obs_key}) "
+                f"QUALIFY row_number() OVER (PARTITION BY {obs_key} ORDER BY pref, input_file, input_row) = 1")
+    con.execute("DROP TABLE _obs_stage; DROP TABLE _merged")
+    # a file may give one indicator for two scopes: every row of a figure one file gives goes in
+    _merged_sources(con, "_scoped_keyed", scoped_key)
+    con.execute(f"""
+        INSERT INTO scoped_observation
+        SELECT row_number() OVER (ORDER BY input_file, _row), scope, scope_id, nis_code, indicator_id, year, value,
+               source_id, coalesce(m.merged, source_ids), quality, ref_period, note, input_file
+        FROM _scoped_keyed LEFT JOIN _merged m USING ({scoped_key})
+        QUALIFY m.merged IS NULL OR row_number() OVER (PARTITION BY {scoped_key} ORDER BY input_file, _row) = 1""")
+    con.execute("DROP TABLE _scoped_stage; DROP TABLE _scoped_keyed; DROP TABLE _merged")
     return []
 
 
 # ----------------------------------------------------------------------------- the source
 
 def fact_files(data_dir: Path) -> list[Path]:
-    return sorted(p for p in (Path(data_dir) / "raw" / "facts").glob("*.csv") if p.name not in NOT_FACTS)
+    return sorted(p for p in (Path(data_dir) / "raw" / "facts").glob("*.csv")
+                  if p.name not in NOT_FACTS and not p.name.startswith("sources_"))
 
 
 def claims(path: Path, header) -> bool:

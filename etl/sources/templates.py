@@ -28,9 +28,12 @@ def load(step: Step) -> list:
         step.con.register("_templates", pd.DataFrame(rows))
         step.con.execute("INSERT INTO template_file SELECT file_name, template, format, content, sha256 FROM _templates")
         step.con.unregister("_templates")
-    readme = folder / "README.md"
-    if readme.exists():
-        step.con.execute("INSERT INTO template_doc VALUES ('templates', ?)", [readme.read_text(encoding="utf-8")])
+    # README.md (the reference, English with the headers in three languages) and README.<lang>.md, its
+    # translations: doc ids 'templates' and 'templates_<lang>'
+    for readme in sorted(folder.glob("README*.md")):
+        lang = readme.suffixes[0][1:] if len(readme.suffixes) > 1 else ""
+        step.con.execute("INSERT INTO template_doc VALUES (?, ?)",
+                         ["templates" + (f"_{lang}" if lang else ""), readme.read_text(encoding="utf-8")])
         step.inputs.add(readme, "template_doc", 0)
     step.log(f"  templates: {len(rows)} files")
     return []

@@ -229,3 +229,54 @@ def test_empty_feature_collection(tmp_path):
 def test_size_cap(communes_geojson):
     msg = _error(communes_geojson, max_bytes=1000)
     assert "cap" in msg
+
+
+# ---------------------------------------------------------------- the geometry the product ships
+
+def test_shipped_geometry_is_light_valid_and_gapless(shipped_geojson):
+    """data/raw/geo/ needs no ../shared: 19 valid communes, no overlaps, at most 100 KB, and its README
+    records the sha256 the file has."""
+    assert shipped_geojson.stat().st_size <= 100_000
+    gdf = gpd.read_file(shipped_geojson).to_crs(LAMBERT)
+    assert sorted(gdf["nis_code"]) == list(COMMUNES)
+    assert gdf.is_valid.all()
+    assert abs(gdf.area.sum() - shapely.union_all(gdf.geometry.values).area) < 1e-6 * gdf.area.sum()
+    readme = (shipped_geojson.parent / "README.md").read_text(encoding="utf-8")
+    import hashlib
+    assert hashlib.sha256(shipped_geojson.read_bytes()).hexdigest() in readme
+    assert "Statbel" in readme and "01/01/2025" in readme
+
+
+def test_shipped_geometry_is_the_derivation_of_the_reference(communes_geojson, shipped_geojson, tmp_path):
+    """`python -m etl derive-boundaries <reference>` gives the shipped file byte for byte."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    out = tmp_path / "derived.geojson"
+    run = subprocess.run([sys.executable, "-m", "etl", "derive-boundaries", str(communes_geojson), "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes() == shipped_geojson.read_bytes()
+    assert "19 communes" in run.stdout and "sha256" in run.stdout
+
+
+def test_derive_refuses_a_bad_file_and_writes_nothing(shipped_geojson, tmp_path):
+    from etl.sources.boundaries import derive_boundaries
+    gj = _raw(shipped_geojson)
+    gj["features"] = gj["features"][1:]
+    bad = _write(tmp_path, "missing.geojson", gj)
+    out = tmp_path / "out.geojson"
+    with pytest.raises(InputError, match="21001"):
+        derive_boundaries(bad, out)
+    assert not out.exists()
+
+
+def test_derive_simplifies_to_a_smaller_limit_keeping_the_coverage(shipped_geojson, tmp_path):
+    from etl.sources.boundaries import derive_boundaries
+    out = tmp_path / "small.geojson"
+    info = derive_boundaries(shipped_geojson, out, target_bytes=25_000)
+    assert info["bytes"] <= 25_000 and info["tolerance_deg"] > 0
+    gdf = gpd.read_file(out).to_crs(LAMBERT)
+    assert gdf.is_valid.all()
+    assert abs(gdf.area.sum() - shapely.union_all(gdf.geometry.values).area) < 1e-6 * gdf.area.sum()

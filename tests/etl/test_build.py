@@ -16,6 +16,7 @@ import pytest
 
 from etl.build import BuildError, build
 from tests.conftest import ROOT
+from tests.support.built import built_copy
 
 QUIET = lambda *a, **k: None  # noqa: E731
 
@@ -25,12 +26,9 @@ def sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, communes_geojson):
-    """A copy of data/ built once with the reference boundaries."""
-    data = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=QUIET)
-    return data
+def built(tmp_path_factory):
+    """A copy of data/ built once as a fresh clone builds it: the shipped commune geometry is the default."""
+    return built_copy(tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture()
@@ -76,7 +74,7 @@ def test_definitions_are_separate_indicators(built):
 def test_etl_run_records_inputs_with_sha256(built):
     db = built / "impact.duckdb"
     (run_id, status, boundaries), = q(db, "SELECT run_id, status, boundaries FROM etl_run")
-    assert status == "ok" and boundaries.endswith("brussels_communes.geojson")
+    assert status == "ok" and boundaries.endswith("raw/geo/brussels_communes.geojson")
     inputs = dict((p, (s, n)) for p, s, n in q(db, "SELECT path, sha256, rows_read FROM etl_input"))
     pop = [k for k in inputs if k.endswith("population.csv")][0]
     assert inputs[pop] == (sha(built / "raw" / "facts" / "population.csv"), 220)
@@ -102,7 +100,7 @@ def _boundaries(data: Path) -> str:
 def test_build_without_boundaries_succeeds_and_says_so(data_copy, monkeypatch):
     monkeypatch.delenv("BSIM_BOUNDARIES", raising=False)
     lines = []
-    build(data_copy, log=lines.append)
+    build(data_copy, boundaries="none", log=lines.append)
     assert any("without geometry" in line for line in lines)
     assert q(data_copy / "impact.duckdb", "SELECT count(*) FROM commune_geometry")[0][0] == 0
 
@@ -184,9 +182,9 @@ def test_file_over_size_cap_is_refused(data_copy, monkeypatch):
     assert sha(data_copy / "impact.duckdb") == before
 
 
-def test_bad_geojson_fails_and_leaves_database_identical(data_copy, communes_geojson, tmp_path):
+def test_bad_geojson_fails_and_leaves_database_identical(data_copy, shipped_geojson, tmp_path):
     import json
-    gj = json.loads(communes_geojson.read_text())
+    gj = json.loads(shipped_geojson.read_text())
     gj["features"] = gj["features"][1:]   # a missing commune
     bad = tmp_path / "missing.geojson"
     bad.write_text(json.dumps(gj))
@@ -248,11 +246,13 @@ def test_templates_travel_in_the_database(built):
     rows = q(built / "impact.duckdb", "SELECT template, format FROM template_file ORDER BY ALL")
     assert {t for t, _ in rows} == {"operator_sites", "jobs", "reuse_flows", "assessments"}
     assert {f for _, f in rows} == {"csv", "xlsx"}
-    (doc,), = q(built / "impact.duckdb", "SELECT markdown FROM template_doc")
-    assert "site_id" in doc and "criterion_id" in doc
+    docs = dict(q(built / "impact.duckdb", "SELECT doc_id, markdown FROM template_doc"))
+    assert set(docs) == {"templates", "templates_fr", "templates_nl"}   # the reference README and its translations
+    assert all("site_id" in doc and "criterion_id" in doc for doc in docs.values())
+    assert "Chiffres manquants" in docs["templates_fr"] and "Ontbrekende cijfers" in docs["templates_nl"]
 
 
-def test_registry_order_and_recognition(communes_geojson):
+def test_registry_order_and_recognition(shipped_geojson):
     """One ordered registry: a source needs only sources before it; a file goes to the first that claims
     it (validate), an upload to the first uploadable one."""
     from etl.sources import REGISTRY, claiming
@@ -269,7 +269,7 @@ def test_registry_order_and_recognition(communes_geojson):
         ROOT / "data" / "example" / "assessments.csv": "assessments",
         ROOT / "data" / "example" / "members_sites.csv": "members",
         ROOT / "data" / "example" / "members_jobs.csv": "members",
-        communes_geojson: "boundaries",
+        shipped_geojson: "boundaries",
     }
     for path, kind in expected.items():
         assert claiming(path).kind == kind, path
@@ -294,10 +294,12 @@ def test_vocabularies_and_display_choices_are_in_the_database(built, tmp_path):
                                            "fiscal_avg_net_taxable_income_per_inhabitant", "establishment_units"]
     assert places["compare_x"] == ["fiscal_avg_net_taxable_income_per_inhabitant"]
     assert places["reuse_map"] == ["member_reused_per_1000_inhabitants"]
-    assert len(places["jobs_public"]) == 15 and len(places["profile_key"]) == 8
+    assert len(places["jobs_public"]) == 25 and len(places["profile_key"]) == 10
     assert set(places) == {"overview_headline", "overview_map", "map_default", "profile_key", "fiche_key",
                            "compare_x", "compare_y", "jobs_map", "jobs_trend", "jobs_public", "reuse_map",
-                           "reuse_trend", "reuse_public", "embed_default", "summary_context", "summary_members"}
+                           "reuse_trend", "reuse_public", "embed_default", "summary_context", "summary_members",
+                           "overview_delivery", "tip3_context", "tip4_context", "tip5_context",
+                           "region_not_published"}
     copy = tmp_path / "copy.duckdb"
     shutil.copy(db, copy)
     with duckdb.connect(str(copy)) as con:
@@ -330,3 +332,31 @@ def test_bad_catalogue_vocabulary_fails_precisely(data_copy, file, old, new, row
             and (row is None or p.row == row)]
     assert hits, [str(p) for p in exc.value.problems]
     assert sha(data_copy / "impact.duckdb") == before
+
+
+def test_fresh_clone_draws_the_geographic_map_with_its_attribution(built):
+    """No --boundaries, no $BSIM_BOUNDARIES, no ../shared: the shipped geometry is loaded, and its source row
+    carries the Statbel attribution every map shows."""
+    db = built / "impact.duckdb"
+    assert q(db, "SELECT count(*), min(source_id), max(source_id) FROM commune_geometry") == [
+        (19, "SRC_BOUNDARIES_STATBEL_2025", "SRC_BOUNDARIES_STATBEL_2025")]
+    (publisher, title, licence), = q(db, "SELECT publisher, title, licence FROM source "
+                                         "WHERE source_id = 'SRC_BOUNDARIES_STATBEL_2025'")
+    assert "Statbel" in publisher and "01/01/2025" in title and "provincies.incijfers.be" in title
+    assert "derived data" in licence
+
+
+def test_boundaries_option_overrides_the_shipped_file(data_copy, shipped_geojson, tmp_path, monkeypatch):
+    """--boundaries FILE wins over the shipped file; a file other than the shipped one is named as supplied."""
+    import json
+    monkeypatch.delenv("BSIM_BOUNDARIES", raising=False)
+    gj = json.loads(shipped_geojson.read_text())
+    for f in gj["features"]:
+        f["properties"] = {"NIS5": f["properties"]["nis_code"]}
+    other = tmp_path / "other_boundaries.geojson"
+    other.write_text(json.dumps(gj))
+    build(data_copy, boundaries=str(other), log=QUIET)
+    db = data_copy / "impact.duckdb"
+    assert q(db, "SELECT DISTINCT source_id, source_file FROM commune_geometry") == [
+        ("SRC_BOUNDARIES_SUPPLIED", str(other))]
+    assert q(db, "SELECT boundaries FROM etl_run")[0][0] == str(other)

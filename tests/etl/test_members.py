@@ -70,13 +70,13 @@ def member_files(folder: Path, lang: str, ext: str, *, sites=SITES, jobs=JOBS, f
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory, communes_geojson):
+def base(tmp_path_factory, shipped_geojson):
     """data/ copied once and built without example data (so member figures are only ours)."""
     data = tmp_path_factory.mktemp("members") / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive",
                                                                         "members"))
     (data / "members").mkdir()
-    build(data, boundaries=str(communes_geojson), with_example=False, log=QUIET)
+    build(data, boundaries=str(shipped_geojson), with_example=False, log=QUIET)
     return data
 
 
@@ -96,9 +96,9 @@ def obs(db: Path, indicator: str) -> dict:
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
-def test_templates_load_in_every_language(data, communes_geojson, lang, ext):
+def test_templates_load_in_every_language(data, shipped_geojson, lang, ext):
     member_files(data / "members", lang, ext)
-    build(data, boundaries=str(communes_geojson), with_example=False, log=QUIET)
+    build(data, boundaries=str(shipped_geojson), with_example=False, log=QUIET)
     db = data / "impact.duckdb"
     sites = q(db, "SELECT operator_id, nis_code, quality FROM operator WHERE operator_id LIKE 'mb-%' ORDER BY 1")
     assert sites == [("mb-M1", "21001", "reported"), ("mb-M2", "21001", "reported"), ("mb-M3", "21015", "reported")]
@@ -128,9 +128,9 @@ def test_template_files_exist_with_canonical_headers():
 
 # ----------------------------------------------------------------------------- aggregation
 
-def test_aggregation_hand_computed(data, communes_geojson):
+def test_aggregation_hand_computed(data, shipped_geojson):
     member_files(data / "members", "en", "csv")
-    build(data, boundaries=str(communes_geojson), with_example=False, log=QUIET)
+    build(data, boundaries=str(shipped_geojson), with_example=False, log=QUIET)
     db = data / "impact.duckdb"
     jobs = obs(db, "member_jobs")
     # Anderlecht: (10 + 2) + (20 + 5) = 37; Schaerbeek: 7 + (missing art60) = 7; region 44
@@ -185,11 +185,11 @@ def test_streams_accept_three_languages():
 
 # ----------------------------------------------------------------------------- bad inputs
 
-def fails(data: Path, communes_geojson) -> list:
+def fails(data: Path, shipped_geojson) -> list:
     db = data / "impact.duckdb"
     before = sha(db)
     with pytest.raises(BuildError) as exc:
-        build(data, boundaries=str(communes_geojson), with_example=False, log=QUIET)
+        build(data, boundaries=str(shipped_geojson), with_example=False, log=QUIET)
     assert sha(db) == before, "a failed build must leave the published database byte-identical"
     assert not list(data.glob(".build-*"))
     return exc.value.problems
@@ -207,69 +207,69 @@ def sites_with(*rows):
 
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])
-def test_site_outside_region_postal_code(data, communes_geojson, ext):
+def test_site_outside_region_postal_code(data, shipped_geojson, ext):
     member_files(data / "members", "en", ext, sites=sites_with(["M9", "Gent", "Org", "reuse_shop", "x", "9000", "", "",
                                                                  ""]))
-    p = one(fails(data, communes_geojson), "postal_code", "outside the region", row=5)
+    p = one(fails(data, shipped_geojson), "postal_code", "outside the region", row=5)
     assert p.file.endswith(f"sites_en.{ext}")
 
 
-def test_site_outside_region_coordinates(data, communes_geojson):
+def test_site_outside_region_coordinates(data, shipped_geojson):
     # Vilvoorde: inside the bounding box, outside every commune polygon
     member_files(data / "members", "en", "csv",
                  sites=sites_with(["M9", "Vilvoorde", "Org", "reuse_shop", "x", "", "", "4.43", "50.925"]))
-    one(fails(data, communes_geojson), "lon", "outside every Brussels commune", row=5)
+    one(fails(data, shipped_geojson), "lon", "outside every Brussels commune", row=5)
 
 
-def test_coordinates_in_another_commune_than_postal_code(data, communes_geojson):
+def test_coordinates_in_another_commune_than_postal_code(data, shipped_geojson):
     # Grand-Place (City of Brussels) with the Anderlecht postal code
     member_files(data / "members", "fr", "csv",
                  sites=sites_with(["M9", "Mauvais", "Org", "reuse_shop", "x", "1070", "", "4.3522", "50.8467"]))
     # the column is named as the (French) header writes it
-    p = one(fails(data, communes_geojson), "code postal", "coordinates lie in Bruxelles (21004)", row=5)
+    p = one(fails(data, shipped_geojson), "code postal", "coordinates lie in Bruxelles (21004)", row=5)
     assert "Anderlecht (21001)" in p.reason
 
 
-def test_commune_column_disagrees_with_postal_code(data, communes_geojson):
+def test_commune_column_disagrees_with_postal_code(data, shipped_geojson):
     member_files(data / "members", "en", "csv",
                  sites=sites_with(["M9", "Mauvais", "Org", "reuse_shop", "x", "1030", "Uccle", "", ""]))
-    one(fails(data, communes_geojson), "postal_code", "not Uccle (21016)", row=5)
+    one(fails(data, shipped_geojson), "postal_code", "not Uccle (21016)", row=5)
 
 
-def test_shared_postal_code_needs_commune(data, communes_geojson):
+def test_shared_postal_code_needs_commune(data, shipped_geojson):
     member_files(data / "members", "en", "csv",
                  sites=sites_with(["M9", "Louise", "Org", "reuse_shop", "x", "1050", "", "", ""]))
-    one(fails(data, communes_geojson), "commune", "shared by", row=5)
+    one(fails(data, shipped_geojson), "commune", "shared by", row=5)
 
 
-def test_commune_derived_from_coordinates(data, communes_geojson):
+def test_commune_derived_from_coordinates(data, shipped_geojson):
     member_files(data / "members", "en", "csv",
                  sites=sites_with(["M9", "Grand-Place", "Org", "reuse_shop", "x", "", "", "4.3522", "50.8467"]))
-    build(data, boundaries=str(communes_geojson), with_example=False, log=QUIET)
+    build(data, boundaries=str(shipped_geojson), with_example=False, log=QUIET)
     assert q(data / "impact.duckdb", "SELECT nis_code FROM operator WHERE operator_id = 'mb-M9'") == [("21004",)]
 
 
-def test_unknown_stream(data, communes_geojson):
+def test_unknown_stream(data, shipped_geojson):
     member_files(data / "members", "nl", "csv", flows=FLOWS + [["M1", "2024", "plastiek", "5", "1", "1"]])
-    one(fails(data, communes_geojson), "stroom", "unknown stream 'plastiek'", row=6)   # the Dutch header's name
+    one(fails(data, shipped_geojson), "stroom", "unknown stream 'plastiek'", row=6)   # the Dutch header's name
 
 
-def test_implausible_integration_workers(data, communes_geojson):
+def test_implausible_integration_workers(data, shipped_geojson):
     member_files(data / "members", "en", "csv", jobs=JOBS + [["M1", "2023", "900", "0", "", ""]])
-    one(fails(data, communes_geojson), "integration_workers", "implausible", row=5)
+    one(fails(data, shipped_geojson), "integration_workers", "implausible", row=5)
 
 
-def test_implausible_tonnes_and_reused_over_collected(data, communes_geojson):
+def test_implausible_tonnes_and_reused_over_collected(data, shipped_geojson):
     member_files(data / "members", "en", "csv",
                  flows=FLOWS + [["M2", "2024", 0, "25000", "1", "1"], ["M2", "2024", 1, "10", "12", ""]])
-    problems = fails(data, communes_geojson)
+    problems = fails(data, shipped_geojson)
     one(problems, "collected_t", "implausible", row=6)
     one(problems, "reused_t", "more than collected_t", row=7)
 
 
-def test_unknown_site_id(data, communes_geojson):
+def test_unknown_site_id(data, shipped_geojson):
     member_files(data / "members", "en", "csv", jobs=JOBS + [["NOPE", "2024", "1", "1", "", ""]])
-    one(fails(data, communes_geojson), "site_id", "unknown site_id 'NOPE'", row=5)
+    one(fails(data, shipped_geojson), "site_id", "unknown site_id 'NOPE'", row=5)
 
 
 @pytest.mark.parametrize("bad_jobs, column, text", [
@@ -279,28 +279,28 @@ def test_unknown_site_id(data, communes_geojson):
     ([["M1", "2022", "2.5", "1", "", ""]], "integration_workers", "whole number"),
     ([["M1", "1850", "2", "1", "", ""]], "year", "outside"),
 ])
-def test_bad_values(data, communes_geojson, bad_jobs, column, text):
+def test_bad_values(data, shipped_geojson, bad_jobs, column, text):
     member_files(data / "members", "en", "csv", jobs=JOBS + bad_jobs)
-    one(fails(data, communes_geojson), column, text, row=5)
+    one(fails(data, shipped_geojson), column, text, row=5)
 
 
-def test_unrecognised_file(data, communes_geojson):
+def test_unrecognised_file(data, shipped_geojson):
     write(data / "members" / "random.csv", ["foo", "bar"], [["1", "2"]])
-    problems = fails(data, communes_geojson)
+    problems = fails(data, shipped_geojson)
     assert any("not a member template" in p.reason and p.file.endswith("random.csv") for p in problems)
 
 
 # ----------------------------------------------------------------------------- example data
 
-def test_example_loads_and_no_example_leaves_none(data, communes_geojson):
-    build(data, boundaries=str(communes_geojson), with_example=True, log=QUIET)
+def test_example_loads_and_no_example_leaves_none(data, shipped_geojson):
+    build(data, boundaries=str(shipped_geojson), with_example=True, log=QUIET)
     db = data / "impact.duckdb"
     n_sites, n_communes = q(db, "SELECT count(*), count(DISTINCT nis_code) FROM operator WHERE quality='example'")[0]
     assert 15 <= n_sites <= 25 and n_communes >= 10
     assert q(db, "SELECT count(*) FROM operator WHERE quality='example' AND name NOT LIKE 'Exemple%'")[0][0] == 0
     assert q(db, "SELECT count(*) FROM observation WHERE indicator_id LIKE 'member_%' AND quality <> 'example'")[0][0] == 0
     assert q(db, "SELECT min(year), max(year) FROM operator_jobs")[0] == (2021, 2024)
-    build(data, boundaries=str(communes_geojson), with_example=False, log=QUIET)
+    build(data, boundaries=str(shipped_geojson), with_example=False, log=QUIET)
     for table in ("observation", "operator", "operator_jobs", "reuse_flow"):
         assert q(db, f"SELECT count(*) FROM {table} WHERE quality = 'example' "
                      + ("AND indicator_id LIKE 'member_%'" if table == "observation" else ""))[0][0] == 0

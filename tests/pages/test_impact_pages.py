@@ -105,14 +105,19 @@ def test_breakdowns_and_example_marks():
 def test_public_figures_kept_apart():
     obs = pd.DataFrame({"indicator_id": ["social_economy_jobs"], "nis_code": ["04000"], "year": [2015],
                         "value": [1000.0], "source_ids": ["S"], "quality": ["reported"], "note": [None]})
-    scoped = pd.DataFrame({"indicator_id": ["social_economy_jobs"], "scope": ["Wallonia + Brussels"], "year": [2022],
-                           "value": [5000.0], "source_ids": ["S"], "quality": ["reported"], "note": [None]})
+    scoped = pd.DataFrame({"indicator_id": ["social_economy_jobs"] * 2, "scope": ["Wallonia + Brussels", "organisation"],
+                           "scope_en": ["Wallonia and Brussels", "Les Petits Riens"], "year": [2022, None],
+                           "ref_period": ["2022", "undated"], "value": [5000.0, 7.0], "source_ids": ["S", "S"],
+                           "quality": ["reported"] * 2, "note": [None, None]})
     inds = pd.DataFrame({"indicator_id": ["social_economy_jobs"], "label_en": ["Social-economy jobs"],
-                         "unit_en": ["jobs"], "decimals": [0]}).set_index("indicator_id", drop=False)
+                         "unit_en": ["jobs"], "decimals": [0], "description_en": ["Jobs, not FTE."]}
+                        ).set_index("indicator_id", drop=False)
     sources = pd.DataFrame({"source_id": ["S"], "publisher": ["P"], "title": ["T"]}).set_index("source_id", drop=False)
     t = iv.public_figures(obs, scoped, inds, sources, ["social_economy_jobs"], "en")
-    assert list(t["Scope"]) == ["Wallonia + Brussels", "Brussels-Capital Region"]  # latest first, never summed
-    assert list(t["Year"]) == ["2022", "2015"]
+    # latest first, never summed; the scope in the reader's language; an undated figure never gets a year
+    assert list(t["Scope"]) == ["Wallonia and Brussels", "Brussels-Capital Region", "Les Petits Riens"]
+    assert list(t["Year"]) == ["2022", "2015", "undated"]
+    assert set(t["Definition"]) == {"Jobs, not FTE."}
 
 
 def test_commune_summary():

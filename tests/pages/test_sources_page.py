@@ -37,16 +37,17 @@ def test_sources_page(lang):
     headers = [h.value for h in at.header]
     for h in ("Indicator catalogue", "Downloads", "Figures not mapped", "Last ETL run"):
         assert _(h) in headers
-    # catalogue: first dataframe, one row per indicator, labels in the interface language
-    cat = at.dataframe[0].value
-    assert len(cat) > 100 and "label" in cat.columns
+    # the data coverage (tips, indicators) first, then the catalogue: one row per indicator, labels in the
+    # interface language
+    cat = at.dataframe[2].value
+    assert len(cat) > 100 and "label" in cat.columns and "description" in cat.columns
     # scoped figures table and ETL inputs table
-    assert len(at.dataframe) == 3
-    assert len(at.dataframe[1].value) > 0
+    assert len(at.dataframe) == 5
+    assert len(at.dataframe[3].value) > 0
     # last ETL run
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[_("Status")] == _("Succeeded")
-    assert metrics[_("Input files")] == str(len(at.dataframe[2].value))
+    assert metrics[_("Input files")] == str(len(at.dataframe[4].value))
     # downloads
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_ind_csv", "dl_ind_xlsx", "dl_all_csv", "dl_all_xlsx", "dl_db"} <= keys
@@ -59,7 +60,7 @@ def test_sources_page(lang):
 def test_filters_and_indicator_from_url():
     at = _run("nl", indicator="at_risk_of_poverty_rate", topic="context", q="armoede")
     assert not at.exception, at.exception
-    cat = at.dataframe[0].value
+    cat = at.dataframe[2].value
     assert 0 < len(cat) < 20
     assert set(cat["topic"]) == {"context"}
     assert at.session_state[widget_key("indicator", "nl")] == "at_risk_of_poverty_rate"

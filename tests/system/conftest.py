@@ -2,14 +2,13 @@
 Chromium for every browser test of the session; a fresh guarded page per test."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.support.browser import guarded_context
 from tests.support.browser_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.support.built import built_data
 
 
 def _playwright():
@@ -20,11 +19,8 @@ def _playwright():
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, communes_geojson):
-    from etl.build import build
-    data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a: None)
+def server(tmp_path_factory, shipped_geojson):
+    data = built_data(tmp_path_factory.mktemp("browser") / "data", shipped_geojson)
     with streamlit_server(data / "impact.duckdb") as base:
         yield base
 

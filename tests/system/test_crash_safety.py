@@ -26,7 +26,7 @@ from bench.ws_client import Session
 from dashboard.data.connection import connect_read_only
 from tests.conftest import ROOT
 from tests.support.browser_server import streamlit_server
-from tests.support.databases import built_data
+from tests.support.built import built_data
 
 pytestmark = pytest.mark.slow
 
@@ -60,8 +60,8 @@ def communes(db: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def boundaries(communes_geojson) -> str:
-    return str(communes_geojson)
+def boundaries(shipped_geojson) -> str:
+    return str(shipped_geojson)
 
 
 @pytest.fixture()

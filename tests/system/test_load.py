@@ -13,7 +13,7 @@ import pytest
 
 from bench.ws_client import run_sessions
 from tests.support.browser_server import streamlit_server
-from tests.support.databases import built_data
+from tests.support.built import built_data
 
 pytestmark = pytest.mark.slow
 
@@ -26,8 +26,8 @@ VIEWS = ["geo", "tile", "table"]
 
 
 @pytest.fixture(scope="module")
-def db_copy(tmp_path_factory, communes_geojson):
-    return built_data(tmp_path_factory.mktemp("load") / "data", communes_geojson) / "impact.duckdb"
+def db_copy(tmp_path_factory, shipped_geojson):
+    return built_data(tmp_path_factory.mktemp("load") / "data", shipped_geojson) / "impact.duckdb"
 
 
 def interactions(db, k: int) -> list[str]:

@@ -71,7 +71,7 @@ def _write_inputs(data: Path, with_controls: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_data(tmp_path_factory, communes_geojson):
+def hostile_data(tmp_path_factory, shipped_geojson):
     """Build the hostile inputs; if the door refuses the control characters (file, row, column, reason), build
     without them: the rest must go through as text."""
     from etl.build import BuildError, build
@@ -80,11 +80,11 @@ def hostile_data(tmp_path_factory, communes_geojson):
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
     _write_inputs(data, with_controls=True)
     try:
-        build(data, boundaries=str(communes_geojson), log=lambda *a: None)
+        build(data, boundaries=str(shipped_geojson), log=lambda *a: None)
     except BuildError as exc:
         assert exc.problems and all(p.file and p.row and p.column for p in exc.problems), exc
         _write_inputs(data, with_controls=False)
-        build(data, boundaries=str(communes_geojson), log=lambda *a: None)
+        build(data, boundaries=str(shipped_geojson), log=lambda *a: None)
     return data
 
 
@@ -260,12 +260,12 @@ def test_every_export_keeps_data_text_literal_and_inert(page, server, tmp_path):
 # ----------------------------------------------------------------------------- with the shipped data
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory, communes_geojson):
+def shipped(tmp_path_factory, shipped_geojson):
     from etl.build import build
 
     data = tmp_path_factory.mktemp("shipped") / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "etl_runs.jsonl", "archive"))
-    build(data, boundaries=str(communes_geojson), log=lambda *a: None)
+    build(data, boundaries=str(shipped_geojson), log=lambda *a: None)
     return data / "impact.duckdb"
 
 

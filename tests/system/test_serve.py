@@ -32,7 +32,7 @@ from serve.nginx import IMMUTABLE, ROUTE_COOKIE
 from serve.stack import ACCESS_LINE
 from tests.conftest import ROOT
 from tests.support.browser_server import served_stack
-from tests.support.databases import built_data
+from tests.support.built import built_data
 from tests.system.test_crash_safety import run_id
 
 pytestmark = pytest.mark.slow
@@ -50,8 +50,8 @@ def plans(n: int = SESSIONS, k: int = INTERACTIONS) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory, communes_geojson):
-    return built_data(tmp_path_factory.mktemp("serve") / "data", communes_geojson)
+def data(tmp_path_factory, shipped_geojson):
+    return built_data(tmp_path_factory.mktemp("serve") / "data", shipped_geojson)
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +103,8 @@ def test_kill_9_of_a_replica_moves_its_sessions_and_spares_the_others(data):
             assert not s.rerun("lang=fr", "map").exception
 
 
-def test_publish_is_seen_by_every_replica_within_one_rerun(tmp_path, communes_geojson):
-    data = built_data(tmp_path / "data", communes_geojson)
+def test_publish_is_seen_by_every_replica_within_one_rerun(tmp_path, shipped_geojson):
+    data = built_data(tmp_path / "data", shipped_geojson)
     published = data / "impact.duckdb"
     old = run_id(published)
     with served_stack(published, replicas=2) as stack:
@@ -136,7 +136,7 @@ def test_publish_is_seen_by_every_replica_within_one_rerun(tmp_path, communes_ge
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         env.pop("BSIM_BOUNDARIES", None)
         subprocess.run([sys.executable, "-m", "etl", "build", "--data", str(data), "--boundaries",
-                        str(communes_geojson)], cwd=ROOT, env=env, check=True,
+                        str(shipped_geojson)], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         new = run_id(published)
         assert new != old

@@ -6,7 +6,9 @@ import pytest
 
 from dashboard.charts.classify import NO_DATA, classify, diverging_colours, legend_labels, sequential_colours
 from dashboard.charts.maps import (
+    Boundaries,
     NotMappable,
+    attribution_of,
     change_map,
     choropleth,
     commune_map,
@@ -185,10 +187,10 @@ def test_tile_grid_is_a_layout():
     assert t["tile_row"].min() == 0 and t["tile_col"].min() == 0
 
 
-def test_tile_grid_follows_geography(communes_geojson):
-    g = json.loads(communes_geojson.read_text())
+def test_tile_grid_follows_geography(shipped_geojson):
+    g = json.loads(shipped_geojson.read_text())
     from shapely.geometry import shape
-    cent = {f["properties"]["geoitem"]: shape(f["geometry"]).centroid for f in g["features"]}
+    cent = {f["properties"]["nis_code"]: shape(f["geometry"]).centroid for f in g["features"]}
     t = tiles().set_index("nis_code")
     lat = pd.Series({c: p.y for c, p in cent.items()})
     lon = pd.Series({c: p.x for c, p in cent.items()})
@@ -250,3 +252,26 @@ def test_feature_collection_from_rows():
     rows = pd.DataFrame({"nis_code": ["21001"], "geojson": [json.dumps({"type": "Point", "coordinates": [4.3, 50.8]})]})
     fc = feature_collection(rows)
     assert fc["features"][0]["id"] == "21001" and fc["features"][0]["geometry"]["type"] == "Point"
+
+
+def test_geographic_maps_name_their_boundaries_tile_maps_do_not():
+    """The attribution of the boundaries is in the footer of every geographic map (choropleth, change map,
+    operators), whether the boundaries come as a URL or as a FeatureCollection; the tile map draws none."""
+    from dashboard.charts.impact import operators_map
+    meta = {"title": "T", "kind": "rate", "year": 2024}
+    url = Boundaries("app/static/b.geojson", "Statbel, statistical sectors 01/01/2025")
+    geo = dict(square_geojson(), attribution="Statbel, statistical sectors 01/01/2025")
+
+    def footer(fig):
+        return " ".join(a.text for a in fig.layout.annotations)
+
+    for g in (url, geo):
+        assert "Limites : Statbel, statistical sectors 01/01/2025" in footer(
+            choropleth(frame(), g, lang="fr", meta=meta))
+    change = change_frame(frame(year=2020), frame(year=2024))
+    assert "Grenzen: Statbel" in footer(change_map(change, url, lang="nl", meta=dict(meta, year_from=2020)))
+    points = pd.DataFrame(columns=["group", "position", "plot_lon", "plot_lat", "name", "organisation", "category",
+                                   "address", "quality", "operator_id", "name_fr", "name_nl"])
+    assert "Boundaries: Statbel" in footer(operators_map(points, url, lang="en", meta=ChartMeta(title="Sites")))
+    assert "Statbel" not in footer(tile_map(frame(), tiles(), lang="fr", meta=meta))
+    assert attribution_of("app/static/plain.geojson") == ""

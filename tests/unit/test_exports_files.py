@@ -251,3 +251,13 @@ def test_xlsx_formula_cells_neutralised_numbers_kept():
     assert any(row[0] == "EXAMPLE" for row in about.iter_rows(values_only=True))
     csv = export.to_csv(df).decode()
     assert ",-5.5" in csv and "'+1" in csv
+
+
+@needs_browser
+def test_exported_map_image_carries_the_boundaries_attribution():
+    from dashboard.charts import maps
+    geo = frames.square_geojson()
+    fig = maps.choropleth(frames.frame(), maps.Boundaries("app/static/none.geojson", "Statbel, secteurs 01/01/2025"),
+                          lang="fr", meta={"title": "Taux test", "kind": "rate", "year": 2024})
+    svg = images.to_svg(fig, "slide", geojson=geo).decode("utf-8")
+    assert "Limites" in svg and "Statbel, secteurs 01/01/2025" in svg

@@ -152,7 +152,7 @@ def test_no_example_mark_without_example_rows():
 def test_everything_csv_and_xlsx_with_scoped():
     ind, src = _indicators(), _sources()
     obs = export.observations_frame(_obs(), ind, _communes(), src, "en")
-    sc = export.scoped_frame(_scoped(), ind, src, "en")
+    sc = export.scoped_frame(_scoped(), ind, src, _communes(), "en")
     allf = export.everything_frame(obs, sc)
     back = pd.read_csv(io.BytesIO(export.to_csv(allf)), dtype={"nis_code": str})
     assert set(back["table"]) == {"observation", "scoped_observation"}

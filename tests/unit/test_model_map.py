@@ -15,7 +15,7 @@ SOURCES = pd.DataFrame({"source_id": ["S1"], "publisher": ["Statbel"], "title": 
 def _ind(**kw) -> pd.Series:
     base = dict(indicator_id="x", topic="context", kind="rate", n_communes=19, sort_order=1, decimals=1,
                 direction="lower_better", label_fr="Taux", label_nl="Graad", label_en="Rate",
-                unit_fr="%", unit_nl="%", unit_en="%")
+                unit_fr="%", unit_nl="%", unit_en="%", denominators="")
     base.update(kw)
     return pd.Series(base)
 
@@ -24,7 +24,8 @@ def _indicators() -> pd.DataFrame:
     rows = [
         _ind(indicator_id="ctx_rate", topic="context", sort_order=1),
         _ind(indicator_id="t1_rate_few", topic="tip1", kind="rate", n_communes=4, sort_order=2),
-        _ind(indicator_id="t1_count", topic="tip1", kind="count", n_communes=19, sort_order=3),
+        _ind(indicator_id="t1_count", topic="tip1", kind="count", n_communes=19, sort_order=3,
+             denominators="population"),
         _ind(indicator_id="t1_rate", topic="tip1", kind="rate", n_communes=10, sort_order=4),
         _ind(indicator_id="t2_none", topic="tip2", kind="rate", n_communes=0, sort_order=5),
         _ind(indicator_id="t5_flag", topic="tip5", kind="flag", n_communes=2, sort_order=6),
@@ -164,3 +165,24 @@ def test_tip_indicator_prefers_real_figures_over_example_data():
     inds["n_example"] = 0
     inds.loc[inds["indicator_id"] == "t1_rate", "n_example"] = 10   # the rate is example data only
     assert mv.tip_indicator(inds, 1) != "t1_rate"
+
+
+def test_tip_indicator_never_a_total_without_a_denominator():
+    """A total that offers no denominator is not mapped, so a tip never links the map explorer to it."""
+    inds = _indicators()
+    inds.loc["t1_count", "denominators"] = ""
+    inds.loc["t1_rate", "n_communes"] = 0
+    inds.loc["t1_rate_few", "n_communes"] = 0
+    assert mv.tip_indicator(inds, 1) is None
+
+
+def test_a_regional_figure_the_publisher_does_not_give_is_said_not_published():
+    """The ONEM rate has no regional figure: the headline says so instead of a dash, and no rate is computed."""
+    from dashboard.model.indicators import region_text
+    h = mv.headline(_obs(region=False))
+    ind = _ind(region_published=False)
+    t = mv.headline_texts(h, ind, "fr", SOURCES)
+    assert t["caption"].startswith("Région: non publié") and h["kind"] == "range"
+    assert region_text(None, ind, "nl", 1, "%") == "niet gepubliceerd"
+    assert region_text(None, _ind(), "nl", 1, "%") == "—"
+    assert region_text(12.5, ind, "en", 1, "%") == "12.5%"

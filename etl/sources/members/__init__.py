@@ -34,6 +34,7 @@ from .locating import SiteLocator
 from .reading import ALIASES, HEADER_WORDS, member_files, read_member_file, template_kind
 
 EXAMPLE_SOURCE = "SRC_EXAMPLE_MEMBERS"
+GENERIC_SOURCE = "SRC_MEMBER_DATA"   # its texts in fr/nl/en name every member file's source
 
 
 @dataclass
@@ -73,7 +74,23 @@ def _source_for_file(path: Path, frame: pd.DataFrame, digest: str, display: str)
         "notes": f"member template {path.name}; sha256 {digest}",
         "quality": "reported",
         "retrieved": None,
+        "file_name": path.name, "sha256": digest,
     }
+
+
+def in_languages(sources: list[dict], generic: pd.Series) -> pd.DataFrame:
+    """The rows of the member files' sources with their texts in fr/nl/en: the generic member-data source's
+    (``SRC_MEMBER_DATA`` in the catalogue) title, description and licence, naming the file; the publisher is
+    the organisations' own name in every language."""
+    d = pd.DataFrame(sources).drop_duplicates("source_id")
+    d["own_language"], d["licence_id"] = "", generic["licence_id"]
+    for lang in ("fr", "nl", "en"):
+        d[f"publisher_{lang}"] = d["publisher"]
+        d[f"title_{lang}"] = generic[f"title_{lang}"] + " — " + d["file_name"]
+        d[f"description_{lang}"] = generic[f"description_{lang}"] + " sha256 " + d["sha256"]
+        d[f"licence_{lang}"] = generic[f"licence_{lang}"]
+        d[f"reference_date_{lang}"] = generic[f"reference_date_{lang}"]
+    return d
 
 
 
@@ -194,7 +211,8 @@ def load(step: Step) -> list[Problem]:
 
     for mset in sets:
         if mset.sources:
-            insert_frame(con, "source", pd.DataFrame(mset.sources).drop_duplicates("source_id"))
+            insert_frame(con, "source", in_languages(
+                mset.sources, step.catalog.sources.set_index("source_id").loc[GENERIC_SOURCE]))
         sites = _concat(mset.sites)
         if sites is None:
             continue
