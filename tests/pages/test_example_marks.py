@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.exports import images
 from dashboard.text.i18n import translator
 from tests.conftest import ROOT
-from tests.support.apptest import page_texts, run_page, shown
+from tests.support.apptest import open_lazy_blocks, page_texts, popover_codes, run_page, shown
 
 MEMBER_RATE = "member_jobs_per_1000_inhabitants"
 MEMBER_REUSE = "member_reused_per_1000_inhabitants"
@@ -62,8 +62,11 @@ def assert_none_marked(at: AppTest, lang: str) -> None:
     assert mark not in page_texts(at)
 
 
-def citations(at: AppTest) -> list[str]:
-    return [c.value for c in at.get("code") if not c.value.startswith("<iframe")]
+def citations(at: AppTest, lang: str) -> list[str]:
+    """The page's 'Cite this figure' citations, as a reader opens them (``ui.lazy`` builds a popover's code
+    block, and the embed snippet's, only when it is opened: every lazy block is opened here)."""
+    open_lazy_blocks(at)
+    return popover_codes(at, translator(lang)("Cite this figure"))
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +98,7 @@ def test_map_explorer_marks_member_example_data(lang):
         assert_all_marked(at, lang, n_min=2)                    # the map and the change map
         text = page_texts(at)
         assert translator(lang)("example") in text and f"· {reported_word(lang)}" not in text
-        cites = citations(at)
+        cites = citations(at, lang)
         assert cites and all(c.startswith("[" + translator(lang)("EXAMPLE DATA") + "]") for c in cites)
         assert all(f"({reported_word(lang)})" not in c for c in cites)
         snippet = [c.value for c in at.get("code") if c.value.startswith("<iframe")]
@@ -126,8 +129,14 @@ def test_commune_profile_marks_member_series_and_section_not_the_real_figures():
     assert_all_marked(at, lang)
     text = page_texts(at)
     assert translator(lang)("EXAMPLE DATA") in text             # the banner of the jobs / re-use section
-    cites = citations(at)                                       # the key figures are real: cited as real
+    cites = citations(at, lang)                                 # the key figures are real: cited as real
     assert cites and not any(translator(lang)("EXAMPLE DATA") in c for c in cites)
+    summary = [c.value for c in at.get("code") if c.value not in cites and not c.value.startswith("<iframe")]
+    assert len(summary) == 1                                    # the written summary to copy: the mark only in
+    for sentence in summary[0].split("\n\n"):                   # the sentence about the example member rows
+        about_example = "(example data)" in sentence            # the example member dataset's publisher
+        assert (translator(lang)("EXAMPLE DATA: illustrative, not real figures") in sentence) == about_example, sentence
+        assert about_example or translator(lang)("EXAMPLE DATA") not in sentence, sentence
     at = run_page("views/commune.py", lang, commune="21001", indicator=REAL_RATE)
     assert not any(s["layout"]["meta"]["example"] for s in charts(at))
 
@@ -229,6 +238,6 @@ def test_fiche_and_deck_mark_what_shows_example_rows_only():
 
 def test_the_citations_follow_the_rows_not_a_translated_word():
     at = run_page("views/map.py", "fr", indicator=MEMBER_RATE)
-    (cite,) = citations(at)
+    (cite,) = citations(at, "fr")
     assert cite.startswith("[DONNÉES D'EXEMPLE]") and "(exemple)" in cite and "(déclaré)" not in cite
     assert shown(cite) == cite                                  # a code block: plain text, never escaped
