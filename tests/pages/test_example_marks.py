@@ -230,10 +230,18 @@ def test_fiche_and_deck_mark_what_shows_example_rows_only():
     text = PdfReader(io.BytesIO(fiche.build_fiche(bundle, "fr"))).pages[0].extract_text()
     assert "DONNÉES D'EXEMPLE" in text
     prs = Presentation(io.BytesIO(deck.build_deck(bundle, "fr")))
-    per_slide = [" ".join(s.text_frame.text for s in sl.shapes if s.has_text_frame) for sl in prs.slides]
-    assert "DONNÉES D'EXEMPLE" in per_slide[0]                       # the title slide covers the whole deck
-    assert "DONNÉES D'EXEMPLE" not in per_slide[1]                   # the key figures are real
-    assert not any("DONNÉES D'EXEMPLE" in t for t in per_slide[2:-1])   # the tips: real assessments
+    slides = [(sl.shapes.title.text if sl.shapes.title is not None else "",
+               " ".join(s.text_frame.text for s in sl.shapes if s.has_text_frame)) for sl in prs.slides]
+    of = lambda start: [text for title, text in slides if title.startswith(start)]   # noqa: E731
+    assert "DONNÉES D'EXEMPLE" in slides[0][1]                       # the title slide covers the whole deck
+    summary = of("En quelques phrases")                              # marked where a sentence is about the
+    assert summary and any("DONNÉES D'EXEMPLE" in t for t in summary)   # example member rows, and only there
+    for sentence in bundle["summary"]:
+        assert ("DONNÉES D'EXEMPLE" in sentence) == ("(example data)" in sentence), sentence
+    key_figures = of("Chiffres clés")
+    assert key_figures and not any("DONNÉES D'EXEMPLE" in t for t in key_figures)   # the key figures are real
+    tips = of("Conseil ")
+    assert len(tips) >= 5 and not any("DONNÉES D'EXEMPLE" in t for t in tips)      # the tips: real assessments
 
 
 def test_the_citations_follow_the_rows_not_a_translated_word():
