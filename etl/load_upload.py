@@ -17,11 +17,12 @@ The same path serves the editor page, through the review queue (``etl.review``).
    build fails, the staged file is removed and the published database is untouched.
 
 Between 1 and 2, **the same file twice** is refused: bytes whose sha256 is that of an input the
-published database was built from (a member file, an assessment round, the example data), of a file
-already in an upload folder (an approved submission: the inputs of the next build), of a submission
-still waiting for review, or of another file of the same submission would count the same rows again
-(or pass example data as reported data); nothing changes and the message says which input it repeats.
-Preview and submit refuse it the same way, so no upload is ever archived twice.
+published database was built from (a member file, an assessment round), of the example data (whether
+or not the last build included it), of a file already in an upload folder (an approved submission: the
+inputs of the next build), of a submission still waiting for review, or of another file of the same
+submission would count the same rows again (or pass example data as reported data); nothing changes and
+the message says which input it repeats. Preview and submit refuse it the same way, so no upload is ever
+archived twice.
 """
 from __future__ import annotations
 
@@ -120,13 +121,16 @@ def detect(path: Path, name: str):
 
 
 def loaded_inputs(data_dir: Path, db_path: Path) -> dict[str, Path]:
-    """sha256 -> path of every input the published database was built from, and of every file in an
-    upload folder (the inputs of the next build: approved submissions among them)."""
+    """sha256 -> path of every input the published database was built from, of every file in an
+    upload folder (the inputs of the next build: approved submissions among them) and of every file of
+    the example set (``data/example/``): the example set is left out of a build as soon as real data of
+    its kind is present, so it is no input of that database, yet its bytes uploaded as a member file or an
+    assessment round would pass example rows as reported ones."""
     import duckdb
     out: dict[str, Path] = {}
-    for source in REGISTRY:
-        folder = Path(data_dir) / source.upload_dir if source.upload_dir else None
-        if folder and folder.is_dir():
+    folders = [Path(data_dir) / s.upload_dir for s in REGISTRY if s.upload_dir] + [Path(data_dir) / "example"]
+    for folder in folders:
+        if folder.is_dir():
             for f in sorted(folder.iterdir()):
                 if f.is_file() and not f.name.startswith("."):
                     out.setdefault(hashlib.sha256(f.read_bytes()).hexdigest(), f)

@@ -17,6 +17,7 @@ from dashboard.charts.style import (
     plain,
     plain_short_name,
     screen_lines,
+    unwrapped_meta,
 )
 from dashboard.model.meta import ChartMeta, chart_title
 from dashboard.model.quality import Quality
@@ -77,7 +78,7 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
         height=330 + 17 * len(lines) + LEGEND_ROW * rows, dragmode=False, paper_bgcolor="white", plot_bgcolor="white",
         margin={"l": 5, "r": 5, "t": int(MODEBAR + 17 * len(lines) + LEGEND_ROW * rows + 8), "b": 30},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "font": {"size": 11}},
-        meta={"title": raw, "footer": footer},
+        meta=unwrapped_meta(raw, footer),
     )
     mark_quality(fig, quality)
     fig.add_annotation(text=plain(footer), xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left",

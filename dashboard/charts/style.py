@@ -6,7 +6,7 @@ language's number separators; and the palettes of bars, lines, operator groups, 
 Charts are drawn on screens as narrow as a phone (390 px): the title, the EXAMPLE mark and the footer are
 wrapped, measured with the font, to fit ``SCREEN_TEXT_WIDTH``, and the legend is a horizontal band between
 the title and the plot — never over a map. The unwrapped title and footer stay in ``layout.meta`` so an
-exported image re-wraps them to its own width.
+exported image re-wraps them to its own width (escaped there too: ``unwrapped_meta``).
 
 Plotly reads a subset of HTML in titles, hover templates, text, tick and legend labels and
 annotations: every text that comes from data goes through ``plain`` (``text.plain.html``) before it
@@ -74,6 +74,21 @@ def plain_short_name(nis_code, row, lang: str, *, line_break: bool = False) -> s
     return plain(short_name(nis_code, row, lang))
 
 
+def unwrapped_meta(title: str, footer: str) -> dict:
+    """The unwrapped title and footer kept in ``layout.meta`` for an image to re-wrap at its own width
+    (``unwrapped_texts``). Escaped like every other text of the figure: plotly puts ``layout.meta`` into
+    any title, annotation or hover template that says ``%{meta…}``, and the whole figure goes to the
+    browser, so no data text stays there as live markup."""
+    return {"title": plain(title), "footer": plain(footer)}
+
+
+def unwrapped_texts(fig: go.Figure) -> tuple[str, str]:
+    """The plain (unescaped) title and footer ``unwrapped_meta`` kept in ``fig``, '' when none, for
+    ``screen_lines`` to wrap again (it escapes each line it returns)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return _html.unescape(meta.get("title") or ""), _html.unescape(meta.get("footer") or "")
+
+
 def mark_quality(fig: go.Figure, quality: Quality | str) -> go.Figure:
     """Record the quality of the rows ``fig`` shows (``layout.meta``), for the image export's file name;
     what ``layout.meta`` already holds (``finish``'s unwrapped title and footer) is kept."""
@@ -123,7 +138,7 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
         paper_bgcolor="white",
         separators=".," if lang == "en" else ",.",
         plot_bgcolor="white",
-        meta={"title": title, "footer": footer},   # unwrapped, for images of another width
+        meta=unwrapped_meta(title, footer),   # for images of another width
     )
     fig.add_annotation(text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left",
                        yanchor="top", yshift=footer_shift, showarrow=False, align="left",

@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.charts.maps import feature_id
-from dashboard.charts.style import screen_lines
+from dashboard.charts.style import screen_lines, unwrapped_texts
 from dashboard.config import STATIC_DIR, browser_path, export_browser_path
 
 SCREEN_WIDTH, SCREEN_HEIGHT = 1100, 650
@@ -164,12 +164,12 @@ def prepare(fig: go.Figure, size="screen", geojson: dict | None = None) -> go.Fi
         (m.t if m.t is not None else 100), (m.b if m.b is not None else 80)
     # title: wrap long titles, give them room
     # the chart's own unwrapped title and footer (``style.finish``) are wrapped again to this width
-    raw = out.layout.meta if isinstance(out.layout.meta, dict) else {}
+    raw_title, raw_footer = unwrapped_texts(out)
     title = out.layout.title.text if out.layout.title and out.layout.title.text else ""
     if title:
         tsize = (out.layout.title.font.size or 16)
-        if raw.get("title"):
-            wrapped, added = "<br>".join(screen_lines(raw["title"], tsize, width - 30)), 0
+        if raw_title:
+            wrapped, added = "<br>".join(screen_lines(raw_title, tsize, width - 30)), 0
         else:
             wrapped, added = _wrap(title, int((width - 20) / (tsize * 0.55)))
         out.layout.title.text = wrapped
@@ -183,8 +183,8 @@ def prepare(fig: go.Figure, size="screen", geojson: dict | None = None) -> go.Fi
     for a in out.layout.annotations:
         if _is_footer(a):
             fsize = (a.font.size if a.font and a.font.size else 11)
-            if raw.get("footer"):
-                text = "<br>".join(screen_lines(raw["footer"], fsize, width - ml - 20))
+            if raw_footer:
+                text = "<br>".join(screen_lines(raw_footer, fsize, width - ml - 20))
             else:
                 text, _added = _wrap(a.text or "", int((width - ml - 10) / (fsize * 0.56)))
             a.text = text

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.model.commune import key_figures, publisher_label
 from dashboard.model.indicators import split_ids, unit_label
+from dashboard.model.quality import quality_of
 from dashboard.text.format import fmt_percent, fmt_value, is_missing
 from dashboard.text.i18n import translator
 from dashboard.text.names import local_name
@@ -24,16 +25,19 @@ def _semicolon(lang: str) -> str:
     return "\u00a0; " if lang == "fr" else "; "     # French sets a no-break space before ';'
 
 
-def _quality(_, quality) -> str:
-    if quality == "example":
+def _quality(_, quality, lang: str) -> str:
+    """The rows' quality (a tier or a ``Quality``, see ``model.quality``): the example mark when any row is
+    example data, else the tier ('official', 'reported', 'official, partly reported')."""
+    q = quality_of(quality)
+    if q.is_example:
         return _("EXAMPLE DATA: illustrative, not real figures")
-    return _(quality) if isinstance(quality, str) and quality else ""
+    return q.label(lang)
 
 
-def _source(_, sources: pd.DataFrame, source_ids, quality) -> str:
+def _source(_, sources: pd.DataFrame, source_ids, quality, lang: str) -> str:
     """'source: ONEM/RVA (National Employment Office), official' (the publishers, then the quality)."""
     publishers = list(dict.fromkeys(publisher_label(sources, i) for i in split_ids(source_ids or "")))
-    q = _quality(_, quality)
+    q = _quality(_, quality, lang)
     return _("source: {source}", source=", ".join(p for p in [" / ".join(publishers), q] if p))
 
 
@@ -69,7 +73,7 @@ def context_sentence(kf: dict, indicator: pd.Series, sources: pd.DataFrame, comm
             text += _("; up from {value} in {year}", value=before, year=prev_year)
         else:
             text += _("; down from {value} in {year}", value=before, year=prev_year)
-    return f"{text} ({_source(_, sources, kf['source_id'], kf['quality'])})."
+    return f"{text} ({_source(_, sources, kf['source_id'], kf['quality'], lang)})."
 
 
 def members_sentence(rows: Sequence[dict], indicators: pd.DataFrame, sources: pd.DataFrame, commune: str,
@@ -87,7 +91,7 @@ def members_sentence(rows: Sequence[dict], indicators: pd.DataFrame, sources: pd
         parts.append(_("{label}: {value}", label=ind[f"label_{lang}"], value=value))
     text = _("At the members' sites in {commune} in {year}: {figures}", commune=commune, year=int(rows[0]["year"]),
              figures=_semicolon(lang).join(parts))
-    return f"{text} ({_source(_, sources, rows[0].get('source_id'), rows[0].get('quality'))})."
+    return f"{text} ({_source(_, sources, rows[0].get('source_id'), rows[0].get('quality'), lang)})."
 
 
 def tips_sentence(scores: pd.DataFrame, tip_titles: dict[int, str], assessed_year, example: bool, commune: str,
@@ -109,7 +113,7 @@ def tips_sentence(scores: pd.DataFrame, tip_titles: dict[int, str], assessed_yea
                        "; {known} of {n} criteria with a known status", n_all, known=n_known)
     source = _("the scorecard's assessments, each with its evidence")
     if example:
-        source += ", " + _quality(_, "example")
+        source += ", " + _quality(_, "example", lang)
     return f"{text} ({_('source: {source}', source=source)})."
 
 

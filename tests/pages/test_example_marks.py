@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.exports import images
 from dashboard.text.i18n import translator
 from tests.conftest import ROOT
-from tests.support.apptest import page_texts, run_page, shown
+from tests.support.apptest import open_lazy_blocks, page_texts, popover_codes, run_page, shown
 
 MEMBER_RATE = "member_jobs_per_1000_inhabitants"
 MEMBER_REUSE = "member_reused_per_1000_inhabitants"
@@ -62,8 +62,11 @@ def assert_none_marked(at: AppTest, lang: str) -> None:
     assert mark not in page_texts(at)
 
 
-def citations(at: AppTest) -> list[str]:
-    return [c.value for c in at.get("code") if not c.value.startswith("<iframe")]
+def citations(at: AppTest, lang: str) -> list[str]:
+    """The page's 'Cite this figure' citations, as a reader opens them (``ui.lazy`` builds a popover's code
+    block, and the embed snippet's, only when it is opened: every lazy block is opened here)."""
+    open_lazy_blocks(at)
+    return popover_codes(at, translator(lang)("Cite this figure"))
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +98,7 @@ def test_map_explorer_marks_member_example_data(lang):
         assert_all_marked(at, lang, n_min=2)                    # the map and the change map
         text = page_texts(at)
         assert translator(lang)("example") in text and f"· {reported_word(lang)}" not in text
-        cites = citations(at)
+        cites = citations(at, lang)
         assert cites and all(c.startswith("[" + translator(lang)("EXAMPLE DATA") + "]") for c in cites)
         assert all(f"({reported_word(lang)})" not in c for c in cites)
         snippet = [c.value for c in at.get("code") if c.value.startswith("<iframe")]
@@ -126,8 +129,14 @@ def test_commune_profile_marks_member_series_and_section_not_the_real_figures():
     assert_all_marked(at, lang)
     text = page_texts(at)
     assert translator(lang)("EXAMPLE DATA") in text             # the banner of the jobs / re-use section
-    cites = citations(at)                                       # the key figures are real: cited as real
+    cites = citations(at, lang)                                 # the key figures are real: cited as real
     assert cites and not any(translator(lang)("EXAMPLE DATA") in c for c in cites)
+    summary = [c.value for c in at.get("code") if c.value not in cites and not c.value.startswith("<iframe")]
+    assert len(summary) == 1                                    # the written summary to copy: the mark only in
+    for sentence in summary[0].split("\n\n"):                   # the sentence about the example member rows
+        about_example = "(example data)" in sentence            # the example member dataset's publisher
+        assert (translator(lang)("EXAMPLE DATA: illustrative, not real figures") in sentence) == about_example, sentence
+        assert about_example or translator(lang)("EXAMPLE DATA") not in sentence, sentence
     at = run_page("views/commune.py", lang, commune="21001", indicator=REAL_RATE)
     assert not any(s["layout"]["meta"]["example"] for s in charts(at))
 
@@ -221,14 +230,22 @@ def test_fiche_and_deck_mark_what_shows_example_rows_only():
     text = PdfReader(io.BytesIO(fiche.build_fiche(bundle, "fr"))).pages[0].extract_text()
     assert "DONNÉES D'EXEMPLE" in text
     prs = Presentation(io.BytesIO(deck.build_deck(bundle, "fr")))
-    per_slide = [" ".join(s.text_frame.text for s in sl.shapes if s.has_text_frame) for sl in prs.slides]
-    assert "DONNÉES D'EXEMPLE" in per_slide[0]                       # the title slide covers the whole deck
-    assert "DONNÉES D'EXEMPLE" not in per_slide[1]                   # the key figures are real
-    assert not any("DONNÉES D'EXEMPLE" in t for t in per_slide[2:-1])   # the tips: real assessments
+    slides = [(sl.shapes.title.text if sl.shapes.title is not None else "",
+               " ".join(s.text_frame.text for s in sl.shapes if s.has_text_frame)) for sl in prs.slides]
+    of = lambda start: [text for title, text in slides if title.startswith(start)]   # noqa: E731
+    assert "DONNÉES D'EXEMPLE" in slides[0][1]                       # the title slide covers the whole deck
+    summary = of("En quelques phrases")                              # marked where a sentence is about the
+    assert summary and any("DONNÉES D'EXEMPLE" in t for t in summary)   # example member rows, and only there
+    for sentence in bundle["summary"]:
+        assert ("DONNÉES D'EXEMPLE" in sentence) == ("(example data)" in sentence), sentence
+    key_figures = of("Chiffres clés")
+    assert key_figures and not any("DONNÉES D'EXEMPLE" in t for t in key_figures)   # the key figures are real
+    tips = of("Conseil ")
+    assert len(tips) >= 5 and not any("DONNÉES D'EXEMPLE" in t for t in tips)      # the tips: real assessments
 
 
 def test_the_citations_follow_the_rows_not_a_translated_word():
     at = run_page("views/map.py", "fr", indicator=MEMBER_RATE)
-    (cite,) = citations(at)
+    (cite,) = citations(at, "fr")
     assert cite.startswith("[DONNÉES D'EXEMPLE]") and "(exemple)" in cite and "(déclaré)" not in cite
     assert shown(cite) == cite                                  # a code block: plain text, never escaped

@@ -24,6 +24,39 @@ def run_page(page: str, lang: str = "fr", timeout: int = 300, **params) -> AppTe
     return at
 
 
+def _blocks(node):
+    """Every block (container) under ``node``, depth first."""
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "children", None) is not None:
+            yield child
+            yield from _blocks(child)
+
+
+def _lazy_key(block) -> str | None:
+    """The key of a popover or expander that tracks its open state (``dashboard.ui.lazy``), else None."""
+    sub = block.proto if block.type == "expander" else block.proto.popover if block.type == "popover" else None
+    wid = getattr(sub, "id", "") if sub is not None else ""
+    return wid.split("-", 2)[2] if wid.startswith("$$ID-") and wid.count("-") >= 2 else None
+
+
+def open_lazy_blocks(at: AppTest) -> AppTest:
+    """Open every lazy popover and expander of the page (``ui.lazy`` builds their content, a citation or an
+    embed snippet, only when opened) as a reader would, and rerun."""
+    keys = [k for root in (at.main, at.sidebar) for b in _blocks(root) if (k := _lazy_key(b))]
+    for key in keys:
+        at.session_state[key] = True
+    if keys:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def popover_codes(at: AppTest, label: str) -> list[str]:
+    """The code blocks inside the popovers labelled ``label`` (the citations of 'Cite this figure')."""
+    return [c.value for root in (at.main, at.sidebar) for b in _blocks(root)
+            if b.type == "popover" and b.proto.popover.label == label for c in b.get("code")]
+
+
 def shown(markdown: str) -> str:
     """The text a reader sees of a Markdown string the app escaped (``text.plain.md``): backslash escapes
     and the invisible word joiners removed."""

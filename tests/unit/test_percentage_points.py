@@ -80,7 +80,7 @@ def test_change_table_and_change_map_say_points():
     assert any(h.startswith(f"{MINUS}4.1\u00a0pts (") for h in hovers)
     assert all("%" in h for h in hovers if "→" in h)                 # the two values stay in %
     assert fig.layout.legend.title.text == "Change (percentage points)"
-    footer = " ".join(a.text for a in fig.layout.annotations)
+    footer = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)   # wrapped to the phone width
     assert "Change in percentage points" in footer
     fr = change_map(ch, square_geojson(), lang="fr", meta=meta)
     assert fr.layout.legend.title.text == "Évolution (points de pourcentage)"
