@@ -1,8 +1,9 @@
 """The public copy of the database: the file the Data & sources page offers for download.
 
 The published database also holds what only the product needs: the build log with the paths of its
-input files (``etl_run``, ``etl_input``), the upload archive with the uploaders' e-mail addresses
-(``upload_archive``), the input file of every row, the app's display places and the fill-in templates.
+input files (``etl_run``, ``etl_input``), the input file of every row, the app's display places and the
+fill-in templates (the upload archive and the review queue, with the uploaders' e-mail addresses, stay
+private files beside it).
 The public copy, ``<database>-public.duckdb`` beside it, is written by every build from the new
 database before either is published, and holds only what a reader of the figures needs:
 
@@ -39,6 +40,7 @@ PUBLIC_TABLES: dict[str, tuple[str, ...]] = {
     "tip_status": ("input_words",),
     "tip_criterion": (),
     "tip_assessment": ("input_file",),
+    "input_provenance": ("input_file",),   # which organisation reported a submission and when (no e-mail)
 }
 # column -> SQL expression replacing it (the boundary file's name without its folder)
 REWRITTEN = {("commune_geometry", "source_file"): "regexp_replace(source_file, '^.*[/\\\\]', '')"}

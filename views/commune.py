@@ -1,6 +1,8 @@
 """Commune profile: key figures against the region, time series, organisations and operators located there."""
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard.charts import figures
@@ -36,9 +38,13 @@ commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 st.header(_("In a few sentences"))
 sentences = summary_sentences(ctx.ver, nis, lang)
 if sentences:
-    st.code("\n\n".join(sentences), language=None, wrap_lines=True)
-    st.caption(_("Written from the figures of this page, each sentence with its year and source; the copy button "
-                 "is at the top right of the text. The fiche and the slides carry the same text."))
+    for sentence in sentences:
+        st.markdown(md(sentence))
+    # the copyable block is built when opened: a code block on every profile would load the highlighter
+    lazy.popover(_("Copy the text"), partial(st.code, "\n\n".join(sentences), language=None, wrap_lines=True),
+                 key="summary_copy", icon=":material/content_copy:")
+    st.caption(_("Written from the figures of this page, each sentence with its year and source; “Copy the "
+                 "text” opens it with a copy button. The fiche and the slides carry the same text."))
 else:
     st.info(_("No figure"))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apptest import page_texts, run_page, shown
+from dashboard.text.plain import md
+from tests.support.apptest import open_lazy_blocks, page_texts, run_page, shown
 
 
 def _run(page: str, lang: str, **params) -> AppTest:
@@ -61,6 +62,9 @@ def test_profile_shows_the_written_summary_to_copy(lang):
     from dashboard.exports.bundle import summary_sentences
 
     at = _run("commune.py", lang, commune="21012")
-    codes = [c.value for c in at.code]
     expected = summary_sentences(connection.version(), "21012", lang)
-    assert expected and any(all(s in c for s in expected) for c in codes)
+    texts = [m.value for m in at.markdown]
+    assert expected and all(md(s) in texts for s in expected)                    # on the page, as plain text
+    assert not at.code                                        # the copyable block is built when opened
+    open_lazy_blocks(at)
+    assert any(all(s in c.value for s in expected) for c in at.code)

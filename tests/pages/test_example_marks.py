@@ -62,6 +62,23 @@ def assert_none_marked(at: AppTest, lang: str) -> None:
     assert mark not in page_texts(at)
 
 
+def example_source_labels(lang: str) -> set[str]:
+    """The publishers, in ``lang``, that name example rows only (the example member set's "Brussels Social
+    Impact Monitor (données d'exemple)"): a sentence citing one is about example rows, in any language."""
+    from dashboard.data import connection
+    from dashboard.model.memo import sources_in
+
+    sources = sources_in(connection.version(), lang)
+    example = sources["quality"] == "example"
+    return set(sources.loc[example, "publisher"]) - set(sources.loc[~example, "publisher"])
+
+
+def about_example_rows(sentence: str, lang: str) -> bool:
+    labels = example_source_labels(lang)
+    assert labels                                               # the session database holds the example set
+    return any(label in sentence for label in labels)
+
+
 def citations(at: AppTest, lang: str) -> list[str]:
     """The page's 'Cite this figure' citations, as a reader opens them (``ui.lazy`` builds a popover's code
     block, and the embed snippet's, only when it is opened: every lazy block is opened here)."""
@@ -133,8 +150,9 @@ def test_commune_profile_marks_member_series_and_section_not_the_real_figures():
     assert cites and not any(translator(lang)("EXAMPLE DATA") in c for c in cites)
     summary = [c.value for c in at.get("code") if c.value not in cites and not c.value.startswith("<iframe")]
     assert len(summary) == 1                                    # the written summary to copy: the mark only in
+    assert any(about_example_rows(sentence, lang) for sentence in summary[0].split("\n\n"))
     for sentence in summary[0].split("\n\n"):                   # the sentence about the example member rows
-        about_example = "(example data)" in sentence            # the example member dataset's publisher
+        about_example = about_example_rows(sentence, lang)      # cites the example member set's publisher
         assert (translator(lang)("EXAMPLE DATA: illustrative, not real figures") in sentence) == about_example, sentence
         assert about_example or translator(lang)("EXAMPLE DATA") not in sentence, sentence
     at = run_page("views/commune.py", lang, commune="21001", indicator=REAL_RATE)
@@ -149,8 +167,28 @@ def test_member_pages_mark_every_chart(page):
         assert translator(lang)("EXAMPLE DATA") in page_texts(at)
 
 
-def test_overview_shows_only_real_figures_unmarked():
-    assert_none_marked(run_page("views/overview.py", "en"), "en")
+def test_overview_marks_the_members_delivery_and_nothing_else():
+    """The overview opens with the members' delivery (the example member set, shipped): each of its figures
+    carries the mark; the tips chart (real assessments), the context figures and the map are unmarked."""
+    lang = "en"
+    at = run_page("views/overview.py", lang)
+    mark = translator(lang)("EXAMPLE DATA")
+    for spec in charts(at):
+        assert not spec["layout"].get("meta", {}).get("example"), spec["layout"].get("title")
+        assert mark not in json.dumps(spec, ensure_ascii=False)
+    with duckdb.connect(os.environ["BSIM_DB"], read_only=True) as con:
+        delivery = con.execute("SELECT DISTINCT indicator_id FROM observation WHERE indicator_id IN "
+                               "('member_jobs', 'member_reused_t') AND quality = 'example'").fetchall()
+    assert len(delivery) == 2                                     # both delivery figures are example rows
+    assert sum(mark in w.value for w in at.warning) == len(delivery)   # one mark under each
+    labels = [shown(m.label) for m in at.metric]
+    captions = [shown(c.value) for c in at.caption]
+    example = translator(lang)("example")
+    assert all(c.endswith("· " + example) for c in captions[:2])  # the delivery captions: quality example
+    assert not any(c.endswith("· " + example) for c in captions[2:])   # the context figures: real
+    rest = [shown(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "info")
+            for e in getattr(at, kind)]
+    assert not any(mark in t for t in rest + labels)
 
 
 def test_scorecard_marks_example_assessments(assessment_example_db, monkeypatch):
@@ -237,7 +275,7 @@ def test_fiche_and_deck_mark_what_shows_example_rows_only():
     summary = of("En quelques phrases")                              # marked where a sentence is about the
     assert summary and any("DONNÉES D'EXEMPLE" in t for t in summary)   # example member rows, and only there
     for sentence in bundle["summary"]:
-        assert ("DONNÉES D'EXEMPLE" in sentence) == ("(example data)" in sentence), sentence
+        assert ("DONNÉES D'EXEMPLE" in sentence) == about_example_rows(sentence, "fr"), sentence
     key_figures = of("Chiffres clés")
     assert key_figures and not any("DONNÉES D'EXEMPLE" in t for t in key_figures)   # the key figures are real
     tips = of("Conseil ")

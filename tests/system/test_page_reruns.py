@@ -30,7 +30,7 @@ def test_commune_detail_reruns_only_its_fragment(base):
         first = s.rerun("lang=fr&commune=21004", "tips", keep_payload=True)
         assert not first.exception
         assert {t for t, fragment, _ref in first.deltas if not fragment} >= {"dataframe", "plotly_chart"}
-        r = s.interact("url_commune", 2, keep_payload=True)          # Berchem-Sainte-Agathe, third of the 19
+        r = s.interact("url_commune_fr", 2, keep_payload=True)   # Berchem-Sainte-Agathe, third of the 19 (keys carry the language)
         assert not r.exception
         assert r.deltas and all(fragment for _t, fragment, _ref in r.deltas), "only the fragment's elements"
         assert "plotly_chart" not in {t for t, _f, _ref in r.deltas}, "the maps were not drawn again"
