@@ -3,6 +3,8 @@ third, a third to two thirds, two thirds and more, 100 %), unknown in grey; ever
 and shows its score, the legend is a band above the tiles."""
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,6 +24,7 @@ from dashboard.charts.style import (
 from dashboard.model.meta import ChartMeta, chart_title
 from dashboard.model.quality import Quality
 from dashboard.model.tips import score_bin
+from dashboard.text import measure
 from dashboard.text.i18n import translator
 
 # the colour of each status in the progress bars, from no evidence (grey) to done (dark blue): ColorBrewer
@@ -86,6 +89,10 @@ def score_tile_map(values: pd.DataFrame, tiles: pd.DataFrame, *, lang: str, _, t
     return fig
 
 
+TIP_LABEL_CHARS = 22     # a tip's title wrapped at this many characters on the progress chart
+TIP_LABEL_SIZE = 11
+
+
 def tip_progress_figure(progress: pd.DataFrame, statuses: pd.DataFrame, tip_titles: dict[int, str], *, lang: str,
                         meta: ChartMeta) -> go.Figure:
     """Stacked horizontal bars, one per tip: how many of the 19 communes reached each status as their furthest
@@ -95,7 +102,12 @@ def tip_progress_figure(progress: pd.DataFrame, statuses: pd.DataFrame, tip_titl
     st = statuses.set_index("status") if "status" in statuses.columns else statuses
     fig = go.Figure()
     tips = sorted(progress["tip_id"].unique(), reverse=True)
-    y = [plain(tip_titles.get(int(t), _("Tip {n}", n=int(t)))) for t in tips]
+    # the tips' titles on two or three short lines, their width measured: the bars start at a known place and
+    # the footer at the figure's left edge under the titles (an automatic margin pushed it off a phone's screen)
+    lines = [textwrap.wrap(tip_titles.get(int(t), _("Tip {n}", n=int(t))), TIP_LABEL_CHARS)[:3] for t in tips]
+    y = ["<br>".join(plain(line) for line in ls) for ls in lines]
+    label_width = int(max([measure.text_width(line, TIP_LABEL_SIZE, family="verdana")
+                           for ls in lines for line in ls] or [0]) + 8)
     for status in reversed(list(st.sort_values("rank").index)):
         part = progress[progress["status"] == status].set_index("tip_id").reindex(tips)
         n = part["n"].fillna(0).astype(int).tolist()
@@ -107,9 +119,10 @@ def tip_progress_figure(progress: pd.DataFrame, statuses: pd.DataFrame, tip_titl
             hovertemplate="%{y}<br>" + label + ": %{x}<extra></extra>"))
     fig.update_layout(barmode="stack", height=120 + 48 * len(tips), bargap=0.25)
     fig.update_xaxes(range=[0, 19], dtick=1, title=_("Communes"), showgrid=True, gridcolor="#eee")
-    fig.update_yaxes(automargin=True)
-    fig = finish(fig, meta, lang, chart_title(meta, lang), [], _("Furthest step"), margin={"b": 95},
-                 footer_shift=-45)
+    fig.update_yaxes(automargin=False, tickfont={"size": TIP_LABEL_SIZE})
+    fig = finish(fig, meta, lang, chart_title(meta, lang), [], _("Furthest step"),
+                 margin={"l": label_width + 10, "b": 95}, footer_shift=-45)
+    fig.layout.annotations[-1 - int(meta.is_example)].xshift = -label_width
     # the legend (the band above the bars, as on every chart) lists done first, as the bars do from the left
     fig.update_layout(legend={"traceorder": "normal"})
     return fig

@@ -102,18 +102,3 @@ def _warm_up(base: str) -> None:
         s.rerun("", "")
     finally:
         s.close()
-
-
-# ----------------------------------------------------------------------------- Debian's Chromium
-
-@contextmanager
-def chromium():
-    """Debian's Chromium driven by Playwright (the WebGL flags let maplibre draw the geographic map)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()

@@ -185,5 +185,5 @@ def test_nothing_of_the_fiche_is_cut_off(fiche):
     # no text shortened with an ellipsis by the fiche itself
     given = sum(str(w).count("…") for w in wanted)
     assert text.count("…") <= given
-    if b["is_example"]:
+    if b["quality"].is_example:
         assert render.squeeze(_("EXAMPLE DATA")) in text
