@@ -102,9 +102,9 @@ def tip_progress_figure(progress: pd.DataFrame, statuses: pd.DataFrame, tip_titl
     st = statuses.set_index("status") if "status" in statuses.columns else statuses
     fig = go.Figure()
     tips = sorted(progress["tip_id"].unique(), reverse=True)
-    # the tips' titles on two or three short lines, their width measured: the bars start at a known place and
+    # the tips' titles on short lines (in full), their width measured: the bars start at a known place and
     # the footer at the figure's left edge under the titles (an automatic margin pushed it off a phone's screen)
-    lines = [textwrap.wrap(tip_titles.get(int(t), _("Tip {n}", n=int(t))), TIP_LABEL_CHARS)[:3] for t in tips]
+    lines = [textwrap.wrap(tip_titles.get(int(t), _("Tip {n}", n=int(t))), TIP_LABEL_CHARS) for t in tips]
     y = ["<br>".join(plain(line) for line in ls) for ls in lines]
     label_width = int(max([measure.text_width(line, TIP_LABEL_SIZE, family="verdana")
                            for ls in lines for line in ls] or [0]) + 8)
@@ -117,7 +117,8 @@ def tip_progress_figure(progress: pd.DataFrame, statuses: pd.DataFrame, tip_titl
             text=[str(v) if v else "" for v in n], textposition="inside", insidetextanchor="middle",
             textfont={"color": "white" if status in ("done", "in_progress") else "#222"},
             hovertemplate="%{y}<br>" + label + ": %{x}<extra></extra>"))
-    fig.update_layout(barmode="stack", height=120 + 48 * len(tips), bargap=0.25)
+    row = max(48, int(TIP_LABEL_SIZE * 1.3 * max(map(len, lines), default=1)) + 12)   # a bar per title's lines
+    fig.update_layout(barmode="stack", height=120 + row * len(tips), bargap=0.25)
     fig.update_xaxes(range=[0, 19], dtick=1, title=_("Communes"), showgrid=True, gridcolor="#eee")
     fig.update_yaxes(automargin=False, tickfont={"size": TIP_LABEL_SIZE})
     fig = finish(fig, meta, lang, chart_title(meta, lang), [], _("Furthest step"),
