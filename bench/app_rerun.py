@@ -42,17 +42,18 @@ MAP_INDICATORS = ["onem_unemployment_rate_annual_avg", "fiscal_avg_net_taxable_i
                   "establishment_units"]
 COMMUNES = [f"210{i:02d}" for i in range(1, 20)]
 # every page of the app and what a user changes on it: (page in the URL, the URL opened, the widget's key,
-# the options chosen in turn — option numbers of that widget, as the user picks them)
+# the options chosen in turn — option numbers of that widget, as the user picks them; widget keys carry the
+# language of the page)
 PAGES = {
     "overview": ("", "lang=fr", "lang_widget", [1, 2, 0]),                  # the language
-    "map": ("map", "lang=fr", "url_indicator", list(range(1, 7))),           # six indicators in turn
-    "commune": ("commune", "lang=fr", "url_commune", list(range(19))),       # the 19 communes
-    "compare": ("compare", "lang=fr", "url_indicator", list(range(1, 7))),
-    "jobs": ("jobs", "lang=fr", "url_commune", list(range(1, 20)) + [0]),     # the communes, then the region
-    "reuse": ("reuse", "lang=fr", "url_commune", list(range(1, 20)) + [0]),
-    "operators": ("operators", "lang=fr", "url_communes", [[i] for i in range(19)]),
-    "tips": ("tips", "lang=fr", "url_commune", list(range(1, 19)) + [0]),    # the commune detail
-    "sources": ("sources", "lang=fr", "url_indicator", list(range(1, 7))),
+    "map": ("map", "lang=fr", "url_indicator_fr", list(range(1, 7))),           # six indicators in turn
+    "commune": ("commune", "lang=fr", "url_commune_fr", list(range(19))),       # the 19 communes
+    "compare": ("compare", "lang=fr", "url_indicator_fr", list(range(1, 7))),
+    "jobs": ("jobs", "lang=fr", "url_commune_fr", list(range(1, 20)) + [0]),     # the communes, then the region
+    "reuse": ("reuse", "lang=fr", "url_commune_fr", list(range(1, 20)) + [0]),
+    "operators": ("operators", "lang=fr", "url_communes_fr", [[i] for i in range(19)]),
+    "tips": ("tips", "lang=fr", "url_commune_fr", list(range(1, 19)) + [0]),    # the commune detail
+    "sources": ("sources", "lang=fr", "url_indicator_fr", list(range(1, 7))),
 }
 FLOOR = ("", "a=1", None, ["a=1", "a=2"])       # the hello-world page: a rerun of an unchanged URL
 
