@@ -120,7 +120,7 @@ def _files(args) -> list[tuple[Path, str]]:
 
 
 def _load(args) -> int:
-    from .load_upload import load_file
+    from .review import load_file
     try:
         out = load_file(Path(args.file), uploader=args.as_user or getpass.getuser(), data_dir=Path(args.data),
                         db_path=Path(args.db) if args.db else None, original_name=args.name, log=_log(args.json))

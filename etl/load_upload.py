@@ -147,7 +147,7 @@ def loaded_inputs(data_dir: Path, db_path: Path) -> dict[str, Path]:
 def waiting_inputs(data_dir: Path, but: str | None = None) -> dict[str, dict]:
     """sha256 -> the file entry (name, submitted_at) of every submission still waiting for review (but the
     submission ``but``)."""
-    from .review import queue
+    from .submissions import queue
     out: dict[str, dict] = {}
     for record in queue(data_dir):
         if record.get("status") == "submitted" and record["id"] != but:
@@ -230,29 +230,6 @@ def last_boundaries(db_path: Path) -> str | None:
         return None
     p = Path(row[0]) if Path(row[0]).is_absolute() else ROOT / row[0]
     return str(p) if p.exists() else None
-
-
-def load_file(path: Path | str, *, uploader: str, data_dir: Path = ROOT / "data", db_path: Path | None = None,
-              original_name: str | None = None, log=print) -> dict:
-    """Check, archive, stage, build and publish one upload (submit + approve of ``etl.review`` at once).
-    Returns ``{"archive": entry, "kind": ..., "run": record, "submission": id, "notes": [...]}`` (``notes``:
-    what was accepted that the uploader should know, e.g. a header found below title rows).
-
-    Raises ``BuildError`` (with problems) when the file is refused; the published database is unchanged and
-    the file is kept only in ``private/refused/`` (bounded), or not at all when it is over the size cap or
-    already loaded. The archive entry is made once, by the submission (``etl.review.submit``).
-    """
-    from .review import approve, submit
-    data_dir = Path(data_dir)
-    name = original_name or Path(path).name
-    record = submit([(Path(path), name)], user=uploader, role="editor", organisation=None, data_dir=data_dir,
-                    db_path=db_path, log=log)
-    approve(data_dir, record["id"], user=uploader, db_path=db_path, publish=True, log=log)
-    entry = archived_entry(data_dir, record["files"][0]["sha256"])
-    runs = Path(db_path or data_dir / "impact.duckdb").parent / "etl_runs.jsonl"
-    run = json.loads(runs.read_text(encoding="utf-8").splitlines()[-1])
-    return {"archive": entry, "kind": record["files"][0]["kind"], "run": run, "submission": record["id"],
-            "notes": record["notes"]}
 
 
 def archived_entry(data_dir: Path, sha256: str) -> dict | None:

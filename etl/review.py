@@ -33,11 +33,12 @@ from pathlib import Path
 
 from .build import BuildError, build
 from .errors import Problem
+from .load_upload import archived_entry
 from .messages import Message
 from .publish import PublishBusy, writer_lock
-from .sources.base import rel
+from .sources.base import ROOT, rel
+from .submissions import PRIVATE, queue
 
-PRIVATE = "private"
 STATUSES = ("submitted", "approved", "rejected", "published")
 ROLES = ("member", "editor")
 REFUSED_KEEP_ENV, REFUSED_DAYS_ENV = "BSIM_REFUSED_KEEP", "BSIM_REFUSED_DAYS"
@@ -130,18 +131,6 @@ def get(data_dir: Path, sid: str) -> dict:
     if not path.exists():
         raise ReviewError(f"no submission {sid}")
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def queue(data_dir: Path, organisation: str | None = None) -> list[dict]:
-    """Every submission, newest first (only ``organisation``'s when given)."""
-    from .ownership import same_organisation
-    folder = Path(data_dir) / PRIVATE / "submissions"
-    if not folder.exists():
-        return []
-    out = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("S*.json"))]
-    if organisation is not None:
-        out = [r for r in out if r.get("role") == "member" and same_organisation(r.get("organisation"), organisation)]
-    return sorted(out, key=lambda r: r["id"], reverse=True)
 
 
 def submit(files: list[tuple[Path, str]], *, user: str, role: str, organisation: str | None, data_dir: Path,
@@ -365,3 +354,25 @@ def publish(data_dir: Path, *, user: str, db_path: Path | None = None, log=print
                  message=f"published: {run['message']}" + (f"; {len(done)} submission(s)" if done else ""))
     _write_json(path, state)
     return state
+
+
+def load_file(path: Path | str, *, uploader: str, data_dir: Path = ROOT / "data", db_path: Path | None = None,
+              original_name: str | None = None, log=print) -> dict:
+    """Check, archive, stage, build and publish one upload (``submit`` then ``approve``, publishing).
+    Returns ``{"archive": entry, "kind": ..., "run": record, "submission": id, "notes": [...]}`` (``notes``:
+    what was accepted that the uploader should know, e.g. a header found below title rows).
+
+    Raises ``BuildError`` (with problems) when the file is refused; the published database is unchanged and
+    the file is kept only in ``private/refused/`` (bounded), or not at all when it is over the size cap or
+    already loaded. The archive entry is made once, by the submission (``etl.review.submit``).
+    """
+    data_dir = Path(data_dir)
+    name = original_name or Path(path).name
+    record = submit([(Path(path), name)], user=uploader, role="editor", organisation=None, data_dir=data_dir,
+                    db_path=db_path, log=log)
+    approve(data_dir, record["id"], user=uploader, db_path=db_path, publish=True, log=log)
+    entry = archived_entry(data_dir, record["files"][0]["sha256"])
+    runs = Path(db_path or data_dir / "impact.duckdb").parent / "etl_runs.jsonl"
+    run = json.loads(runs.read_text(encoding="utf-8").splitlines()[-1])
+    return {"archive": entry, "kind": record["files"][0]["kind"], "run": run, "submission": record["id"],
+            "notes": record["notes"]}

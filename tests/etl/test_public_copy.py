@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from etl.load_upload import load_file
 from etl.public import PUBLIC_TABLES, public_path
+from etl.review import load_file
 from tests.conftest import ROOT
 from tests.support.built import built_data
 
