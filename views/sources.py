@@ -219,7 +219,7 @@ reported = sv.provenance_table(queries.provenance(ctx.ver), ctx.communes, lang)
 if reported.empty:
     st.info(_("No reviewed member data is published yet."))
 else:
-    st.dataframe(reported, hide_index=True, key="provenance", column_config={
+    frames.dataframe(reported, hide_index=True, key="provenance", column_config={
         "organisation": st.column_config.TextColumn(_("Reported by"), width="medium"),
         "what": st.column_config.TextColumn(_("What"), width="medium"),
         "communes": st.column_config.TextColumn(_("Communes"), width="medium"),

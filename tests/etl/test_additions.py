@@ -3,29 +3,15 @@ figures, figures repeated under another name merged (citing both sources), undat
 spans of years kept as periods, and contradictions between files reported with both files and rows."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.build import BuildError, build
-from tests.support.built import built_copy
 
 QUIET = lambda *a, **k: None  # noqa: E731
 HEADER = "nis_code,year,indicator,value,unit,source_id,ref_period,note,scope\n"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return built_copy(tmp_path_factory.mktemp("additions"))
-
-
-@pytest.fixture()
-def data_copy(built, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(built, data)
-    return data
 
 
 def q(data: Path, sql: str, params=()):

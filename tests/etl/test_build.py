@@ -16,27 +16,12 @@ import pytest
 
 from etl.build import BuildError, build
 from tests.conftest import ROOT
-from tests.support.built import built_copy
 
 QUIET = lambda *a, **k: None  # noqa: E731
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A copy of data/ built once as a fresh clone builds it: the shipped commune geometry is the default."""
-    return built_copy(tmp_path_factory.mktemp("data"))
-
-
-@pytest.fixture()
-def data_copy(built, tmp_path):
-    """A fresh copy of the built data folder, to break in a test."""
-    data = tmp_path / "data"
-    shutil.copytree(built, data)
-    return data
 
 
 def q(db: Path, sql: str, params=()):
