@@ -136,15 +136,17 @@ elif section == "publish":
         st.session_state["publish_running"] = etl_command.publish_status(DATA)["state"] in ("waiting", "running")
     if st.button(_("Publish now"), type="primary", key="publish",
                  disabled=st.session_state.get("publish_running", False)):
-        etl_command.start_publish(user=access.email, data_dir=DATA, db=config.db_path())
+        st.session_state["publish_pid"] = etl_command.start_publish(user=access.email, data_dir=DATA,
+                                                                    db=config.db_path())
         st.session_state["publish_running"] = True
+        st.rerun()                                        # drawn again with the button disabled while it runs
 
     @st.fragment(run_every=2 if st.session_state["publish_running"] else None)
     def progress() -> None:
         """Polls the publishing process until it has finished, then refreshes the whole page once."""
-        state = etl_command.publish_status(DATA)
-        running = state["state"] in ("waiting", "running")
-        label = {"none": _("Never published from here yet."), "waiting": _("Waiting for another publish to finish…"),
+        state = etl_command.publish_status(DATA, pid=st.session_state.get("publish_pid"))
+        running = state["state"] in ("starting", "waiting", "running")
+        label = {"none": _("Never published from here yet."), "starting": _("Starting the publish…"), "waiting": _("Waiting for another publish to finish…"),
                  "running": _("Publishing…"), "ok": _("Published."), "failed": _("Publishing failed; the published "
                                                                                 "database was not changed."),
                  "refused": _("Refused: another publish was running.")}[state["state"]]

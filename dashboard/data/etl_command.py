@@ -19,6 +19,7 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard import config
@@ -100,13 +101,37 @@ def reject(sid: str, *, user: str, reason: str, data_dir: Path, lang: str = "en"
                timeout=120)
 
 
-_STARTED: list[subprocess.Popen] = []
+_STARTED: dict[int, tuple[subprocess.Popen, str]] = {}   # pid -> (process, started UTC) of the publishes
+                                                          # this server started (the last ended ones kept)
 
 
-def publish_status(data_dir: Path) -> dict:
-    """The last publish (``{"state": "none" | "waiting" | "running" | "ok" | "failed" | "refused", ...}``)."""
-    _STARTED[:] = [p for p in _STARTED if p.poll() is None]       # reap the publishes that ended
-    return dict(run("status", "--data", str(data_dir), timeout=120).extra.get("status") or {"state": "none"})
+def _utc_now() -> str:
+    """The ETL's status time format (``etl.review._now``): UTC to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def publish_status(data_dir: Path, pid: int | None = None) -> dict:
+    """The last publish (``{"state": "none" | "starting" | "waiting" | "running" | "ok" | "failed" | "refused",
+    ...}``).
+
+    ``pid``: the publish this session started (``start_publish``). Until that process has written its first
+    status (a busy machine can take seconds to start Python), the file still tells an older publish, or none:
+    that is read as ``starting`` while the process lives, so the page keeps polling instead of taking the old
+    result for the new one. A process that ended without ever reporting reads as ``failed``, unless a publish
+    started after it has written the file since (that one is then the last)."""
+    for proc, _t in list(_STARTED.values()):
+        proc.poll()                                                 # reap the publishes that ended
+    state = dict(run("status", "--data", str(data_dir), timeout=120).extra.get("status") or {"state": "none"})
+    if pid is None or state.get("pid") == pid:
+        return state
+    proc, started = _STARTED.get(pid, (None, ""))
+    if proc is not None and proc.returncode is None:
+        return {"state": "starting", "pid": pid, "started": started}
+    if started and str(state.get("started") or "") >= started:
+        return state
+    return {"state": "failed", "pid": pid, "started": started,
+            "message": f"the publishing process ended before it reported (exit {proc.returncode if proc else '?'}); "
+                       "the published database was not changed"}
 
 
 def audit(data_dir: Path) -> list[dict]:
@@ -119,5 +144,7 @@ def start_publish(*, user: str, data_dir: Path, db: Path) -> int:
     proc = subprocess.Popen([sys.executable, "-m", "etl", "publish", "--as-user", user, "--data", str(data_dir),
                              "--db", str(db), "--json"], cwd=config.ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    _STARTED.append(proc)
+    for done in [k for k, (p, _t) in list(_STARTED.items()) if p.poll() is not None][:-8]:
+        del _STARTED[done]                                          # keep the last few ended ones' exit codes
+    _STARTED[proc.pid] = (proc, _utc_now())
     return proc.pid

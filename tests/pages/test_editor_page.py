@@ -239,6 +239,64 @@ def test_editor_flow(env):
     assert set(audit["user"]) == {"editor@example.org"}
 
 
+def test_publish_not_yet_reported_is_not_taken_for_the_last_one(env, monkeypatch):
+    """On a busy machine the publishing process can take seconds to write its first status; until then the
+    status file still tells the last publish (here an old success). The page must say "starting" and keep
+    polling, not show the old result as the new one and stop; a process that dies before reporting is a
+    failure. (CI once waited 10 minutes for "Published." after the page had stopped polling.)"""
+    import subprocess
+    import sys
+    from dashboard.data import etl_command
+    status = env / "private" / "publish_status.json"
+    kept = status.read_bytes() if status.exists() else None
+    status.write_text(json.dumps({"state": "ok", "pid": 1, "user": "someone@example.org", "message": "old",
+                                  "started": "2026-01-01 00:00:00", "finished": "2026-01-01 00:01:00", "log": []}))
+    slow: list[subprocess.Popen] = []
+
+    def start_slow(**_kw) -> int:                     # a publish that has not written anything yet
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        etl_command._STARTED[proc.pid] = (proc, etl_command._utc_now())
+        slow.append(proc)
+        return proc.pid
+
+    monkeypatch.setattr(etl_command, "start_publish", start_slow)
+    try:
+        at = _app(user("editor@example.org"))
+        at.switch_page("views/editor.py")
+        at.run()
+        at.segmented_control(key="editor_section").set_value("publish").run()
+        assert any("Published." in s.value for s in at.success)          # the old publish, before the click
+        at.button(key="publish").click()
+        at.run()
+        assert not at.exception, at.exception
+        assert [i.value for i in at.info] == ["Starting the publish…"], [s.value for s in at.success]
+        assert not any("Published." in s.value for s in at.success)
+        assert at.session_state["publish_running"] and at.button(key="publish").disabled
+        at.run()                                                          # the fragment's next poll
+        assert [i.value for i in at.info] == ["Starting the publish…"]
+        slow[0].kill()
+        slow[0].wait()
+        at.run()
+        assert any("Publishing failed" in e.value for e in at.error), [i.value for i in at.info]
+        assert any("ended before it reported" in t.value for t in at.text)
+        assert not at.session_state["publish_running"]
+        at.run()                                                          # and it stays said after the rerun
+        assert any("Publishing failed" in e.value for e in at.error)
+        # a publish started later (another editor's) that has written the file since is the last one
+        status.write_text(json.dumps({"state": "ok", "pid": 2, "user": "other@example.org", "message": "newer",
+                                      "started": "2999-01-01 00:00:00", "finished": "2999-01-01 00:01:00",
+                                      "log": []}))
+        at.run()
+        assert any("Published." in s.value for s in at.success) and not at.error
+    finally:
+        for proc in slow:
+            proc.kill()
+        if kept is None:
+            status.unlink(missing_ok=True)
+        else:
+            status.write_bytes(kept)
+
+
 def test_member_flow_form_to_queue(env):
     """A member submits its own site by template (another organisation's is refused); the editor sees it in the
     queue with the changes per commune and rejects it only with a reason."""
