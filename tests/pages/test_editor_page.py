@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import STYLESHEET
+from dashboard.data import etl_command
 from dashboard.model import editor as ev
 from dashboard.ui import auth
 from etl.__main__ import main as etl_main
@@ -244,9 +247,6 @@ def test_publish_not_yet_reported_is_not_taken_for_the_last_one(env, monkeypatch
     status file still tells the last publish (here an old success). The page must say "starting" and keep
     polling, not show the old result as the new one and stop; a process that dies before reporting is a
     failure. (CI once waited 10 minutes for "Published." after the page had stopped polling.)"""
-    import subprocess
-    import sys
-    from dashboard.data import etl_command
     status = env / "private" / "publish_status.json"
     kept = status.read_bytes() if status.exists() else None
     status.write_text(json.dumps({"state": "ok", "pid": 1, "user": "someone@example.org", "message": "old",
