@@ -12,14 +12,14 @@ from functools import lru_cache
 import pandas as pd
 
 from dashboard.data import queries
-from dashboard.model.commune import key_figures, publisher_label, rank_text
-from dashboard.model.impact import commune_summary
+from dashboard.model import memo
+from dashboard.model.commune import publisher_label, rank_text
 from dashboard.model.indicators import region_text, source_label, split_ids, unit_label
 from dashboard.model.memo import sources_in
 from dashboard.model.quality import quality_of
 from dashboard.model.sources import boundary_attribution
 from dashboard.model.summary import commune_sentences
-from dashboard.model.tips import Statuses, grid, latest, tip_scores
+from dashboard.model.tips import Statuses
 from dashboard.text.format import MISSING, fmt_date, fmt_percent, fmt_value, is_missing
 from dashboard.text.i18n import translator
 
@@ -31,12 +31,10 @@ def _safe(fn, default=None):
         return default
 
 
-def key_figure_rows(obs: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, nis_code: str,
-                    lang: str, ids) -> list[dict]:
-    """Latest year of each key figure for the commune and the region, formatted in ``lang``."""
+def key_figure_rows(kf: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, lang: str) -> list[dict]:
+    """Latest year of each key figure for the commune and the region (``commune.key_figures``), formatted
+    in ``lang``."""
     _ = translator(lang)
-    ids = [i for i in ids if i in indicators.index]
-    kf = key_figures(obs, indicators, nis_code, ids)
     rows = []
     for r in kf.to_dict("records"):
         ind = indicators.loc[r["indicator_id"]]
@@ -83,16 +81,6 @@ def tip_rows(scores: pd.DataFrame, grid: pd.DataFrame, criteria: pd.DataFrame, t
     return out
 
 
-def _tip_frames(ver: str):
-    """(grid, scores, statuses, criteria, history) of the five tips scorecard for the 19 communes."""
-    crit, hist = queries.criteria(ver), queries.history(ver)
-    communes = queries.communes(ver)
-    codes = communes.loc[communes["level"] == "commune", "nis_code"].tolist()
-    g = grid(latest(hist.drop(columns="tip_id", errors="ignore")), crit, codes)
-    statuses = Statuses.from_frame(queries.tip_statuses(ver))
-    return g, tip_scores(g, statuses), statuses, crit, hist
-
-
 @lru_cache(maxsize=64)
 def summary_sentences(ver: str, nis_code: str, lang: str) -> tuple[str, ...]:
     """The commune's written summary (``model.summary``) from the database: the catalogue's summary
@@ -103,7 +91,7 @@ def summary_sentences(ver: str, nis_code: str, lang: str) -> tuple[str, ...]:
     member_ids = [i for i in places.get("summary_members", []) if i in indicators.index]
     scores = hist = None
     titles: dict[int, str] = {}
-    got = _safe(lambda: _tip_frames(ver))
+    got = _safe(lambda: memo.tip_frames(ver))
     if got is not None:
         _g, scores, _s, _c, hist = got
         tips = queries.tips(ver)
@@ -121,11 +109,9 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     communes = queries.communes(ver)
     row = communes.set_index("nis_code").loc[nis_code]
     indicators, sources = queries.indicators(ver), sources_in(ver, lang)
-    ids = [i for i in queries.display_places(ver).get("fiche_key", []) if i in indicators.index]
-    obs = queries.observations_of(ver, ids)
     bundle: dict = {
         "nis_code": nis_code, "name_fr": row["name_fr"], "name_nl": row["name_nl"], "name_en": row.get("name_en"),
-        "key_figures": key_figure_rows(obs, indicators, sources, nis_code, lang, ids),
+        "key_figures": key_figure_rows(_key_figures(ver, nis_code), indicators, sources, lang),
         "impact": None, "n_operators": None, "tips": None, "tip_scores": None,
         "geometry": _safe(lambda: queries.geometry(ver)), "lang": lang,
         "boundary_attribution": _safe(lambda: boundary_attribution(queries.geometry_sources(ver), sources), ""),
@@ -140,15 +126,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         bundle["data_date"] = fmt_date(run["finished_at"].iloc[0], lang)
     source_ids = [k["source_id"] for k in bundle["key_figures"] if k["source_id"]]
 
-    def impact():
-        allobs = queries.all_observations(ver)
-        member = allobs[allobs["indicator_id"].str.startswith("member_")]
-        summary = commune_summary(member, queries.operator_sites(ver), indicators, sources,
-                                  nis_code, lang)
-        ids = member.loc[member["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
-        return summary, ids
-
-    got = _safe(impact)
+    got = _safe(lambda: _impact(ver, nis_code, lang))
     if got is not None:
         summary, ids = got
         bundle["impact"] = [dict(r, publisher=" / ".join(dict.fromkeys(
@@ -159,7 +137,7 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
         source_ids += ids
 
     def tips():
-        g, scores, statuses, crit, hist = _tip_frames(ver)
+        g, scores, statuses, crit, hist = memo.tip_frames(ver)
         return tip_rows(scores, g, crit, queries.tips(ver), statuses, nis_code, lang), scores, \
             hist.loc[hist["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
 
@@ -181,7 +159,32 @@ def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") ->
     return bundle
 
 
+def _key_figures(ver: str, nis_code: str) -> pd.DataFrame:
+    """The fiche's key figures of the commune (``memo.key_figures`` of the catalogue's ``fiche_key`` place)."""
+    indicators = queries.indicators(ver)
+    ids = tuple(i for i in queries.display_places(ver).get("fiche_key", []) if i in indicators.index)
+    return memo.key_figures(ver, nis_code, ids)
+
+
+def _impact(ver: str, nis_code: str, lang: str) -> tuple[dict, list[str]]:
+    """(``impact.commune_summary`` of the commune, the source ids of its member figures)."""
+    inds = queries.indicators(ver)
+    member = memo.observations_of(ver, tuple(i for i in inds.index if str(i).startswith("member_")))
+    ids = member.loc[member["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
+    return memo.commune_summary(ver, nis_code, lang), ids
+
+
 @lru_cache(maxsize=64)
 def bundle_quality(ver: str, nis_code: str):
-    """The quality of what a commune's fiche and deck show (for their file names, before they are built)."""
-    return collect_commune_bundle(ver, nis_code, "en")["quality"]
+    """The quality of what a commune's fiche and deck show (for their file names, before they are built):
+    the same parts as ``collect_commune_bundle`` (key figures, member figures, tips), without formatting
+    them, writing the summary or reading the geometry."""
+    shown = list(_key_figures(ver, nis_code)["quality"])
+    got = _safe(lambda: _impact(ver, nis_code, "en"))
+    if got is not None:
+        shown.append(got[0]["quality"])
+    got = _safe(lambda: memo.tip_frames(ver))
+    if got is not None:
+        scores = got[1]
+        shown += list(scores.loc[scores["nis_code"] == nis_code, "quality"])
+    return quality_of(shown)

@@ -133,6 +133,17 @@ def tip_grid(ver: str, codes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFra
     return g, tips.tip_scores(g, tips.Statuses.from_frame(queries.tip_statuses(ver)))
 
 
+@shared(4)
+def tip_frames(ver: str) -> tuple:
+    """(grid, scores, statuses, criteria, history) of the five tips scorecard for the 19 communes: what every
+    commune's summary, fiche and deck read (computed once per version, not once per commune)."""
+    crit, hist = queries.criteria(ver), queries.history(ver)
+    communes = queries.communes(ver)
+    codes = tuple(communes.loc[communes["level"] == "commune", "nis_code"])
+    g, scores = tip_grid(ver, codes)
+    return g, scores, tips.Statuses.from_frame(queries.tip_statuses(ver)), crit, hist
+
+
 @shared(128)
 def member_values(ver: str, indicator_id: str, year: int
                   ) -> tuple[pd.DataFrame, tuple[float | None, str | None, str | None], Quality]:

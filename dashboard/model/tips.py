@@ -97,11 +97,19 @@ def tip_scores(g: pd.DataFrame, statuses: Statuses) -> pd.DataFrame:
     d["w_known"] = d["weight"].where(known, 0.0)
     d["w_action"] = d["weight"] * d["status"].map(statuses.action_value).fillna(0.0) * known
     d["w_commit"] = d["weight"] * d["status"].isin(statuses.committed)
-    d["known_quality"] = d.get("quality", pd.Series(index=d.index, dtype=object)).where(known)
-    agg = d.groupby(["nis_code", "tip_id"]).agg(
+    d["known"] = known.astype(int)
+    keys = ["nis_code", "tip_id"]
+    agg = d.groupby(keys).agg(
         w_all=("weight", "sum"), w_known=("w_known", "sum"), w_action=("w_action", "sum"),
-        w_commit=("w_commit", "sum"), n_known=("status", lambda s: int((s != UNKNOWN).sum())),
-        n_criteria=("status", "size"), quality=("known_quality", lambda q: quality_of(q))).reset_index()
+        w_commit=("w_commit", "sum"), n_known=("known", "sum"), n_criteria=("status", "size")).reset_index()
+    # the quality of the known statuses each score counts: the distinct (commune, tip, tier) in one pass,
+    # not a Python function per group
+    tiers: dict[tuple, list] = {}
+    if "quality" in d.columns:
+        kq = d.loc[known & d["quality"].notna(), [*keys, "quality"]].drop_duplicates()
+        for code, tip, tier in kq.itertuples(index=False):
+            tiers.setdefault((code, tip), []).append(tier)
+    agg["quality"] = [quality_of(tiers.get(k, ())) for k in zip(agg["nis_code"], agg["tip_id"])]
     agg["example"] = [q.is_example for q in agg["quality"]]
     denom = agg["w_known"].replace(0, np.nan)
     agg["action"] = agg["w_action"] / denom
