@@ -100,7 +100,8 @@ def summary_sentences(ver: str, nis_code: str, lang: str) -> tuple[str, ...]:
         nis_code, communes=queries.communes(ver), indicators=indicators, sources=sources,
         context_obs=queries.observations_of(ver, context_ids), context_ids=context_ids,
         member_obs=queries.observations_of(ver, member_ids),
-        member_ids=member_ids, tip_scores=scores, tip_titles=titles, tip_history=hist, lang=lang))
+        member_ids=member_ids, tip_scores=scores, tip_titles=titles, tip_history=hist, lang=lang,
+        context_by_place=memo.key_figures_by_place(ver, tuple(context_ids))))
 
 
 def collect_commune_bundle(ver: str, nis_code: str, lang: str, url: str = "") -> dict:

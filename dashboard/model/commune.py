@@ -12,7 +12,6 @@ import pandas as pd
 
 from dashboard.model.indicators import (
     REGION,
-    change_since_previous,
     delta_style,
     is_percentage,
     region_text,
@@ -20,7 +19,6 @@ from dashboard.model.indicators import (
     unit_label,
 )
 from dashboard.model.quality import quality_of, tier_label
-from dashboard.model.ranking import rank_with_ties, tied_mask
 from dashboard.model.sources import NOTE_HEADER_MSGID, compiled_note, scope_text, year_text
 from dashboard.text.format import MISSING, fmt_change, fmt_rank, fmt_value, is_missing
 from dashboard.text.i18n import translator
@@ -50,44 +48,75 @@ def picker_labels(communes: pd.DataFrame) -> dict[str, str]:
     return {r["nis_code"]: both_names(r, PUBLISHED_ORDER) for r in communes.to_dict("records")}
 
 
-def key_figures(obs: pd.DataFrame, indicators: pd.DataFrame, nis_code: str,
-                ids: Sequence[str]) -> pd.DataFrame:
+def _blank_key_figure(ind: str) -> dict:
+    return {"indicator_id": ind, "year": None, "value": None, "prev_year": None, "prev_value": None,
+            "change": None, "region_value": None, "rank": None, "n_ranked": 0, "tied": False,
+            "source_id": None, "quality": None}
+
+
+def key_figures_by_place(obs: pd.DataFrame, indicators: pd.DataFrame, ids: Sequence[str]) -> dict[tuple, dict]:
+    """(indicator_id, nis_code) -> the key-figure row of ``key_figures``, for every place of ``obs`` at once
+    (one pass of vectorised steps: a page that shows one commune after another looks the row up).
+
+    The row: the place's latest year and value, the year and value before it and the change, the region's
+    value that year, the place's rank among the communes that year (ties share the lowest rank; 1 = best for
+    the indicator's direction, highest first when neutral), how many were ranked, whether it is tied, the
+    latest figure's source and the quality of the place's two figures and the region's."""
+    o = obs[obs["indicator_id"].isin(list(ids))]
+    if o.empty:
+        return {}
+    o = o.assign(value=pd.to_numeric(o["value"], errors="coerce").astype("float64")).sort_values("year", kind="stable")
+    quality = o["quality"] if "quality" in o.columns else pd.Series(None, index=o.index, dtype=object)
+    o = o.assign(quality=quality)
+    g = o.groupby(["indicator_id", "nis_code"], sort=False)
+    last, prev = g.nth(-1), g.nth(-2)
+    before = {(r["indicator_id"], r["nis_code"]): r for r in prev[["indicator_id", "nis_code", "year", "value",
+                                                                    "quality"]].to_dict("records")}
+    # ranks per indicator and year among the communes (not the region)
+    comm = o[o["nis_code"] != REGION]
+    direction = comm["indicator_id"].map(indicators["direction"] if "direction" in indicators.columns else {})
+    signed = comm["value"].where(direction == "lower_better", -comm["value"])
+    ranked = comm[["indicator_id", "nis_code", "year"]].assign(
+        rank=signed.groupby([comm["indicator_id"], comm["year"]]).rank(method="min", na_option="keep"))
+    n_ranked = ranked.groupby(["indicator_id", "year"])["rank"].count().to_dict()
+    ranked["tied"] = ranked["rank"].notna() & ranked.duplicated(["indicator_id", "year", "rank"], keep=False)
+    rank_of = {(i, c, y): (r, t) for i, c, y, r, t in ranked.itertuples(index=False) if not pd.isna(r)}
+    region = {(r["indicator_id"], r["year"]): r for r in
+              o.loc[o["nis_code"] == REGION, ["indicator_id", "year", "value", "quality"]].to_dict("records")}
+    out: dict[tuple, dict] = {}
+    for r in last.to_dict("records"):
+        ind, code, year = r["indicator_id"], r["nis_code"], int(r["year"])
+        b, reg = before.get((ind, code)), region.get((ind, year))
+        rank, tied = rank_of.get((ind, code, year), (None, False))
+        out[(ind, code)] = {
+            "indicator_id": ind, "year": year, "value": r["value"],
+            "prev_year": int(b["year"]) if b is not None else None,
+            "prev_value": b["value"] if b is not None else None,
+            "change": r["value"] - b["value"] if b is not None else None,
+            "region_value": float(reg["value"]) if reg is not None else None,
+            "rank": int(rank) if rank is not None else None, "n_ranked": int(n_ranked.get((ind, year), 0)),
+            "tied": bool(tied), "source_id": r.get("source_id"),
+            # the commune's two figures and the region's
+            "quality": quality_of(r["quality"], None if b is None else b["quality"], None if reg is None else reg),
+        }
+    return out
+
+
+def key_figures(obs: pd.DataFrame, indicators: pd.DataFrame, nis_code: str, ids: Sequence[str],
+                by_place: dict[tuple, dict] | None = None) -> pd.DataFrame:
     """One row per indicator of ``ids`` for commune ``nis_code``.
 
     ``obs``: long observations of (at least) these indicators for all communes and the region
     (indicator_id, nis_code, year, value, source_id, quality). Columns returned: indicator_id,
     year, value, prev_year, prev_value, change, region_value, rank, n_ranked, tied, source_id,
     quality (a ``Quality``: the commune's figure, the one before it and the region's). An indicator
-    with no figure for the commune keeps a row with missing values.
+    with no figure for the commune keeps a row with missing values. ``by_place``: ``key_figures_by_place``
+    of the same ``obs`` and ``ids``, computed once for every commune (it is computed here when not given).
     """
-    rows = []
-    mine = obs[obs["nis_code"] == nis_code]
-    changes = change_since_previous(mine[mine["indicator_id"].isin(ids)], nis_code)
-    changes = changes.set_index("indicator_id") if len(changes) else changes
-    for ind in ids:
-        row = {"indicator_id": ind, "year": None, "value": None, "prev_year": None, "prev_value": None,
-               "change": None, "region_value": None, "rank": None, "n_ranked": 0, "tied": False,
-               "source_id": None, "quality": None}
-        if len(changes) and ind in changes.index:
-            c = changes.loc[ind]
-            row.update({k: c[k] for k in ("year", "value", "prev_year", "prev_value", "change",
-                                          "source_id", "quality")})
-            year = int(c["year"])
-            same = obs[(obs["indicator_id"] == ind) & (obs["year"] == year)]
-            reg = same[same["nis_code"] == REGION]
-            row["region_value"] = float(reg["value"].iloc[0]) if len(reg) else None
-            row["quality"] = quality_of(c["quality"], reg)     # the commune's two figures and the region's
-            comm = same[same["nis_code"] != REGION].reset_index(drop=True)
-            direction = indicators.loc[ind, "direction"] if ind in indicators.index else "neutral"
-            ranks = rank_with_ties(comm["value"], direction)
-            tied = tied_mask(ranks)
-            pos = comm.index[comm["nis_code"] == nis_code]
-            if len(pos):
-                row["rank"] = int(ranks.iloc[pos[0]])
-                row["tied"] = bool(tied.iloc[pos[0]])
-            row["n_ranked"] = int(ranks.notna().sum())
-        rows.append(row)
-    return pd.DataFrame(rows)
+    if by_place is None:
+        by_place = key_figures_by_place(obs, indicators, ids)
+    return pd.DataFrame([dict(by_place.get((ind, nis_code)) or _blank_key_figure(ind)) for ind in ids],
+                        columns=list(_blank_key_figure("").keys()))
 
 
 def rank_text(rank, n: int, tied: bool) -> str:

@@ -192,19 +192,3 @@ def delta_style(change, direction: str) -> tuple[str, str]:
     up = float(change) > 0
     good = {"higher_better": up, "lower_better": not up}.get(direction)
     return ("off" if good is None else "green" if good else "red"), ("up" if up else "down")
-
-
-def change_since_previous(obs: pd.DataFrame, nis_code: str) -> pd.DataFrame:
-    """Per indicator: latest year, value, previous year, previous value, change and the quality of the two
-    figures (a ``Quality``) — for one place."""
-    d = obs[obs["nis_code"] == nis_code].sort_values("year")
-    rows = []
-    for ind, g in d.groupby("indicator_id", sort=False):
-        last = g.iloc[-1]
-        prev = g.iloc[-2] if len(g) > 1 else None
-        rows.append({"indicator_id": ind, "year": int(last["year"]), "value": last["value"],
-                     "prev_year": int(prev["year"]) if prev is not None else None,
-                     "prev_value": prev["value"] if prev is not None else None,
-                     "change": last["value"] - prev["value"] if prev is not None else None,
-                     "source_id": last["source_id"], "quality": quality_of(g.iloc[-2:])})
-    return pd.DataFrame(rows)

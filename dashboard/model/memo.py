@@ -71,10 +71,18 @@ def observations_of(ver: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
     return queries.observations_of(ver, list(indicator_ids))
 
 
+@shared(16)
+def key_figures_by_place(ver: str, ids: tuple[str, ...]) -> dict[tuple, dict]:
+    """``commune.key_figures_by_place``: the key-figure rows of every commune at once (the first profile
+    computes them, the next communes look theirs up)."""
+    return commune.key_figures_by_place(observations_of(ver, ids), queries.indicators(ver), ids)
+
+
 @shared(64)
 def key_figures(ver: str, nis_code: str, ids: tuple[str, ...]) -> pd.DataFrame:
     """``commune.key_figures`` of one commune."""
-    return commune.key_figures(observations_of(ver, ids), queries.indicators(ver), nis_code, list(ids))
+    return commune.key_figures(observations_of(ver, ids), queries.indicators(ver), nis_code, list(ids),
+                               by_place=key_figures_by_place(ver, ids))
 
 
 @shared(64)

@@ -120,18 +120,20 @@ def tips_sentence(scores: pd.DataFrame, tip_titles: dict[int, str], assessed_yea
 def commune_sentences(nis_code: str, *, communes: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
                       context_obs: pd.DataFrame, context_ids: Sequence[str], member_obs: pd.DataFrame,
                       member_ids: Sequence[str], tip_scores: pd.DataFrame | None, tip_titles: dict[int, str],
-                      tip_history: pd.DataFrame | None, lang: str) -> list[str]:
+                      tip_history: pd.DataFrame | None, lang: str,
+                      context_by_place: dict[tuple, dict] | None = None) -> list[str]:
     """The summary of one commune as sentences, in order: context figures, members' figures, five tips.
 
     ``context_obs``: observations of ``context_ids`` for every commune and the region (ranks need them
     all); ``member_obs``: observations of the member indicators; ``tip_scores``: ``model.tips.tip_scores``;
-    ``tip_history``: assessment rows (nis_code, assessed_on, quality)."""
+    ``tip_history``: assessment rows (nis_code, assessed_on, quality); ``context_by_place``:
+    ``commune.key_figures_by_place`` of ``context_obs`` when already computed."""
     row = communes.set_index("nis_code").loc[nis_code]
     name = local_name(row, lang)
     out: list[str] = []
     ids = [i for i in context_ids if i in indicators.index]
     if ids:
-        for kf in key_figures(context_obs, indicators, nis_code, ids).to_dict("records"):
+        for kf in key_figures(context_obs, indicators, nis_code, ids, by_place=context_by_place).to_dict("records"):
             out.append(context_sentence(kf, indicators.loc[kf["indicator_id"]], sources, name, lang))
     mine = member_obs[member_obs["nis_code"] == nis_code] if len(member_obs) else member_obs
     latest = [mine[mine["indicator_id"] == i].sort_values("year").iloc[-1].to_dict() for i in member_ids

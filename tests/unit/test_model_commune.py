@@ -11,6 +11,8 @@ from dashboard.data.connection import connect_read_only
 from dashboard.model import commune as cv
 from dashboard.model import compare as cmp
 from dashboard.model.compare import similar_communes
+from dashboard.model.quality import quality_of
+from dashboard.model.ranking import rank_with_ties, tied_mask
 from tests.support import frames
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +96,55 @@ def test_tied_rank_is_honest():
     assert (kf["rank"], kf["tied"], kf["n_ranked"]) == (1, True, 3)
     assert cv.rank_text(kf["rank"], kf["n_ranked"], kf["tied"]) == "=1 / 3"
     assert cv.rank_text(None, 19, False) == "—"
+
+
+def _reference_key_figure(obs, indicators, nis, ind):
+    """The key-figure row of one commune and indicator, computed directly (as the page did before every
+    commune's rows were computed at once)."""
+    mine = obs[(obs["nis_code"] == nis) & (obs["indicator_id"] == ind)].sort_values("year")
+    if mine.empty:
+        return None
+    last, prev = mine.iloc[-1], (mine.iloc[-2] if len(mine) > 1 else None)
+    same = obs[(obs["indicator_id"] == ind) & (obs["year"] == last["year"])]
+    reg = same[same["nis_code"] == "04000"]
+    comm = same[same["nis_code"] != "04000"].reset_index(drop=True)
+    ranks = rank_with_ties(comm["value"], indicators.loc[ind, "direction"])
+    pos = comm.index[comm["nis_code"] == nis]
+    rank = ranks.iloc[pos[0]] if len(pos) else pd.NA
+    return {"year": int(last["year"]), "value": last["value"],
+            "prev_year": None if prev is None else int(prev["year"]),
+            "change": None if prev is None else last["value"] - prev["value"],
+            "region_value": float(reg["value"].iloc[0]) if len(reg) else None,
+            "rank": None if pd.isna(rank) else int(rank), "n_ranked": int(ranks.notna().sum()),
+            "tied": False if pd.isna(rank) else bool(tied_mask(ranks).iloc[pos[0]]),
+            "source_id": last["source_id"], "quality": quality_of(mine.iloc[-2:], reg)}
+
+
+def test_key_figures_of_every_commune_at_once_equal_each_computed_alone(tables):
+    o, inds = tables["obs"], tables["indicators"]
+    ids = list(inds.index)
+    by_place = cv.key_figures_by_place(o[o["indicator_id"].isin(ids)], inds, ids)
+    codes = [c for c in tables["communes"]["nis_code"]]
+    checked = 0
+    for nis in codes:
+        kf = cv.key_figures(o, inds, nis, ids, by_place=by_place).set_index("indicator_id")
+        for ind in ids:
+            want, got = _reference_key_figure(o, inds, nis, ind), kf.loc[ind]
+            if want is None:
+                assert pd.isna(got["value"]) and got["n_ranked"] == 0 and got["quality"] is None
+                continue
+            for k, v in want.items():
+                assert (pd.isna(v) and pd.isna(got[k])) or got[k] == v, (nis, ind, k, v, got[k])
+            checked += 1
+    assert checked > 500
+    # lower is better: the lowest value ranks first; a region of example data marks the commune's figure
+    ind = pd.DataFrame({"indicator_id": ["u"], "direction": ["lower_better"]}).set_index("indicator_id", drop=False)
+    obs = pd.DataFrame({"indicator_id": "u", "nis_code": ["21001", "21002", "21003", "04000"], "year": 2024,
+                        "value": [9.0, 3.0, None, 6.0], "source_id": "S",
+                        "quality": ["official", "official", "official", "example"]})
+    rows = cv.key_figures_by_place(obs, ind, ["u"])
+    assert (rows[("u", "21002")]["rank"], rows[("u", "21001")]["rank"], rows[("u", "21003")]["rank"]) == (1, 2, None)
+    assert rows[("u", "21001")]["n_ranked"] == 2 and rows[("u", "21001")]["quality"].is_example
 
 
 def test_series_table_has_2025(tables):
