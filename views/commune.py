@@ -11,7 +11,7 @@ from dashboard.exports import cite
 from dashboard.exports.bundle import summary_sentences
 from dashboard.model import commune as cv
 from dashboard.model import memo
-from dashboard.model.indicators import indicator_meta, source_label, unit_label
+from dashboard.model.indicators import source_label, unit_label
 from dashboard.model.quality import quality_of
 from dashboard.text.plain import md
 from dashboard.ui import chart, frames, lazy, nav, state
@@ -90,27 +90,19 @@ def time_series_block() -> None:
         return
     ind_id = state.select(_("Indicator"), series_ids, "indicator", series_ids[0], format_func=ctx.label)
     ind = ctx.indicators.loc[ind_id]
-    obs = queries.observations(ctx.ver, ind_id)
-    series = cv.series_frame(obs, ctx.communes, nis)
-    mine = series[series["nis_code"] == nis]
-    total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
-    shown = cv.series_rows(obs, nis)             # the table: the commune and the region
-    meta = indicator_meta(ind, lang, rows=cv.series_rows(obs, nis, region=not total), sources=ctx.sources,
-                          source_ids=cv.series_source_ids(cv.series_rows(obs, nis, region=False)),
-                          where=ctx.both_names(nis))
-    if len(mine["year"].unique()) > 1:
-        drawn = series[series["nis_code"] == nis] if total else series
-        chart.show(chart.figure(figures.time_series, drawn, lang=lang, meta=meta, communes=[nis]), key="series")
-        if total:
+    block = memo.commune_series(ctx.ver, nis, ind_id, lang, ctx.both_names(nis))
+    if block["n_years"] > 1:
+        chart.show(chart.figure(figures.time_series, block["drawn"], lang=lang, meta=block["meta"], communes=[nis]),
+                   key="series")
+        if block["total"]:
             st.caption(_("A total: the regional total is in the table below, not on the chart."))
     else:
         st.caption(_("Only one year of data: no time series to draw."))
     st.caption(md(ind[f"description_{lang}"]))
-    frames.dataframe(cv.series_table(series, nis, lang, int(ind["decimals"]), unit_label(ind, lang)), hide_index=True)
+    frames.dataframe(block["table"], hide_index=True)
     st.caption(" · ".join([_("Unit: {unit}", unit=md(unit_label(ind, lang)) or "—"),
-                           _("Source: {source}", source=md(source_label(ctx.sources, cv.series_source_ids(shown) or "")))
-                           + f" ({quality_of(shown).label(lang)})"]))
-
+                           _("Source: {source}", source=md(source_label(ctx.sources, block["source_ids"])))
+                           + f" ({quality_of(block['shown']).label(lang)})"]))
 
 time_series_block()
 

@@ -85,6 +85,28 @@ def key_figures(ver: str, nis_code: str, ids: tuple[str, ...]) -> pd.DataFrame:
                                by_place=key_figures_by_place(ver, ids))
 
 
+@shared(512)
+def commune_series(ver: str, nis_code: str, indicator_id: str, lang: str, where: str) -> dict:
+    """The profile's time series block of one commune and indicator (``commune.series_*``): ``series`` (the
+    commune and the region), ``drawn`` (what the chart draws: the commune alone for a total), ``total``,
+    ``meta`` (the chart's ``ChartMeta``), ``table`` (years as rows, formatted), ``source_ids`` and ``shown``
+    (the rows the table shows, for its source and quality line). ``where``: the commune's names as shown."""
+    ind = queries.indicators(ver).loc[indicator_id]
+    obs = queries.observations(ver, indicator_id)
+    series = commune.series_frame(obs, queries.communes(ver), nis_code)
+    total = ind["kind"] in ("count", "amount")   # a total: the region is not on the commune's scale
+    meta = indicators.indicator_meta(ind, lang, rows=commune.series_rows(obs, nis_code, region=not total),
+                                     sources=sources_in(ver, lang),
+                                     source_ids=commune.series_source_ids(commune.series_rows(obs, nis_code,
+                                                                                              region=False)),
+                                     where=where)
+    shown = commune.series_rows(obs, nis_code)
+    return {"series": series, "drawn": series[series["nis_code"] == nis_code] if total else series, "total": total,
+            "meta": meta, "n_years": int(series.loc[series["nis_code"] == nis_code, "year"].nunique()),
+            "table": commune.series_table(series, nis_code, lang, int(ind["decimals"]), indicators.unit_label(ind, lang)),
+            "source_ids": commune.series_source_ids(shown) or "", "shown": shown}
+
+
 @shared(64)
 def commune_summary(ver: str, nis_code: str, lang: str) -> dict:
     """``impact.commune_summary`` (jobs, re-use and operators of one commune)."""
