@@ -274,100 +274,76 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    data_help = "data folder (default: data/)"
-    json_help = "print one JSON object on stdout (see python -m etl --help)"
-    lang_help = "the language of the problems and messages (default: en)"
-    b = sub.add_parser("build", help="build data/impact.duckdb from data/ and publish it atomically")
-    b.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    b.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
+    # the options most commands share, declared once (argparse parents)
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data", default=str(ROOT / "data"), help="data folder (default: data/)")
+    answer = argparse.ArgumentParser(add_help=False)
+    answer.add_argument("--json", action="store_true", help="print one JSON object on stdout (see python -m etl --help)")
+    answer.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="the language of the problems and messages (default: en)")
+    published = argparse.ArgumentParser(add_help=False)
+    published.add_argument("--db", default=None, help="the published database (default: DATA/impact.duckdb)")
+    user = argparse.ArgumentParser(add_help=False)
+    user.add_argument("--as-user", default=None,
+                      help="who does it (recorded in the audit log data/private/audit.jsonl; default: the login name)")
+    names = argparse.ArgumentParser(add_help=False)
+    names.add_argument("files", nargs="+")
+    names.add_argument("--name", action="append", help="the upload's original file name (once per file)")
+
+    b = sub.add_parser("build", parents=[data, published],
+                       help="build data/impact.duckdb from data/ and publish it atomically")
     b.add_argument("--boundaries", default=None,
                    help="commune or statistical-sector boundary file (GeoJSON/GPKG/SHP/zip), or 'none' (tile map "
                         "only); default: $BSIM_BOUNDARIES, else fetched Statbel sectors, else the shipped "
                         "data/raw/geo/brussels_communes.geojson")
     b.add_argument("--no-example", action="store_true",
                    help="leave out the example member data and assessments (same as BSIM_NO_EXAMPLE=1)")
-    v = sub.add_parser("validate", help="check input files and print a report; the database is not touched")
+    v = sub.add_parser("validate", parents=[data, answer],
+                       help="check input files and print a report (against the catalogue and communes of --data); "
+                            "the database is not touched")
     v.add_argument("files", nargs="+")
-    v.add_argument("--data", default=str(ROOT / "data"), help=data_help + ": the catalogue and communes checked against")
-    v.add_argument("--json", action="store_true", help=json_help)
-    v.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    user_help = "who does it (recorded in the audit log data/private/audit.jsonl; default: the login name)"
-    ld = sub.add_parser("load", help="check an uploaded template (assessments or member data), archive it, file it "
-                                      "as an input, rebuild and publish; a refused file leaves the database unchanged")
+    ld = sub.add_parser("load", parents=[user, data, published, answer],
+                        help="check an uploaded template (assessments or member data), archive it, file it as an "
+                             "input, rebuild and publish; a refused file leaves the database unchanged")
     ld.add_argument("file")
     ld.add_argument("--name", default=None, help="the upload's original file name (default: FILE's name)")
-    ld.add_argument("--as-user", default=None, help=user_help)
-    ld.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    ld.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
-    ld.add_argument("--json", action="store_true", help=json_help)
-    ld.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    pv = sub.add_parser("preview", help="build what the database would become with these uploads into --out; "
-                                         "nothing under DATA changes, nothing is archived")
-    pv.add_argument("files", nargs="+")
-    pv.add_argument("--name", action="append", help="the upload's original file name (once per file)")
+    pv = sub.add_parser("preview", parents=[names, data, answer],
+                        help="build what the database would become with these uploads into --out; nothing under "
+                             "DATA changes, nothing is archived")
     pv.add_argument("--out", required=True, help="the preview database to write")
     pv.add_argument("--organisation", default=None,
                     help="a member organisation's upload: refuse sites, jobs and flows that are not its own")
     pv.add_argument("--submission", default=None,
                     help="the queued submission these files are (a reviewer's preview): not refused as waiting")
-    pv.add_argument("--data", default=str(ROOT / "data"), help=data_help)
     pv.add_argument("--boundaries", default=None, help="boundary file (default: the one of the last build)")
-    pv.add_argument("--json", action="store_true", help=json_help)
-    pv.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    sm = sub.add_parser("submit", help="check uploads, archive them and put them in the review queue "
-                                        "(data/private/submissions/); nothing is published")
-    sm.add_argument("files", nargs="+")
-    sm.add_argument("--name", action="append", help="the upload's original file name (once per file)")
-    sm.add_argument("--as-user", default=None, help=user_help)
+    sm = sub.add_parser("submit", parents=[names, user, data, published, answer],
+                        help="check uploads, archive them and put them in the review queue "
+                             "(data/private/submissions/); nothing is published")
     sm.add_argument("--role", choices=["member", "editor"], default="editor")
     sm.add_argument("--organisation", default=None, help="the member organisation submitting (role member)")
     sm.add_argument("--note", default=None, help="a word for the reviewers")
     sm.add_argument("--out", default=None, help="also keep the check build here (a preview database)")
-    sm.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    sm.add_argument("--db", default=None, help="the published database (default: DATA/impact.duckdb)")
-    sm.add_argument("--json", action="store_true", help=json_help)
-    sm.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    qu = sub.add_parser("queue", help="the submissions, newest first, with their status")
+    qu = sub.add_parser("queue", parents=[data, answer], help="the submissions, newest first, with their status")
     qu.add_argument("--organisation", default=None, help="only this member organisation's submissions")
-    qu.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    qu.add_argument("--json", action="store_true", help=json_help)
-    qu.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    ap = sub.add_parser("approve", help="file a submission's uploads as inputs (checked by a scratch build); "
-                                         "publish makes them public")
+    ap = sub.add_parser("approve", parents=[user, data, published, answer],
+                        help="file a submission's uploads as inputs (checked by a scratch build); publish makes "
+                             "them public")
     ap.add_argument("id")
-    ap.add_argument("--as-user", default=None, help=user_help)
-    ap.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    ap.add_argument("--db", default=None, help="the published database (default: DATA/impact.duckdb)")
-    ap.add_argument("--json", action="store_true", help=json_help)
-    ap.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    rj = sub.add_parser("reject", help="refuse a submission, with a reason")
+    rj = sub.add_parser("reject", parents=[user, data, answer], help="refuse a submission, with a reason")
     rj.add_argument("id")
     rj.add_argument("--reason", required=True)
-    rj.add_argument("--as-user", default=None, help=user_help)
-    rj.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    rj.add_argument("--json", action="store_true", help=json_help)
-    rj.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    pb = sub.add_parser("publish", help="rebuild and publish the database with every approved submission; "
-                                         "progress in data/private/publish_status.json")
-    pb.add_argument("--as-user", default=None, help=user_help)
-    pb.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    pb.add_argument("--db", default=None, help="database to publish (default: DATA/impact.duckdb)")
-    pb.add_argument("--json", action="store_true", help=json_help)
-    pb.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    st = sub.add_parser("status", help="the last publish: waiting, running, ok, failed or refused, with its log")
-    st.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    st.add_argument("--json", action="store_true", help=json_help)
-    st.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    au = sub.add_parser("audit", help="the audit log: every submission, refusal, approval, rejection, publish")
-    au.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    au.add_argument("--json", action="store_true", help=json_help)
-    au.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
-    ar = sub.add_parser("archive", help="keep an upload in data/archive/ (copy + index line) without loading it")
+    sub.add_parser("publish", parents=[user, data, published, answer],
+                   help="rebuild and publish the database with every approved submission; progress in "
+                        "data/private/publish_status.json")
+    sub.add_parser("status", parents=[data, answer],
+                   help="the last publish: waiting, running, ok, failed or refused, with its log")
+    sub.add_parser("audit", parents=[data, answer],
+                   help="the audit log: every submission, refusal, approval, rejection, publish")
+    ar = sub.add_parser("archive", parents=[user, data],
+                        help="keep an upload in data/archive/ (copy + index line) without loading it")
     ar.add_argument("file")
     ar.add_argument("--name", default=None, help="the upload's original file name (default: FILE's name)")
-    ar.add_argument("--as-user", default=None, help="who uploads (default: the login name)")
-    ar.add_argument("--data", default=str(ROOT / "data"), help=data_help)
-    ar.add_argument("--json", action="store_true", help=json_help)
+    ar.add_argument("--json", action="store_true", help="print one JSON object on stdout (see python -m etl --help)")
     lm = sub.add_parser("limits", help="what an upload may be: size cap and file suffixes")
     lm.add_argument("--json", action="store_true", help="print {max_upload_bytes, suffixes}")
     db = sub.add_parser("derive-boundaries", help="derive the shipped commune geometry from a publisher's boundary "
