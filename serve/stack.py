@@ -54,6 +54,13 @@ def frontend_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+def preload_bundles() -> list[str]:
+    """URLs of the frontend bundles every page of the app needs and Streamlit fetches late (plotly's
+    chart, 1.4 MB compressed: it is asked for only once the first chart's message has arrived)."""
+    found = frontend_dir()
+    return [f"/static/js/{p.name}" for p in sorted(found.glob("js/PlotlyChart.*.js"))] if found else []
+
+
 @dataclass
 class Replica:
     index: int
@@ -80,6 +87,7 @@ class Stack:
     env: dict = field(default_factory=dict)
     prefix: Path | None = None          # nginx's folder (config, pid, logs, temp); a new temp dir if None
     serve_static: bool = True           # geometry and frontend bundles from nginx itself
+    preload: bool | None = None         # ask browsers for the chart bundle with the page (None: for app.py only)
     start_timeout: float = 90
     log: object = print
 
@@ -95,6 +103,11 @@ class Stack:
     def url(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "", "*") else self.host
         return f"http://{host}:{self.port}"
+
+    def _preloads(self) -> bool:
+        """The app's pages draw plotly charts; another script (the bench's hello-world floor) gets no preload
+        unless asked for."""
+        return self.preload if self.preload is not None else Path(self.script).name == "app.py"
 
     def __enter__(self) -> Stack:
         try:
@@ -120,7 +133,8 @@ class Stack:
         conf.write_text(nginx_config(
             listen=self.host, port=self.port, replica_ports=[r.port for r in self.members], prefix=self.prefix,
             static_dir=STATIC_DIR if self.serve_static else None,
-            frontend_dir=frontend_dir() if self.serve_static else None), encoding="utf-8")
+            frontend_dir=frontend_dir() if self.serve_static else None,
+            preload=preload_bundles() if self.serve_static and self._preloads() else ()), encoding="utf-8")
         self._nginx_user_setup(conf)
         self.nginx = subprocess.Popen(
             [nginx_binary(), "-e", str(self.prefix / "logs" / "error.log"), "-c", str(conf), "-p", str(self.prefix),

@@ -64,3 +64,27 @@ def test_everything_nginx_writes_stays_in_its_prefix(tmp_path):
 def test_no_replica_is_an_error(tmp_path):
     with pytest.raises(ValueError):
         conf(tmp_path, replica_ports=[])
+
+
+def test_the_chart_bundle_is_asked_for_with_the_page_and_the_route_cookie_still_set(tmp_path):
+    # the app's pages: the browser fetches plotly's bundle while the page starts, not after the first chart
+    text = conf(tmp_path, preload=["/static/js/PlotlyChart.abc.js"])
+    page = text.split("location / {", 1)[1].split("}", 1)[0]
+    assert 'add_header Link "</static/js/PlotlyChart.abc.js>; rel=modulepreload";' in page
+    # an add_header in a location replaces the server's: the sticky-session cookie is set there again
+    assert "add_header Set-Cookie $bsim_route_cookie;" in page
+    assert "Link" not in conf(tmp_path).split("location / {", 1)[1]
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "temp").mkdir()
+    (tmp_path / "nginx.conf").write_text(text)
+    proc = subprocess.run([nginx_binary(), "-t", "-e", str(tmp_path / "logs" / "error.log"), "-c",
+                           str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_only_the_app_preloads_the_chart_bundle():
+    from serve.stack import Stack, preload_bundles
+    bundles = preload_bundles()
+    assert bundles and all(b.startswith("/static/js/PlotlyChart.") for b in bundles)   # this Streamlit's file
+    assert Stack(script="app.py")._preloads() and not Stack(script="bench/hello.py")._preloads()
+    assert Stack(script="bench/hello.py", preload=True)._preloads()
