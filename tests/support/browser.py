@@ -11,9 +11,12 @@ from tests.support.browser_server import CHROMIUM_ARGS
 PHONE = {"width": 390, "height": 844}    # the phone viewport of the issue (an iPhone 12–14)
 
 
-def guarded_context(browser, *, viewport: dict | None = None, locale: str = "fr-BE", **kw):
+def guarded_context(browser, *, viewport: dict | None = None, locale: str = "fr-BE", foreign_frames: str | None = None,
+                    **kw):
     """A browser context that aborts (and lists in ``context.outside``) every request leaving loopback, and
-    dismisses (and lists in ``context.dialogs``) every dialog a page opens (alert, confirm)."""
+    dismisses (and lists in ``context.dialogs``) every dialog a page opens (alert, confirm). A request from a
+    frame of ``foreign_frames`` (a third party's own pages, e.g. an identity provider's) is aborted too, but
+    not listed: the product's pages are the ones that must ask nothing of the outside."""
     context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000}, locale=locale, **kw)
     outside: list[str] = []
     dialogs: list[str] = []
@@ -22,9 +25,11 @@ def guarded_context(browser, *, viewport: dict | None = None, locale: str = "fr-
         host = urlparse(route.request.url).hostname or ""
         if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
             route.continue_()
-        else:
+            return
+        frame = route.request.frame.url if route.request.frame else ""
+        if not (foreign_frames and frame.startswith(foreign_frames)):
             outside.append(route.request.url)
-            route.abort()
+        route.abort()
 
     context.route("**/*", guard)
     context.on("page", lambda pg: pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))

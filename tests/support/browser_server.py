@@ -6,7 +6,6 @@ import os
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
 
 from serve.replica import free_port, stop, streamlit_command, wait_healthy
 
@@ -64,35 +63,6 @@ def served_stack(db: Path, *, replicas: int, script: str = "app.py", env: dict |
             for r in stack.members:
                 _warm_up(r.url)
         yield stack
-
-
-@contextmanager
-def loopback_page(browser, *, locale: str = "fr-BE", foreign_frames: str | None = None, timeout_ms: int = 120_000):
-    """A page in a fresh context whose requests may not leave loopback: any other request is refused and,
-    unless it comes from a frame of ``foreign_frames`` (a third party's own pages, e.g. an identity
-    provider's), makes the test fail when the page is closed."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
-    outside: list[str] = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
-            route.continue_()
-            return
-        frame = route.request.frame.url if route.request.frame else ""
-        if not (foreign_frames and frame.startswith(foreign_frames)):
-            outside.append(route.request.url)
-        route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.set_default_timeout(timeout_ms)   # a hang guard, not a speed bound: CI machines are often busy
-    pg.outside_requests = outside
-    try:
-        yield pg
-    finally:
-        context.close()
-    assert not outside, f"requests left loopback: {outside[:5]}"
 
 
 def _warm_up(base: str) -> None:

@@ -22,7 +22,8 @@ from unittest import mock
 import pytest
 
 from tests.conftest import ROOT
-from tests.support.browser_server import CHROMIUM, free_port, loopback_page, streamlit_server
+from tests.support.browser import guarded_context
+from tests.support.browser_server import CHROMIUM, free_port, streamlit_server
 from tests.support.oidc import oidc_provider, write_secrets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -70,8 +71,14 @@ def site(tmp_path_factory):
 def page(browser, site):
     # the provider's own test pages link a stylesheet on a CDN: refused like any request off loopback, but the
     # product's pages must ask nothing of the outside
-    with loopback_page(browser, locale="en-GB", foreign_frames=site[1], timeout_ms=180_000) as pg:
+    context = guarded_context(browser, locale="en-GB", foreign_frames=site[1])
+    pg = context.new_page()
+    pg.set_default_timeout(180_000)   # a hang guard, not a speed bound: CI machines are often busy
+    try:
         yield pg
+    finally:
+        context.close()
+    assert not context.outside, f"requests left loopback: {context.outside[:5]}"
 
 
 def shot(pg, tmp_path, name: str) -> None:
