@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard.charts import maps
 from dashboard.charts.scorecard import tip_progress_figure
 from dashboard.data import queries
-from dashboard.model import coverage as cov
 from dashboard.model import map as map_view
 from dashboard.model import memo
 from dashboard.model import tips as tv
@@ -54,7 +53,7 @@ for col, ind_id in zip(cols, delivery):
 
 # ----------------------------------------------------------------------------- the five tips across the communes
 st.header(_("The five tips across the 19 communes"))
-criteria, history = queries.criteria(ctx.ver), queries.history(ctx.ver)
+history = queries.history(ctx.ver)
 tips = queries.tips(ctx.ver)
 statuses_frame = queries.tip_statuses(ctx.ver)
 if history.empty:
@@ -121,8 +120,7 @@ for tip in tips.itertuples():
 
 # ----------------------------------------------------------------------------- where data is missing
 st.header(_("Where data is missing"))
-ind_cov = cov.indicator_coverage(ctx.indicators, queries.all_observations(ctx.ver), queries.scoped(ctx.ver), lang)
-s = cov.summary(ind_cov, cov.tip_coverage(history, criteria, tips, lang))
+s = memo.coverage_summary(ctx.ver, lang)
 st.markdown(_("Of {n} indicators, {complete} have real figures for all 19 communes in their latest year, {partial} "
               "for some communes only and {none} for none (regional or organisation-wide figures only, or example "
               "data only); {tips} of the five tips have a real assessment in every commune.", n=s["indicators"],

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.data import queries
 from dashboard.data.cache import shared
-from dashboard.model import commune, compare, impact, indicators, tips
+from dashboard.model import commune, compare, coverage, impact, indicators, tips
 from dashboard.model.map import indicator_option_labels, mappable_indicators
 from dashboard.model.quality import Quality, quality_of
 from dashboard.model.sources import catalogue, in_language, scoped_table
@@ -58,6 +58,25 @@ def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
     """``sources.scoped_table`` of the published database in ``lang``."""
     return scoped_table(queries.scoped(ver), queries.indicators(ver), sources_in(ver, lang), queries.communes(ver),
                         lang)
+
+
+@shared(6)
+def indicator_coverage(ver: str, lang: str) -> pd.DataFrame:
+    """``coverage.indicator_coverage`` of the published database in ``lang`` (Data & sources, the overview)."""
+    return coverage.indicator_coverage(queries.indicators(ver), queries.all_observations(ver), queries.scoped(ver),
+                                       lang)
+
+
+@shared(6)
+def tip_coverage(ver: str, lang: str) -> pd.DataFrame:
+    """``coverage.tip_coverage`` of the published database in ``lang``."""
+    return coverage.tip_coverage(queries.history(ver), queries.criteria(ver), queries.tips(ver), lang)
+
+
+@shared(6)
+def coverage_summary(ver: str, lang: str) -> dict:
+    """``coverage.summary`` of the two coverages (the overview's "where data is missing")."""
+    return coverage.summary(indicator_coverage(ver, lang), tip_coverage(ver, lang))
 
 
 # ------------------------------------------------------------------ per page, per database version
