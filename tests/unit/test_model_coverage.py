@@ -76,26 +76,29 @@ def test_memoised_coverage_equals_the_pure_functions(lang):
     tip_cov = cov.tip_coverage(queries.history(ver), queries.criteria(ver), queries.tips(ver), lang)
     pd.testing.assert_frame_equal(memo.indicator_coverage(ver, lang), ind_cov)
     pd.testing.assert_frame_equal(memo.tip_coverage(ver, lang), tip_cov)
-    assert memo.coverage_summary(ver, lang) == cov.summary(ind_cov, tip_cov)
+    assert memo.coverage_summary(ver) == cov.summary(ind_cov, tip_cov)
 
 
-def test_memoised_coverage_is_computed_once_per_version_and_language(monkeypatch):
+def test_memoised_coverage_is_counted_once_per_version(monkeypatch):
     calls = []
-    real = cov.indicator_coverage
+    real = cov.indicator_counts
 
     def counted(*args):
-        calls.append(args[-1])
+        calls.append(len(args[1]))
         return real(*args)
 
-    monkeypatch.setattr(memo.coverage, "indicator_coverage", counted)
+    monkeypatch.setattr(memo.coverage, "indicator_counts", counted)
+    memo.coverage_counts.clear()
     memo.indicator_coverage.clear()
     ver = connection.version()
     first = memo.indicator_coverage(ver, "nl")
     first["changed"] = 1                                  # a reader's change stays in its copy
     again = memo.indicator_coverage(ver, "nl")
-    assert calls == ["nl"] and "changed" not in again
-    memo.indicator_coverage(ver, "fr")
-    assert calls == ["nl", "fr"]
-    memo.indicator_coverage(ver + "-new", "nl")           # a new database version is computed afresh
-    assert calls == ["nl", "fr", "nl"]
+    assert len(calls) == 1 and "changed" not in again
+    fr = memo.indicator_coverage(ver, "fr")               # another language: labelled, not counted again
+    assert len(calls) == 1 and list(fr["n_communes"]) == list(again["n_communes"])
+    assert list(fr["label"]) != list(again["label"])
+    memo.indicator_coverage(ver + "-new", "nl")           # a new database version is counted afresh
+    assert len(calls) == 2
+    memo.coverage_counts.clear()
     memo.indicator_coverage.clear()
