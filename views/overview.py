@@ -7,10 +7,7 @@ import streamlit as st
 from dashboard.charts import maps
 from dashboard.charts.scorecard import tip_progress_figure
 from dashboard.data import queries
-from dashboard.model import coverage as cov
-from dashboard.model import map as map_view
 from dashboard.model import memo
-from dashboard.model import tips as tv
 from dashboard.model.indicators import indicator_meta, year_rows, year_source_ids, years_with_data
 from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.model.quality import Quality, quality_of
@@ -42,8 +39,7 @@ for col, ind_id in zip(cols, delivery):
         if obs.empty:
             no_member_data_notice(ctx, _("No member has reported “{figure}” yet.", figure=row[f"label_{lang}"]))
             continue
-        h = map_view.headline(obs)
-        t = map_view.headline_texts(h, row, lang, ctx.sources)
+        h, t = memo.headline_of(ctx.ver, ind_id, lang)
         st.metric(md(t["label"]), t["value"], delta=t["delta"], delta_color=t["delta_color"],
                   delta_arrow=t["delta_arrow"], border=True, help=md(row[f"description_{lang}"]))
         st.caption(md(_("Brussels-Capital Region") + " · " + t["caption"]))
@@ -54,7 +50,7 @@ for col, ind_id in zip(cols, delivery):
 
 # ----------------------------------------------------------------------------- the five tips across the communes
 st.header(_("The five tips across the 19 communes"))
-criteria, history = queries.criteria(ctx.ver), queries.history(ctx.ver)
+history = queries.history(ctx.ver)
 tips = queries.tips(ctx.ver)
 statuses_frame = queries.tip_statuses(ctx.ver)
 if history.empty:
@@ -62,8 +58,7 @@ if history.empty:
               "members and communes”) and send it to the editors, who load it on the editor page."),
             icon=":material/info:")
 else:
-    g, _scores = memo.tip_grid(ctx.ver, tuple(ctx.commune_codes))
-    progress = tv.tip_progress(g, tv.Statuses.from_frame(statuses_frame))
+    progress = memo.tip_progress(ctx.ver, tuple(ctx.commune_codes))
     quality = quality_of(list(progress["quality"].dropna()))
     meta = ChartMeta(title=_("Communes by the furthest step reached on each tip"), unit_label=_("communes"),
                      source_label=_("Five tips assessments from public evidence") + (
@@ -81,8 +76,7 @@ st.header(_("Context: the region in figures"))
 present = ctx.shown("overview_headline")
 cols = [c for _row in range((len(present) + 1) // 2) for c in st.columns(2)]
 for col, ind_id in zip(cols, present):
-    row = ctx.indicators.loc[ind_id]
-    t = map_view.headline_texts(map_view.headline(queries.observations(ctx.ver, ind_id)), row, lang, ctx.sources)
+    _h, t = memo.headline_of(ctx.ver, ind_id, lang)
     with col:
         st.metric(md(t["label"]), t["value"], delta=t["delta"], delta_color=t["delta_color"],
                   delta_arrow=t["delta_arrow"], border=True, help=md(t["label"]))
@@ -108,8 +102,9 @@ if ind_id in ctx.indicators.index:
 
 # ----------------------------------------------------------------------------- five tips
 st.header(_("Five tips for the communes"))
+links = memo.tip_links(ctx.ver, lang)
 for tip in tips.itertuples():
-    page, params = map_view.tip_link(ctx.indicators, tip.tip_id, lang)
+    page, params = links[int(tip.tip_id)]
     with st.container(border=True):
         st.markdown(f"**{_('Tip {n}', n=tip.tip_id)} · {md(getattr(tip, f'title_{lang}'))}**")
         st.markdown(md(getattr(tip, f"summary_{lang}")))
@@ -121,8 +116,7 @@ for tip in tips.itertuples():
 
 # ----------------------------------------------------------------------------- where data is missing
 st.header(_("Where data is missing"))
-ind_cov = cov.indicator_coverage(ctx.indicators, queries.all_observations(ctx.ver), queries.scoped(ctx.ver), lang)
-s = cov.summary(ind_cov, cov.tip_coverage(history, criteria, tips, lang))
+s = memo.coverage_summary(ctx.ver)
 st.markdown(_("Of {n} indicators, {complete} have real figures for all 19 communes in their latest year, {partial} "
               "for some communes only and {none} for none (regional or organisation-wide figures only, or example "
               "data only); {tips} of the five tips have a real assessment in every commune.", n=s["indicators"],

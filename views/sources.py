@@ -6,7 +6,6 @@ from functools import partial
 import streamlit as st
 
 from dashboard.data import connection, queries
-from dashboard.model import coverage as cov
 from dashboard.model import memo
 from dashboard.model import sources as sv
 from dashboard.model.indicators import ALL_TOPICS, TOPICS, topic_label
@@ -28,8 +27,7 @@ st.header(_("Data coverage"))
 st.markdown(_("Where real figures are missing: for each tip, how many communes have a real assessment (example "
               "assessments not counted); for each indicator, how many of the 19 communes have a real figure in its "
               "latest year, which year, whether the region has one, and which quality tiers it has."))
-history = queries.history(ctx.ver)
-tip_cov = cov.tip_coverage(history, queries.criteria(ctx.ver), queries.tips(ctx.ver), lang)
+tip_cov = memo.tip_coverage(ctx.ver, lang)
 communes_col = st.column_config.ProgressColumn(_("Communes with real figures"), min_value=0, max_value=19,
                                                format="%d / 19", width="small")
 st.dataframe(tip_cov, hide_index=True, key="coverage_tips",
@@ -42,7 +40,7 @@ st.dataframe(tip_cov, hide_index=True, key="coverage_tips",
                  "quality": st.column_config.TextColumn(_("Quality"), width="small")})
 cov_topic = state.select(_("Topic"), (ALL_TOPICS,) + TOPICS, "coverage_topic", ALL_TOPICS,
                          format_func=lambda t: topic_label(t, lang))
-ind_cov = cov.indicator_coverage(ctx.indicators, queries.all_observations(ctx.ver), queries.scoped(ctx.ver), lang)
+ind_cov = memo.indicator_coverage(ctx.ver, lang)
 shown_cov = ind_cov if cov_topic in (None, ALL_TOPICS) else ind_cov[ind_cov["topic"] == cov_topic]
 st.dataframe(shown_cov, hide_index=True, key="coverage_indicators", height=360,
              column_order=["label", "topic_label", "n_communes", "year", "region", "quality", "scoped"], column_config={

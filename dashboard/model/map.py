@@ -71,10 +71,14 @@ def tip_indicator(indicators: pd.DataFrame, tip_id: int, min_communes: int = 5) 
 
 def tip_link(indicators: pd.DataFrame, tip_id: int, lang: str) -> tuple[str, dict]:
     """(page, query_params) of a tip's link: map explorer on its indicator, else Data & sources."""
-    ind = tip_indicator(indicators, tip_id)
-    if ind is None:
+    return link_to_indicator(tip_indicator(indicators, tip_id), lang)
+
+
+def link_to_indicator(indicator_id: str | None, lang: str) -> tuple[str, dict]:
+    """(page, query_params) of a tip's link to ``indicator_id`` (``tip_indicator``; None: Data & sources)."""
+    if indicator_id is None:
         return "views/sources.py", {"lang": lang}
-    return "views/map.py", {"indicator": ind, "lang": lang}
+    return "views/map.py", {"indicator": indicator_id, "lang": lang}
 
 
 # ----------------------------------------------------------------------------- years and views

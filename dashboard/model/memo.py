@@ -11,10 +11,18 @@ import pandas as pd
 
 from dashboard.data import queries
 from dashboard.data.cache import shared
-from dashboard.model import commune, compare, impact, indicators, tips
-from dashboard.model.map import indicator_option_labels, mappable_indicators
+from dashboard.model import commune, compare, coverage, impact, indicators, tips
+from dashboard.model.map import (
+    headline,
+    headline_texts,
+    indicator_option_labels,
+    link_to_indicator,
+    mappable_indicators,
+    tip_indicator,
+)
 from dashboard.model.quality import Quality, quality_of
 from dashboard.model.sources import catalogue, in_language, scoped_table
+from dashboard.text.i18n import DEFAULT_LANG
 
 
 @shared(256)
@@ -58,6 +66,32 @@ def cached_scoped_table(ver: str, lang: str) -> pd.DataFrame:
     """``sources.scoped_table`` of the published database in ``lang``."""
     return scoped_table(queries.scoped(ver), queries.indicators(ver), sources_in(ver, lang), queries.communes(ver),
                         lang)
+
+
+@shared(4)
+def coverage_counts(ver: str) -> pd.DataFrame:
+    """``coverage.indicator_counts`` of the published database (no language: counted once per version)."""
+    return coverage.indicator_counts(queries.indicators(ver), queries.all_observations(ver), queries.scoped(ver))
+
+
+@shared(6)
+def indicator_coverage(ver: str, lang: str) -> pd.DataFrame:
+    """``coverage.indicator_coverage`` of the published database in ``lang`` (Data & sources, the overview):
+    the version's counts (``coverage_counts``) labelled in ``lang``."""
+    return coverage.labelled_coverage(coverage_counts(ver), queries.indicators(ver), lang)
+
+
+@shared(6)
+def tip_coverage(ver: str, lang: str) -> pd.DataFrame:
+    """``coverage.tip_coverage`` of the published database in ``lang``."""
+    return coverage.tip_coverage(queries.history(ver), queries.criteria(ver), queries.tips(ver), lang)
+
+
+@shared(4)
+def coverage_summary(ver: str) -> dict:
+    """``coverage.summary`` of the two coverages (the overview's "where data is missing"): counts only, the
+    same in every language (the tips' coverage is read in the default language)."""
+    return coverage.summary(coverage_counts(ver), tip_coverage(ver, DEFAULT_LANG))
 
 
 # ------------------------------------------------------------------ per page, per database version
@@ -189,3 +223,34 @@ def member_table(ver: str, indicator_id: str, year: int, lang: str, value_label:
     """``impact.table_frame`` of a member indicator's commune values."""
     df = member_values(ver, indicator_id, year)[0]
     return impact.table_frame(df, lang, value_label=value_label, unit=unit, sources=sources_in(ver, lang))
+
+
+@shared(4)
+def tip_progress(ver: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """``tips.tip_progress`` of the communes ``codes`` (the overview's five tips chart)."""
+    return tips.tip_progress(tip_grid(ver, codes)[0], tips.Statuses.from_frame(queries.tip_statuses(ver)))
+
+
+@shared(4)
+def tip_indicators(ver: str) -> dict[int, str | None]:
+    """``map.tip_indicator`` of every tip (what its link opens; no language): tip id -> indicator or None."""
+    inds = queries.indicators(ver)
+    return {int(t): tip_indicator(inds, t) for t in queries.tips(ver)["tip_id"]}
+
+
+def tip_links(ver: str, lang: str) -> dict[int, tuple[str, dict]]:
+    """``map.tip_link`` of every tip: tip id -> (page, query parameters)."""
+    return {t: link_to_indicator(ind, lang) for t, ind in tip_indicators(ver).items()}
+
+
+@shared(128)
+def region_headline(ver: str, indicator_id: str) -> dict | None:
+    """``map.headline`` of the region for one indicator (no language)."""
+    return headline(queries.observations(ver, indicator_id))
+
+
+@shared(256)
+def headline_of(ver: str, indicator_id: str, lang: str) -> tuple[dict | None, dict]:
+    """(``map.headline`` of the region, ``map.headline_texts`` in ``lang``) of one indicator."""
+    h = region_headline(ver, indicator_id)
+    return h, headline_texts(h, queries.indicators(ver).loc[indicator_id], lang, sources_in(ver, lang))

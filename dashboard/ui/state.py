@@ -108,11 +108,31 @@ def resolve(name: str, default, options: Sequence, cast: Callable = str):
     return default, False
 
 
+_SYNCED_ON = "_state_synced_on"     # widget key -> the page whose widget it was last drawn for
+_PAGE = "_state_page"               # the page the last full run drew (app.py, ``drawing``)
+
+
+def drawing(page: str) -> None:
+    """The entry point says which page this run draws (a fragment's rerun draws on the page of the last full
+    run): a widget's identity is its key and its page."""
+    st.session_state[_PAGE] = page
+
+
+def _page() -> str:
+    return st.session_state.get(_PAGE, "")
+
+
 def _sync(name: str, default, options: Sequence, cast: Callable = str) -> str:
     value, was_carried = resolve(name, default, options, cast)
     key = widget_key(name)
-    # always set: a widget of the same key on the previous page may have left its own value behind
-    st.session_state[key] = value
+    # set unless this page's widget already holds it (a widget of the same key on another page may have left
+    # its own value behind): a value set here is sent with the widget again, its whole option list (19 KB for
+    # the indicator picker), although the browser already shows it
+    page = _page()
+    synced = st.session_state.setdefault(_SYNCED_ON, {})
+    if key not in st.session_state or st.session_state[key] != value or synced.get(key) != page:
+        st.session_state[key] = value
+    synced[key] = page
     if was_carried:
         choose(name, value)
     else:

@@ -69,3 +69,21 @@ def test_in_page_links_carry_the_commune():
     links = [e for e in at.main if type(e).__name__ == "PageLink" or getattr(e, "type", "") == "page_link"]
     tips = [link.proto for link in links if "tips" in link.proto.page]
     assert tips and "commune=21012" in tips[0].query_string and "lang=fr" in tips[0].query_string
+
+
+def test_a_widget_holding_its_value_is_not_sent_again_with_it():
+    """A value this page's widget already holds is not set again (a value set from the state makes Streamlit
+    send the widget again, its whole option list); one from the URL or another page's widget is."""
+    at = _open(_session(), "views/map.py", indicator="census_unemployment_rate_15_64", lang="fr")
+    picker = at.selectbox(key=widget_key("indicator"))
+    assert picker.value == "census_unemployment_rate_15_64" and picker.proto.set_value    # from the URL
+    picker.select("population_1jan").run()         # the user's choice: into the URL, not set again
+    picker = at.selectbox(key=widget_key("indicator"))
+    assert picker.value == "population_1jan" and at.query_params["indicator"] == "population_1jan"
+    assert not picker.proto.set_value
+    at.run()                                       # a rerun that changes nothing: the widget keeps its value
+    picker = at.selectbox(key=widget_key("indicator"))
+    assert picker.value == "population_1jan" and not picker.proto.set_value
+    _open(at, "views/compare.py")                  # another page's widget of the same key: set from the state
+    picker = at.selectbox(key=widget_key("indicator"))
+    assert picker.value == "population_1jan" and picker.proto.set_value
