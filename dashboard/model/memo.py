@@ -159,3 +159,35 @@ def member_table(ver: str, indicator_id: str, year: int, lang: str, value_label:
     """``impact.table_frame`` of a member indicator's commune values."""
     df = member_values(ver, indicator_id, year)[0]
     return impact.table_frame(df, lang, value_label=value_label, unit=unit, sources=sources_in(ver, lang))
+
+
+@shared(64)
+def member_years(ver: str, indicator_id: str) -> tuple[list[int], Quality]:
+    """(``impact.years_of``, ``quality.Quality`` of all rows) of a member indicator: the year picker and the
+    example banner of the Jobs and Re-use pages."""
+    obs = queries.observations(ver, indicator_id)
+    return impact.years_of(obs), quality_of(obs)
+
+
+@shared(128)
+def member_trend(ver: str, indicator_id: str, nis_code: str) -> pd.DataFrame:
+    """``impact.trend_frame`` of a member indicator: the region's series, and the commune's unless
+    ``nis_code`` is the region."""
+    codes = [] if nis_code == impact.REGION else [nis_code]
+    return impact.trend_frame(queries.observations(ver, indicator_id), queries.communes(ver), codes)
+
+
+@shared(128)
+def breakdown(ver: str, kind: str, year: int, nis_code: str) -> tuple[pd.DataFrame, str, Quality]:
+    """(the breakdown, the source ids and the ``Quality`` of the site rows it adds up) of ``year`` for a
+    commune (every site for the region): ``kind`` 'jobs' by operator category group
+    (``impact.breakdown_jobs``), 'streams' by re-use stream in the vocabulary's order
+    (``impact.breakdown_streams``)."""
+    if kind == "jobs":
+        rows = queries.jobs_by_site(ver)
+        bd = impact.breakdown_jobs(rows, year, nis_code)
+    else:
+        rows = queries.flows_by_site(ver)
+        bd = impact.breakdown_streams(rows, year, list(queries.reuse_streams(ver)["stream"]), nis_code)
+    shown = impact.breakdown_rows(rows, year, nis_code)
+    return bd, ";".join(dict.fromkeys(shown["source_id"])), quality_of(shown)
