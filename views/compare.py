@@ -12,8 +12,6 @@ from dashboard.model.indicators import (
     DENOMINATOR_INFO,
     default_denominator,
     denominators_for,
-    indicator_meta,
-    year_rows,
     years_with_data,
 )
 from dashboard.text.plain import md
@@ -26,7 +24,7 @@ lang = ctx.lang
 
 st.title(_("Compare"))
 codes = ctx.commune_codes
-ids = cmp.comparable_ids(ctx.indicators)
+ids = memo.comparable_ids(ctx.ver)
 den_label = lambda d: _(DENOMINATOR_INFO[d].label_msgid)
 
 nis = state.select(_("Commune"), codes, "commune", cv.DEFAULT_COMMUNE, format_func=ctx.both_names)
@@ -53,9 +51,8 @@ with c3:
 if year is None:
     st.info(_("No data"))
 else:
-    vals, region = memo.commune_values(ctx.ver, ind_id, year, den)
-    meta = indicator_meta(ind, lang, rows=year_rows(obs, year), year=year, denominator=den, sources=ctx.sources,
-                          source_ids=cmp.ranking_source_ids(obs, year), region_value=region)
+    vals = memo.commune_values(ctx.ver, ind_id, year, den)[0]
+    meta = memo.ranking_meta(ctx.ver, ind_id, year, den, lang)
     chart.show(chart.figure(figures.ranking_bar, vals, lang=lang, meta=meta, highlight=nis), key="ranking")
 
 # ------------------------------------------------------------------ (b) scatter
@@ -68,20 +65,11 @@ def scatter_block() -> None:
         x_id = state.select(_("X axis"), ids, "x", ctx.default("compare_x", ids), format_func=ctx.label)
     with c2:
         y_id = state.select(_("Y axis"), ids, "y", ctx.default("compare_y", ids), format_func=ctx.label)
-    ind_x, ind_y = ctx.indicators.loc[x_id], ctx.indicators.loc[y_id]
-    obs_x, obs_y = queries.observations(ctx.ver, x_id), queries.observations(ctx.ver, y_id)
-    yx, yy = cmp.scatter_years(obs_x, obs_y)
-    if yx is None or yy is None:
+    view = memo.scatter_view(ctx.ver, x_id, y_id, den, lang)
+    if view is None:
         st.info(_("No data"))
         return
-    den_x, den_y = cmp.denominator_for(ind_x, den), cmp.denominator_for(ind_y, den)
-    sdf, sregion = memo.scatter(ctx.ver, x_id, y_id, yx, yy, den_x, den_y)
-    mx = indicator_meta(ind_x, lang, rows=year_rows(obs_x, yx, communes_only=True), year=yx, denominator=den_x,
-                        sources=ctx.sources)
-    my = indicator_meta(ind_y, lang, rows=year_rows(obs_y, yy, communes_only=True), year=yy, denominator=den_y,
-                        sources=ctx.sources)
-    short_x = mx.replace(source_label=cmp.publishers(ind_x, ctx.sources))   # the chart footer stays one line
-    short_y = my.replace(source_label=cmp.publishers(ind_y, ctx.sources))
+    yx, yy, sdf, sregion, mx, my, short_x, short_y = view   # short_*: the publishers only, one footer line
     chart.show(chart.figure(figures.scatter, sdf, short_x, short_y, lang=lang, highlight=nis, region=sregion),
                key="scatter")
     st.caption(" · ".join([f"x: {_('Source: {source}', source=md(mx.source_label))} ({mx.quality.label(lang)})",
@@ -105,8 +93,7 @@ def series_block() -> None:
     if series.empty or not chosen:
         st.info(_("No data"))
     else:
-        smeta = indicator_meta(ind, lang, rows=cmp.series_rows(obs, chosen), denominator=den, sources=ctx.sources,
-                               where=cmp.names_list(ctx.communes, chosen, lang))
+        smeta = memo.series_meta(ctx.ver, ind_id, tuple(chosen), den, lang)
         chart.show(chart.figure(figures.time_series, series, lang=lang, meta=smeta, communes=chosen), key="series")
 
 
@@ -114,12 +101,9 @@ series_block()
 
 # ------------------------------------------------------------------ (d) communes like this one
 st.header(_("Communes like this one") + ": " + md(ctx.both_names(nis)))
-frame, labels, syears = memo.similarity(ctx.ver, lang)
-similar = cmp.similar_communes(frame, nis, list(frame.columns), k=5, labels=labels, lang=lang)
+similar, similar_caption = memo.similar_view(ctx.ver, nis, lang)
 if similar.empty:
     st.info(_("None found"))
 else:
-    st.table(cmp.similar_table(similar, ctx.communes, lang).map(md).set_index(_("Commune")))   # st.table reads Markdown
-st.caption(_("Standardised values (z-scores over the 19 communes), Euclidean distance, latest year of each: {years}.",
-             years=cmp.years_note(labels, syears))
-           + " " + _("Source: {source}", source=md(cmp.similarity_publishers(labels, ctx.indicators, ctx.sources))))
+    st.table(similar)
+st.caption(similar_caption)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts.impact import jobs_breakdown_figure
-from dashboard.data import queries
-from dashboard.model import impact as iv
 from dashboard.ui import chart
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
@@ -30,12 +28,10 @@ impact_ui.map_block(ctx, ind_id, year, key="jobs_map")
 impact_ui.trend_section(ctx, trend_ids, trend_ids[0], nis, key="jobs_trend")
 
 st.header(_("By operator category"))
-jobs = queries.jobs_by_site(ctx.ver)
-bd = iv.breakdown_jobs(jobs, year, nis)
+bd, meta = impact_ui.breakdown(ctx, "jobs", "member_integration_workers", year, nis)
 if bd.empty:
     st.info(_("No data"))
 else:
-    meta = impact_ui.breakdown_meta(ctx, jobs, "member_integration_workers", year, nis)
     chart.show(chart.figure(jobs_breakdown_figure, bd, lang=ctx.lang, meta=meta), key="jobs_breakdown")
 
 impact_ui.public_block(ctx, ctx.shown("jobs_public"), key="jobs_public")

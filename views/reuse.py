@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard.charts.impact import streams_figure
 from dashboard.data import queries
-from dashboard.model import impact as iv
 from dashboard.ui import chart
 from dashboard.ui import impact as impact_ui
 from dashboard.ui.context import page_context
@@ -33,10 +32,8 @@ impact_ui.map_block(ctx, ind_id, year, key="reuse_map")
 impact_ui.trend_section(ctx, trend_ids, trend_ids[0], nis, key="reuse_trend")
 
 st.header(_("By stream"))
-flows = queries.flows_by_site(ctx.ver)
 streams = queries.reuse_streams(ctx.ver)
-bd = iv.breakdown_streams(flows, year, list(streams["stream"]), nis)
-meta = impact_ui.breakdown_meta(ctx, flows, "member_reused_t", year, nis)
+bd, meta = impact_ui.breakdown(ctx, "streams", "member_reused_t", year, nis)
 chart.show(chart.figure(streams_figure, bd, lang=ctx.lang, meta=meta,
                         stream_labels=dict(zip(streams["stream"], streams[f"label_{ctx.lang}"]))), key="reuse_streams")
 

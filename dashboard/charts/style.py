@@ -92,9 +92,8 @@ def unwrapped_texts(fig: go.Figure) -> tuple[str, str]:
 def mark_quality(fig: go.Figure, quality: Quality | str) -> go.Figure:
     """Record the quality of the rows ``fig`` shows (``layout.meta``), for the image export's file name;
     what ``layout.meta`` already holds (``finish``'s unwrapped title and footer) is kept."""
-    q = Quality.of(quality)
     kept = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    fig.update_layout(meta={**kept, "quality": q.tier, "tiers": sorted(q.tiers), "example": q.is_example})
+    fig.update_layout(meta={**kept, **_quality_meta(quality)})
     return fig
 
 
@@ -106,7 +105,7 @@ def example_title(title: str, quality: Quality | str, lang: str) -> str:
 def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer: list[str],
            legend_title: str, margin: dict | None = None, footer_shift: int = -8,
            axis_width: float = 0) -> go.Figure:
-    """Title (what — where, when), footer (unit, source, quality, extras), example mark, number
+    """A copy of ``fig`` with title (what — where, when), footer (unit, source, quality, extras), example mark, number
     separators of the language, the legend as a band above the plot; ``footer_shift`` (px below the plot
     area) clears axis titles. ``margin`` values are minimums: the title and legend always get their room.
     ``axis_width``: px the left axis (ticks, labels, title) takes; the footer starts under it, so it is
@@ -125,41 +124,65 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
     given = margin or {}
     margin = {"l": given.get("l", 10), "r": given.get("r", 10), "t": max(top, given.get("t", 0)),
               "b": max(bottom, given.get("b", 0))}
-    if fig.layout.height:   # a chart of a set height keeps its plot area: the wrapped texts add to it
+    # the layout is edited as plain data and the figure built once from it: plotly's update_layout and
+    # add_annotation re-validate and re-dispatch every property they touch, several times a chart
+    # (the traces are copied as they are; the layout as plain data, arrays kept as arrays)
+    layout = {k: v for k, v in fig.layout.to_plotly_json().items() if k != "template"}   # it gets the default
+    if layout.get("height"):   # a chart of a set height keeps its plot area: the wrapped texts add to it
         base = given.get("t", 60) + given.get("b", 60)
-        fig.layout.height += max(0, margin["t"] + margin["b"] - base)
-    fig.update_layout(
-        title={"text": "<br>".join(title_lines), "x": 0.01, "xanchor": "left", "font": {"size": TITLE_SIZE},
-               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": MODEBAR}},
-        legend={"title": {"text": plain(legend_title), "side": "left"}, "itemclick": "toggle", "orientation": "h",
-                "bgcolor": "rgba(255,255,255,0)", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
-                "font": {"size": LEGEND_SIZE}},
-        margin=margin,
-        paper_bgcolor="white",
-        separators=".," if lang == "en" else ",.",
-        plot_bgcolor="white",
-        meta=unwrapped_meta(title, footer),   # for images of another width
-    )
-    fig.add_annotation(text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left",
-                       yanchor="top", yshift=footer_shift, showarrow=False, align="left",
-                       font={"size": FOOTER_SIZE, "color": "#444"})
-    mark_quality(fig, meta.quality)
+        layout["height"] += max(0, margin["t"] + margin["b"] - base)
+    _merge(layout, {
+        "title": {"text": "<br>".join(title_lines), "x": 0.01, "xanchor": "left", "font": {"size": TITLE_SIZE},
+                  "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": MODEBAR}},
+        "legend": {"title": {"text": plain(legend_title), "side": "left"}, "itemclick": "toggle",
+                   "orientation": "h", "bgcolor": "rgba(255,255,255,0)", "x": 0, "xanchor": "left", "y": 1,
+                   "yanchor": "bottom", "font": {"size": LEGEND_SIZE}},
+        "margin": margin,
+        "paper_bgcolor": "white",
+        "separators": ".," if lang == "en" else ",.",
+        "plot_bgcolor": "white",
+    })
+    # for images of another width, and the quality of the rows shown (what ``mark_quality`` writes)
+    layout["meta"] = {**unwrapped_meta(title, footer), **_quality_meta(meta.quality)}
+    annotations = list(layout.get("annotations", []))
+    annotations.append({"text": "<br>".join(footer_lines), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+                        "xanchor": "left", "yanchor": "top", "yshift": footer_shift, "showarrow": False,
+                        "align": "left", "font": {"size": FOOTER_SIZE, "color": "#444"}})
     if mark_lines:   # above the legend, under the title
-        fig.add_annotation(text="<br>".join(mark_lines), xref="paper", yref="paper", x=0, y=1, xanchor="left",
-                           yanchor="bottom", yshift=4 + legend_h, showarrow=False, align="left",
-                           font={"size": MARK_SIZE, "color": "#b2182b"}, bgcolor="rgba(255,255,255,0.85)",
-                           bordercolor="#b2182b", borderwidth=1)
-    return fig
+        annotations.append({"text": "<br>".join(mark_lines), "xref": "paper", "yref": "paper", "x": 0, "y": 1,
+                            "xanchor": "left", "yanchor": "bottom", "yshift": 4 + legend_h, "showarrow": False,
+                            "align": "left", "font": {"size": MARK_SIZE, "color": "#b2182b"},
+                            "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": "#b2182b", "borderwidth": 1})
+    layout["annotations"] = annotations
+    return go.Figure(data=fig.data, layout=layout)
+
+
+def _merge(base: dict, update: dict) -> dict:
+    """``update`` merged into ``base`` as plotly's ``update_layout`` merges it: nested objects key by key."""
+    for k, v in update.items():
+        if isinstance(v, dict) and isinstance(base.get(k), dict):
+            _merge(base[k], v)
+        else:
+            base[k] = v
+    return base
+
+
+def _quality_meta(quality: Quality | str) -> dict:
+    q = Quality.of(quality)
+    return {"quality": q.tier, "tiers": sorted(q.tiers), "example": q.is_example}
 
 
 def trim_template(fig: go.Figure) -> go.Figure:
-    """Keep the template's per-trace-type defaults only for the trace types ``fig`` draws.
+    """A copy of ``fig`` whose template keeps its per-trace-type defaults only for the trace types ``fig``
+    draws.
 
     Every figure carries its whole template (Streamlit's theme template: defaults for candlestick,
     contour, heatmap, histogram2d, table, waterfall …): a third of a map's bytes on every rerun, for
-    trace types it does not have. Defaults of absent types change nothing; the layout part is kept."""
-    template = fig.layout.template
+    trace types it does not have. Defaults of absent types change nothing; the layout part is kept.
+    The copy is built once from plain data (assigning a template to a figure re-validates it twice)."""
+    layout = fig.layout.to_plotly_json()
     used = {trace.type for trace in fig.data}
-    data = {kind: traces for kind, traces in template.data.to_plotly_json().items() if kind in used}
-    fig.layout.template = go.layout.Template(layout=template.layout, data=data)
-    return fig
+    template = layout.get("template") or {}
+    layout["template"] = {"layout": template.get("layout", {}),
+                          "data": {kind: traces for kind, traces in template.get("data", {}).items() if kind in used}}
+    return go.Figure(data=fig.data, layout=layout)

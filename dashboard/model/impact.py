@@ -123,13 +123,16 @@ def breakdown_jobs(jobs: pd.DataFrame, year: int, nis_code: str | None = None) -
         return pd.DataFrame(columns=["group", "integration_workers", "art60_placements", "fte", "exits_to_work",
                                      "sites", "quality"])
     d = d.assign(group=d["category"].map(category_group))
-    out = d.groupby("group").agg(integration_workers=("integration_workers", lambda s: s.sum(min_count=1)),
-                                 art60_placements=("art60_placements", lambda s: s.sum(min_count=1)),
-                                 fte=("fte", lambda s: s.sum(min_count=1)),
-                                 exits_to_work=("exits_to_work", lambda s: s.sum(min_count=1)),
-                                 sites=("operator_id", "nunique"),
-                                 quality=("quality", lambda q: quality_of(q).tier))
+    g = d.groupby("group")
+    out = g[["integration_workers", "art60_placements", "fte", "exits_to_work"]].sum(min_count=1)  # all NaN: NaN
+    out["sites"] = g["operator_id"].nunique()
+    out["quality"] = _group_tiers(d, "group")
     return out.reset_index()
+
+
+def _group_tiers(d: pd.DataFrame, by: str) -> pd.Series:
+    """The quality tier of each group's rows (``quality_of``), indexed by group in sorted order."""
+    return d.groupby(by)["quality"].agg(lambda q: quality_of(q).tier)
 
 
 def breakdown_streams(flows: pd.DataFrame, year: int, streams: Sequence[str], nis_code: str | None = None
@@ -137,14 +140,15 @@ def breakdown_streams(flows: pd.DataFrame, year: int, streams: Sequence[str], ni
     """Collected / re-used / recycled tonnes per stream, one row for each of ``streams`` (the database's
     ``reuse_stream`` vocabulary, in its order; missing = NaN)."""
     d = breakdown_rows(flows, year, nis_code)
-    agg = {c: (c, lambda s: s.sum(min_count=1)) for c in ("collected_t", "reused_t", "recycled_t")}
+    cols = ["collected_t", "reused_t", "recycled_t"]
     if d.empty:
         out = pd.DataFrame({"stream": list(streams)})
-        for c in agg:
+        for c in cols:
             out[c] = np.nan
         out["quality"] = None
         return out
-    g = d.groupby("stream").agg(**agg, quality=("quality", lambda q: quality_of(q).tier))
+    g = d.groupby("stream")[cols].sum(min_count=1)     # a stream whose rows are all NaN: NaN
+    g["quality"] = _group_tiers(d, "stream")
     return g.reindex(list(streams)).rename_axis("stream").reset_index()
 
 

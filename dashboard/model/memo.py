@@ -20,9 +20,11 @@ from dashboard.model.map import (
     mappable_indicators,
     tip_indicator,
 )
+from dashboard.model.meta import ChartMeta
 from dashboard.model.quality import Quality, quality_of
 from dashboard.model.sources import catalogue, in_language, scoped_table
-from dashboard.text.i18n import DEFAULT_LANG
+from dashboard.text.i18n import DEFAULT_LANG, translator
+from dashboard.text.plain import md
 
 
 @shared(256)
@@ -254,3 +256,102 @@ def headline_of(ver: str, indicator_id: str, lang: str) -> tuple[dict | None, di
     """(``map.headline`` of the region, ``map.headline_texts`` in ``lang``) of one indicator."""
     h = region_headline(ver, indicator_id)
     return h, headline_texts(h, queries.indicators(ver).loc[indicator_id], lang, sources_in(ver, lang))
+
+
+@shared(64)
+def member_years(ver: str, indicator_id: str) -> tuple[list[int], Quality]:
+    """(``impact.years_of``, ``quality.Quality`` of all rows) of a member indicator: the year picker and the
+    example banner of the Jobs and Re-use pages."""
+    obs = queries.observations(ver, indicator_id)
+    return impact.years_of(obs), quality_of(obs)
+
+
+@shared(128)
+def member_trend(ver: str, indicator_id: str, nis_code: str) -> pd.DataFrame:
+    """``impact.trend_frame`` of a member indicator: the region's series, and the commune's unless
+    ``nis_code`` is the region."""
+    codes = [] if nis_code == impact.REGION else [nis_code]
+    return impact.trend_frame(queries.observations(ver, indicator_id), queries.communes(ver), codes)
+
+
+@shared(128)
+def breakdown(ver: str, kind: str, year: int, nis_code: str) -> tuple[pd.DataFrame, str, Quality]:
+    """(the breakdown, the source ids and the ``Quality`` of the site rows it adds up) of ``year`` for a
+    commune (every site for the region): ``kind`` 'jobs' by operator category group
+    (``impact.breakdown_jobs``), 'streams' by re-use stream in the vocabulary's order
+    (``impact.breakdown_streams``)."""
+    if kind == "jobs":
+        rows = queries.jobs_by_site(ver)
+        bd = impact.breakdown_jobs(rows, year, nis_code)
+    else:
+        rows = queries.flows_by_site(ver)
+        bd = impact.breakdown_streams(rows, year, list(queries.reuse_streams(ver)["stream"]), nis_code)
+    shown = impact.breakdown_rows(rows, year, nis_code)
+    return bd, ";".join(dict.fromkeys(shown["source_id"])), quality_of(shown)
+
+
+# ------------------------------------------------------------------ the Compare page
+
+@shared(4)
+def comparable_ids(ver: str) -> list[str]:
+    """``compare.comparable_ids`` of the published indicators."""
+    return compare.comparable_ids(queries.indicators(ver))
+
+
+@shared(256)
+def ranking_meta(ver: str, indicator_id: str, year: int, denominator: str, lang: str) -> ChartMeta:
+    """The ChartMeta of the Compare page's ranking: the year's rows (the region's too), the communes' sources,
+    the region's value in the denominator."""
+    ind, obs = queries.indicators(ver).loc[indicator_id], queries.observations(ver, indicator_id)
+    region = commune_values(ver, indicator_id, year, denominator)[1]
+    return indicators.indicator_meta(ind, lang, rows=indicators.year_rows(obs, year), year=year,
+                                     denominator=denominator, sources=sources_in(ver, lang),
+                                     source_ids=compare.ranking_source_ids(obs, year), region_value=region)
+
+
+@shared(256)
+def scatter_view(ver: str, x_id: str, y_id: str, denominator: str, lang: str) -> tuple | None:
+    """What the Compare page's scatter draws: (year_x, year_y, the frame, the region point, the axes'
+    ChartMetas, the same with their publishers only as source); None when an axis has no commune data."""
+    inds = queries.indicators(ver)
+    ind_x, ind_y = inds.loc[x_id], inds.loc[y_id]
+    obs_x, obs_y = queries.observations(ver, x_id), queries.observations(ver, y_id)
+    yx, yy = compare.scatter_years(obs_x, obs_y)
+    if yx is None or yy is None:
+        return None
+    den_x, den_y = compare.denominator_for(ind_x, denominator), compare.denominator_for(ind_y, denominator)
+    sdf, sregion = scatter(ver, x_id, y_id, yx, yy, den_x, den_y)
+    sources = sources_in(ver, lang)
+    mx = indicators.indicator_meta(ind_x, lang, rows=indicators.year_rows(obs_x, yx, communes_only=True), year=yx,
+                                   denominator=den_x, sources=sources)
+    my = indicators.indicator_meta(ind_y, lang, rows=indicators.year_rows(obs_y, yy, communes_only=True), year=yy,
+                                   denominator=den_y, sources=sources)
+    short_x = mx.replace(source_label=compare.publishers(ind_x, sources))   # the chart footer stays one line
+    short_y = my.replace(source_label=compare.publishers(ind_y, sources))
+    return yx, yy, sdf, sregion, mx, my, short_x, short_y
+
+
+@shared(256)
+def series_meta(ver: str, indicator_id: str, codes: tuple[str, ...], denominator: str, lang: str) -> ChartMeta:
+    """The ChartMeta of the Compare page's series of the chosen communes."""
+    ind, obs = queries.indicators(ver).loc[indicator_id], queries.observations(ver, indicator_id)
+    return indicators.indicator_meta(ind, lang, rows=compare.series_rows(obs, list(codes)), denominator=denominator,
+                                     sources=sources_in(ver, lang),
+                                     where=compare.names_list(queries.communes(ver), list(codes), lang))
+
+
+@shared(64)
+def similar_view(ver: str, nis_code: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """'Communes like this one': (``compare.similar_table`` as the page shows it — Markdown-escaped, indexed
+    by commune — empty when none is found; its caption)."""
+    _ = translator(lang)
+    frame, labels, years = similarity(ver, lang)
+    communes, sources = queries.communes(ver), sources_in(ver, lang)
+    similar = compare.similar_communes(frame, nis_code, list(frame.columns), k=5, labels=labels, lang=lang)
+    table = pd.DataFrame() if similar.empty else \
+        compare.similar_table(similar, communes, lang).map(md).set_index(_("Commune"))   # st.table reads Markdown
+    caption = (_("Standardised values (z-scores over the 19 communes), Euclidean distance, latest year of each: "
+                 "{years}.", years=compare.years_note(labels, years))
+               + " " + _("Source: {source}", source=md(compare.similarity_publishers(labels, queries.indicators(ver),
+                                                                                   sources))))
+    return table, caption

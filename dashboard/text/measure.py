@@ -10,7 +10,7 @@ than Arial: a box measured with it is never too small), then to 0.62 em per char
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from dashboard.config import FONT_DIRS
 
@@ -44,6 +44,11 @@ def text_width(text: str, size: float, bold: bool = False, family: str = "arial"
 def wrap(text: str, size: float, width: float, bold: bool = False, family: str = "arial") -> list[str]:
     """The lines ``text`` takes in ``width`` (breaks at spaces; a word wider than the line is cut; each
     newline starts a paragraph)."""
+    return list(_wrapped(str(text), size, width, bold, family))
+
+
+@lru_cache(maxsize=4096)    # the same titles and footers are measured chart after chart
+def _wrapped(text: str, size: float, width: float, bold: bool, family: str) -> tuple[str, ...]:
     fits = lambda t: text_width(t, size, bold, family) <= width   # noqa: E731
     lines: list[str] = []
     for para in str(text).split("\n"):
@@ -61,7 +66,7 @@ def wrap(text: str, size: float, width: float, bold: bool = False, family: str =
                 word = word[cut:]
             line = word
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def height(text: str, size: float, width: float, bold: bool = False, line: float = LINE,

@@ -43,7 +43,9 @@ def _frame_key(df: pd.DataFrame) -> str:
                    hash_funcs={Translator: lambda t: t.lang, pd.DataFrame: _frame_key,
                                Boundaries: lambda b: (str(b), b.attribution)})
 def _built(name: str, args: tuple, kwargs: dict, _builder: Callable[..., go.Figure]) -> go.Figure:
-    return trim_template(_builder(*args, **kwargs))
+    fig = trim_template(_builder(*args, **kwargs))
+    fig._alt_tables = {}    # a shared figure never changes: its text alternative is computed once per language
+    return fig
 
 
 def figure(builder: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
@@ -67,13 +69,28 @@ def text_alternative(fig: go.Figure, lang: str | None = None, key: str = "chart"
     """The chart as a plain table, in an expander under it whose table is built when it is opened
     (nothing when the chart has nothing to tabulate)."""
     lang = lang or st.session_state.get("lang") or "fr"
+    kept = getattr(fig, "_alt_tables", None)     # a figure shared by ``figure``: its tables, per language
+    if kept is not None and lang in kept:
+        table = kept[lang]
+    else:
+        table = _alt_table(fig, lang)
+        if kept is not None:
+            kept[lang] = table
+    if table is None:
+        return
+    lazy.expander(translator(lang)("The chart as a table"), partial(st.table, table),
+                  key=f"alt_{key}", icon=":material/table_chart:")
+
+
+def _alt_table(fig: go.Figure, lang: str) -> pd.DataFrame | None:
+    """``figure_table`` as the page shows it (Markdown-escaped, indexed by its first column); None when the
+    chart has nothing to tabulate."""
     table = figure_table(fig, lang)
     if table is None or not len(table):
-        return
+        return None
     table = table.map(lambda v: md(v) if isinstance(v, str) else v)      # st.table reads Markdown
     table.columns = [md(c) for c in table.columns]
-    lazy.expander(translator(lang)("The chart as a table"), partial(st.table, table.set_index(table.columns[0])),
-                  key=f"alt_{key}", icon=":material/table_chart:")
+    return table.set_index(table.columns[0])
 
 
 def _download_buttons(fig: go.Figure, name: str, key: str, lang: str) -> None:

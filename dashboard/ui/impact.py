@@ -12,7 +12,7 @@ from dashboard.model import memo
 from dashboard.model.indicators import indicator_meta, source_label
 from dashboard.model.map import metric_texts
 from dashboard.model.meta import ChartMeta, example_mark
-from dashboard.model.quality import quality_of, tier_label
+from dashboard.model.quality import tier_label
 from dashboard.text.format import is_missing
 from dashboard.text.plain import md
 from dashboard.ui import chart, frames, nav, state
@@ -79,8 +79,7 @@ def map_block(ctx, ind_id: str, year: int, *, key: str) -> pd.DataFrame:
 def region_metric(ctx, ind_id: str, year: int) -> None:
     _, lang = ctx._, ctx.lang
     row = ctx.indicators.loc[ind_id]
-    obs = member_obs(ctx, ind_id)
-    value, q, sids = iv.region_value(obs, year)
+    value, q, sids = memo.member_values(ctx.ver, ind_id, year)[1]     # ``impact.region_value``
     label, text = metric_texts(row[f"label_{lang}"], value, lang, int(row["decimals"]), row[f"unit_{lang}"])
     st.metric(md(label), _("No data") if is_missing(value) else text, border=True)   # the label reads Markdown
     st.caption(" · ".join(p for p in (_("Brussels-Capital Region"), str(year),
@@ -91,9 +90,8 @@ def region_metric(ctx, ind_id: str, year: int) -> None:
 def trend_block(ctx, ind_id: str, nis: str, *, key: str) -> None:
     lang = ctx.lang
     row = ctx.indicators.loc[ind_id]
-    obs = member_obs(ctx, ind_id)
     codes = [] if nis == iv.REGION else [nis]
-    frame = iv.trend_frame(obs, ctx.communes, codes)
+    frame = memo.member_trend(ctx.ver, ind_id, nis)
     meta = indicator_meta(row, lang, rows=frame, sources=ctx.sources, source_ids=";".join(
         dict.fromkeys(s for v in frame.get("source_ids", []) for s in str(v).split(";") if s)) or row["source_ids"])
     chart.show(chart.figure(figures.time_series, frame, lang=lang, meta=meta, communes=codes), key=key)
@@ -145,17 +143,16 @@ def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):
     Returns (indicator_id, year, nis_code)."""
     _ = ctx._
     options = [i for i in map_indicators if i in ctx.indicators.index]
-    obs = member_obs(ctx, anchor) if anchor in ctx.indicators.index else None
-    if not options or obs is None or obs.empty:
+    years, quality = memo.member_years(ctx.ver, anchor) if anchor in ctx.indicators.index else ([], None)
+    if not options or not years:      # no rows, no years
         no_member_data_notice(ctx)
         public_block(ctx, public, key=f"{key}_public")
         st.stop()
-    if quality_of(obs).is_example:
+    if quality.is_example:
         example_banner(ctx)
     c_ind, c_year, c_commune = st.columns([2, 1, 2])
     with c_ind:
         ind_id = indicator_picker(ctx, options, options[0])
-    years = iv.years_of(obs)
     year = state.select(_("Year"), years, "year", years[0], cast=int, container=c_year)
     nis = commune_picker(ctx, container=c_commune)
     return ind_id, year, nis
@@ -171,14 +168,14 @@ def trend_section(ctx, trend_indicators, default: str, nis: str, key: str) -> No
     trend_block(ctx, trend_ind or default, nis, key=key)
 
 
-def breakdown_meta(ctx, site_rows, unit_indicator: str, year: int, nis: str):
-    """ChartMeta of a breakdown chart: unit of ``unit_indicator``, sources and quality of the site rows
-    it adds up (the year's, of the commune unless it is the region)."""
+def breakdown(ctx, kind: str, unit_indicator: str, year: int, nis: str) -> tuple[pd.DataFrame, ChartMeta]:
+    """(the breakdown of ``kind``, 'jobs' or 'streams' (``memo.breakdown``), and its ChartMeta: unit of
+    ``unit_indicator``, sources and quality of the site rows it adds up (the year's, of the commune unless
+    it is the region))."""
     _ = ctx._
-    shown = iv.breakdown_rows(site_rows, year, nis)
-    sources = ";".join(dict.fromkeys(shown["source_id"]))
-    return ChartMeta(
+    bd, sources, quality = memo.breakdown(ctx.ver, kind, year, nis)
+    return bd, ChartMeta(
         title="", unit_label=ctx.indicators.loc[unit_indicator, f"unit_{ctx.lang}"],
         source_label=source_label(ctx.sources, sources),
-        quality=quality_of(shown), year=year,
+        quality=quality, year=year,
         where=_("Brussels-Capital Region") if nis == iv.REGION else ctx.both_names(nis))
