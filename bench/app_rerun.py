@@ -111,6 +111,17 @@ def cpu_seconds(pids) -> float | None:
         return None
 
 
+def with_children(pids) -> list[int]:
+    """The processes and their direct children (Linux ``/proc``; the processes alone elsewhere)."""
+    out = list(pids)
+    for pid in pids:
+        try:
+            out += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return out
+
+
 def replicas_figures(db: Path, sessions: int, interactions: int) -> dict:
     """The map with ``sessions`` concurrent sessions through nginx: one replica, then one per core.
 
@@ -125,13 +136,19 @@ def replicas_figures(db: Path, sessions: int, interactions: int) -> dict:
             for replica in stack.members:    # every replica has drawn each map once, as in production
                 concurrent(replica.url, 1, len(MAP_INDICATORS))
             pids = [r.proc.pid for r in stack.members]
-            cpu0, t0 = cpu_seconds(pids), time.perf_counter()
+            web = with_children([stack.nginx.pid]) if stack.nginx is not None else []   # master and worker
+            cpu0, web0, own0, t0 = cpu_seconds(pids), cpu_seconds(web), time.process_time(), time.perf_counter()
             fig = concurrent(stack.url, sessions, interactions)
-            cpu1, wall = cpu_seconds(pids), time.perf_counter() - t0
+            cpu1, web1, own1 = cpu_seconds(pids), cpu_seconds(web), time.process_time()
+            wall = time.perf_counter() - t0
             reruns = sessions * interactions
             if cpu0 is not None and cpu1 is not None:
                 fig["replica_cpu_ms_per_rerun"] = round((cpu1 - cpu0) * 1000 / reruns, 1)
                 fig["cores_used_by_replicas"] = round((cpu1 - cpu0) / wall, 2)
+            # the same two cores also run the bench's own 20 websocket clients and nginx
+            fig["cores_used_by_bench_clients"] = round((own1 - own0) / wall, 2)
+            if web0 is not None and web1 is not None:
+                fig["cores_used_by_nginx"] = round((web1 - web0) / wall, 2)
             out[label] = fig
     one, many = out["one_replica"], out["n_replicas"]
     out["throughput_ratio"] = round(many["reruns_per_second"] / one["reruns_per_second"], 2) \

@@ -1,10 +1,11 @@
 """The nginx configuration of the production layout: one nginx in front of N Streamlit replicas on loopback.
 
-* **Sticky sessions by a cookie nginx sets itself.** A first request without the ``bsim_route`` cookie is
-  routed by its own ``$request_id`` and answered with ``Set-Cookie: bsim_route=<that id>``; every later
-  request of that browser carries the cookie and is routed by it (``hash … consistent``), so the
+* **Sticky sessions by a cookie nginx sets itself.** A first request without the ``bsim_route`` cookie goes
+  to the replica with the fewest open connections (``least_conn``: new sessions are spread evenly) and is
+  answered with ``Set-Cookie: bsim_route=<that replica's port>``; every later request of that browser
+  carries the cookie and goes to that replica's own group (the replica, the others as its backups), so the
   websocket, the media files (downloads) and uploads of one browser reach the replica that holds its
-  session. Routing by client address (``ip_hash``) would send every user behind one proxy — and every
+  session. The cookie is set again only when another replica answered (a fail-over). Routing by client address (``ip_hash``) would send every user behind one proxy — and every
   test session from 127.0.0.1 — to one replica.
 * **Websockets** (``/_stcore/stream``, also under a page's path): HTTP/1.1 upgrade, a day of read time.
 * **Fail-over**: a replica that refuses a connection is passed over (``proxy_next_upstream``) and left
@@ -60,8 +61,15 @@ def nginx_config(*, listen: str, port: int, replica_ports: Sequence[int], prefix
     prefix = Path(prefix)
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={fail_timeout_s}s;"
                         for p in replica_ports)
+    # one group per replica: the replica first, the others as its backups (fail-over of its browsers)
+    own_groups = "\n".join(
+        f"    upstream bsim_{p} {{\n        server 127.0.0.1:{p} max_fails=1 fail_timeout={fail_timeout_s}s;\n"
+        + "".join(f"        server 127.0.0.1:{q} backup;\n" for q in replica_ports if q != p)
+        + "        keepalive 8;\n    }"
+        for p in replica_ports)
+    routes = "\n".join(f'        "{p}" bsim_{p};' for p in replica_ports)
     mime = f"    include {_q(mime_types)};\n" if mime_types and Path(mime_types).exists() else ""
-    proxy_common = """            proxy_pass http://bsim_replicas;
+    proxy_common = """            proxy_pass http://$bsim_upstream;
             proxy_http_version 1.1;
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
@@ -125,14 +133,28 @@ http {{
     gzip_vary on;
     gzip_types {" ".join(GZIP_TYPES)};
 
-    # sticky sessions: the route is the cookie, or this request's id when the browser has none yet
-    map $cookie_{ROUTE_COOKIE} $bsim_route {{
-        "" $request_id;
-        default $cookie_{ROUTE_COOKIE};
+    # sticky sessions: a browser without the route cookie goes to the replica with the fewest open
+    # connections (its websockets: the sessions it holds), and the answer names that replica in the cookie;
+    # a browser with the cookie goes to its replica (or, when that one is down, to a backup of it)
+    map $cookie_{ROUTE_COOKIE} $bsim_upstream {{
+        default bsim_replicas;
+{routes}
     }}
-    map $cookie_{ROUTE_COOKIE} $bsim_route_cookie {{
-        "" "{ROUTE_COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax";
+    # the replica that answered (the last one tried: a fail-over lists every one)
+    map $upstream_addr $bsim_served {{
+        "~:(?<port>\\d+)$" $port;
         default "";
+    }}
+    # the cookie is set when the browser has none or another replica answered it (a fail-over)
+    map "$cookie_{ROUTE_COOKIE}|$bsim_served" $bsim_route_cookie {{
+        "~^(?<held>\\d+)\\|\\1$" "";
+        "~\\|(?<now>\\d+)$" "{ROUTE_COOKIE}=$now; Path=/; HttpOnly; SameSite=Lax";
+        default "";
+    }}
+    # the log's route: the cookie, or the replica this first request was given
+    map $cookie_{ROUTE_COOKIE} $bsim_route {{
+        "" $bsim_served;
+        default $cookie_{ROUTE_COOKIE};
     }}
     map $http_upgrade $connection_upgrade {{
         default upgrade;
@@ -144,10 +166,11 @@ http {{
     access_log {_q(prefix / "logs" / "access.log")} bsim;
 
     upstream bsim_replicas {{
-        hash $bsim_route consistent;
+        least_conn;
 {servers}
         keepalive 32;
     }}
+{own_groups}
 
     server {{
         listen {listen}:{port};

@@ -61,9 +61,16 @@ def stack(data):
 
 
 def test_20_sessions_x_10_interactions_through_nginx(stack):
-    times, errors, wall = run_sessions(stack.url, plans(), "map")
+    cookies: dict[int, str] = {}
+    times, errors, wall = run_sessions(stack.url, plans(), "map",
+                                       during=lambda sessions: cookies.update({k: s.cookie for k, s in sessions.items()}))
     assert not errors, errors[:5]
     assert len(times) == SESSIONS * INTERACTIONS
+    # new browsers are spread evenly (the replica with the fewest open connections, not a random hash)
+    held = defaultdict(int)
+    for cookie in cookies.values():
+        held[stack.replica_of(cookie).index] += 1
+    assert sorted(held) == [r.index for r in stack.members] and max(held.values()) - min(held.values()) <= 2, held
     upstreams = defaultdict(set)
     for line in (stack.prefix / "logs" / "access.log").read_text().splitlines():
         m = ACCESS_LINE.search(line)
@@ -72,7 +79,7 @@ def test_20_sessions_x_10_interactions_through_nginx(stack):
     assert upstreams and all(len(u) == 1 for u in upstreams.values()), "a browser was moved between replicas"
     used = {next(iter(u)) for u in upstreams.values()}
     assert used == {r.upstream for r in stack.members}, f"sessions all went to {used}"
-    print(f"\nthrough nginx: {len(times)} reruns in {wall:.1f} s over {len(used)} replicas")
+    print(f"\nthrough nginx: {len(times)} reruns in {wall:.1f} s over {len(used)} replicas, sessions held {dict(held)}")
 
 
 def test_kill_9_of_a_replica_moves_its_sessions_and_spares_the_others(data):

@@ -1,6 +1,7 @@
 """The generated nginx configuration: nginx itself accepts it, and it says what the layout needs."""
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -27,12 +28,19 @@ def test_nginx_accepts_the_configuration(tmp_path):
 
 def test_sticky_by_its_own_cookie_with_failover(tmp_path):
     text = conf(tmp_path)
-    assert "hash $bsim_route consistent;" in text
-    assert f"map $cookie_{ROUTE_COOKIE} $bsim_route" in text and '"" $request_id;' in text
-    assert "add_header Set-Cookie $bsim_route_cookie;" in text
-    assert "ip_hash" not in text
+    # a new browser: the replica with the fewest open connections (balanced, not a random hash)
+    assert "least_conn;" in text and "hash " not in text and "ip_hash" not in text
+    # a browser with the cookie: its replica's own group, the other replicas as its backups
     for port in (9101, 9102, 9103):
-        assert f"server 127.0.0.1:{port} max_fails=1" in text
+        assert f'"{port}" bsim_{port};' in text
+        group = text.split(f"upstream bsim_{port} {{", 1)[1].split("}", 1)[0]
+        assert f"server 127.0.0.1:{port} max_fails=1" in group
+        assert sorted(int(q) for q in re.findall(r"server 127\.0\.0\.1:(\d+) backup;", group)) == \
+            sorted({9101, 9102, 9103} - {port})
+    assert "proxy_pass http://$bsim_upstream;" in text
+    # the cookie names the replica that answered, and is set only when the browser's is missing or stale
+    assert f"map \"$cookie_{ROUTE_COOKIE}|$bsim_served\" $bsim_route_cookie" in text
+    assert "add_header Set-Cookie $bsim_route_cookie;" in text
     assert text.count("proxy_next_upstream error timeout") == 2   # the websocket and plain requests
 
 
