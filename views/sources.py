@@ -213,7 +213,7 @@ st.header(_("Who reported the member data"))
 st.caption(_("Member figures and five-tips assessments reach this dashboard through the federation's review: "
              "each file below was submitted by the organisation named, then checked and approved by the "
              "federation's editors before it was published."))
-reported = sv.provenance_table(queries.provenance(ctx.ver), ctx.communes, lang)
+reported = memo.provenance_table(ctx.ver, lang)
 if reported.empty:
     st.info(_("No reviewed member data is published yet."))
 else:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.data import queries
 from dashboard.data.cache import shared
-from dashboard.model import commune, compare, coverage, impact, indicators, tips
+from dashboard.model import commune, compare, coverage, impact, indicators, sources, tips
 from dashboard.model.map import (
     headline,
     headline_texts,
@@ -61,6 +61,12 @@ def sources_in(ver: str, lang: str) -> pd.DataFrame:
 def cached_catalogue(ver: str, lang: str) -> pd.DataFrame:
     """``sources.catalogue`` of the published database in ``lang``."""
     return catalogue(queries.indicators(ver), sources_in(ver, lang), queries.all_observations(ver), lang)
+
+
+@shared(6)
+def provenance_table(ver: str, lang: str) -> pd.DataFrame:
+    """``sources.provenance_table``: who reported the reviewed member data of the published database."""
+    return sources.provenance_table(queries.provenance(ver), queries.communes(ver), lang)
 
 
 @shared(6)
