@@ -169,8 +169,7 @@ def _key_figures(ver: str, nis_code: str) -> pd.DataFrame:
 
 def _impact(ver: str, nis_code: str, lang: str) -> tuple[dict, list[str]]:
     """(``impact.commune_summary`` of the commune, the source ids of its member figures)."""
-    inds = queries.indicators(ver)
-    member = memo.observations_of(ver, tuple(i for i in inds.index if str(i).startswith("member_")))
+    member = memo.observations_of(ver, memo.member_indicator_ids(ver))
     ids = member.loc[member["nis_code"] == nis_code, "source_id"].dropna().unique().tolist()
     return memo.commune_summary(ver, nis_code, lang), ids
 

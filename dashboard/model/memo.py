@@ -149,13 +149,17 @@ def commune_series(ver: str, nis_code: str, indicator_id: str, lang: str, where:
             "source_ids": commune.series_source_ids(shown) or "", "shown": shown}
 
 
+@shared(4)
+def member_indicator_ids(ver: str) -> tuple[str, ...]:
+    """The members' indicators (``member_…``) of the published catalogue, in its order."""
+    return tuple(i for i in queries.indicators(ver).index if str(i).startswith("member_"))
+
+
 @shared(64)
 def commune_summary(ver: str, nis_code: str, lang: str) -> dict:
     """``impact.commune_summary`` (jobs, re-use and operators of one commune)."""
-    inds = queries.indicators(ver)
-    ids = tuple(i for i in inds.index if str(i).startswith("member_"))
-    return impact.commune_summary(observations_of(ver, ids), queries.operator_sites(ver), inds, sources_in(ver, lang),
-                                  nis_code, lang)
+    return impact.commune_summary(observations_of(ver, member_indicator_ids(ver)), queries.operator_sites(ver),
+                                  queries.indicators(ver), sources_in(ver, lang), nis_code, lang)
 
 
 @shared(64)
