@@ -20,6 +20,7 @@ from __future__ import annotations
 import html as _html
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard.model.meta import ChartMeta, chart_footer, example_mark
 from dashboard.model.quality import Quality
@@ -40,10 +41,17 @@ def screen_lines(text: str, size: float, width: float = SCREEN_TEXT_WIDTH) -> li
     return [plain(line) for line in measure.wrap(str(text), size, width, family="verdana")] if text else [""]
 
 
-def legend_rows(fig: go.Figure, legend_title: str = "", width: float = SCREEN_TEXT_WIDTH) -> int:
-    """Rows the horizontal legend takes at ``width`` px (0 when the chart shows no legend)."""
-    names = [_html.unescape(str(tr.name)) for tr in fig.data if tr.showlegend is not False and tr.name]
-    if not names or (len(names) < 2 and fig.layout.showlegend is not True):
+def legend_rows(fig: go.Figure | dict, legend_title: str = "", width: float = SCREEN_TEXT_WIDTH) -> int:
+    """Rows the horizontal legend takes at ``width`` px (0 when the chart shows no legend); ``fig`` a
+    Figure or its plain data (``{"data": [trace dicts], "layout": {…}}``)."""
+    if isinstance(fig, go.Figure):
+        shown = [(tr.showlegend, tr.name) for tr in fig.data]
+        showlegend = fig.layout.showlegend
+    else:
+        shown = [(tr.get("showlegend"), tr.get("name")) for tr in fig.get("data", [])]
+        showlegend = fig.get("layout", {}).get("showlegend")
+    names = [_html.unescape(str(name)) for show, name in shown if show is not False and name]
+    if not names or (len(names) < 2 and showlegend is not True):
         return 0
     rows, used = 1, measure.text_width(legend_title or "", LEGEND_SIZE, family="verdana") + 10
     for name in names:
@@ -102,7 +110,7 @@ def example_title(title: str, quality: Quality | str, lang: str) -> str:
     return f"[{translator(lang)('EXAMPLE DATA')}] {title}" if Quality.of(quality).is_example else title
 
 
-def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer: list[str],
+def finish(fig: go.Figure | dict, meta: ChartMeta, lang: str, title: str, extra_footer: list[str],
            legend_title: str, margin: dict | None = None, footer_shift: int = -8,
            axis_width: float = 0) -> go.Figure:
     """A copy of ``fig`` with title (what — where, when), footer (unit, source, quality, extras), example mark, number
@@ -110,7 +118,11 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
     area) clears axis titles. ``margin`` values are minimums: the title and legend always get their room.
     ``axis_width``: px the left axis (ticks, labels, title) takes; the footer starts under it, so it is
     wrapped that much narrower. ``title``, ``extra_footer`` and ``legend_title`` are plain text (escaped
-    here)."""
+    here).
+
+    ``fig`` is a Figure or, cheaper, its plain data: ``{"data": [trace dicts with their "type"],
+    "layout": {…}}``, which plotly then validates once, here (neither is changed). The figure returned
+    has the default template with the defaults of the trace types it draws only (``trim_template``)."""
     footer = chart_footer(meta, lang, extra_footer)
     title = example_title(title, meta.quality, lang)
     title_lines = screen_lines(title, TITLE_SIZE)
@@ -127,11 +139,16 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
     # the layout is edited as plain data and the figure built once from it: plotly's update_layout and
     # add_annotation re-validate and re-dispatch every property they touch, several times a chart
     # (the traces are copied as they are; the layout as plain data, arrays kept as arrays)
-    layout = {k: v for k, v in fig.layout.to_plotly_json().items() if k != "template"}   # it gets the default
+    if isinstance(fig, go.Figure):
+        data = fig.data
+        layout = {k: v for k, v in fig.layout.to_plotly_json().items() if k != "template"}  # it gets the default
+    else:
+        data = fig.get("data", [])
+        layout = {k: v for k, v in fig.get("layout", {}).items() if k != "template"}
     if layout.get("height"):   # a chart of a set height keeps its plot area: the wrapped texts add to it
         base = given.get("t", 60) + given.get("b", 60)
         layout["height"] += max(0, margin["t"] + margin["b"] - base)
-    _merge(layout, {
+    layout = _merge(layout, {
         "title": {"text": "<br>".join(title_lines), "x": 0.01, "xanchor": "left", "font": {"size": TITLE_SIZE},
                   "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": MODEBAR}},
         "legend": {"title": {"text": plain(legend_title), "side": "left"}, "itemclick": "toggle",
@@ -154,17 +171,16 @@ def finish(fig: go.Figure, meta: ChartMeta, lang: str, title: str, extra_footer:
                             "align": "left", "font": {"size": MARK_SIZE, "color": "#b2182b"},
                             "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": "#b2182b", "borderwidth": 1})
     layout["annotations"] = annotations
-    return go.Figure(data=fig.data, layout=layout)
+    return _with_trimmed_template(go.Figure(data=data, layout=layout))
 
 
 def _merge(base: dict, update: dict) -> dict:
-    """``update`` merged into ``base`` as plotly's ``update_layout`` merges it: nested objects key by key."""
+    """``update`` merged into a copy of ``base`` as plotly's ``update_layout`` merges it: nested objects key
+    by key (``base`` and its nested objects are left as they are)."""
+    out = dict(base)
     for k, v in update.items():
-        if isinstance(v, dict) and isinstance(base.get(k), dict):
-            _merge(base[k], v)
-        else:
-            base[k] = v
-    return base
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 def _quality_meta(quality: Quality | str) -> dict:
@@ -173,16 +189,57 @@ def _quality_meta(quality: Quality | str) -> dict:
 
 
 def trim_template(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` whose template keeps its per-trace-type defaults only for the trace types ``fig``
-    draws.
+    """``fig`` with a template that keeps its per-trace-type defaults only for the trace types ``fig``
+    draws: a copy, or ``fig`` itself when its template has nothing else (``finish`` trims it already).
 
     Every figure carries its whole template (Streamlit's theme template: defaults for candlestick,
     contour, heatmap, histogram2d, table, waterfall …): a third of a map's bytes on every rerun, for
     trace types it does not have. Defaults of absent types change nothing; the layout part is kept.
     The copy is built once from plain data (assigning a template to a figure re-validates it twice)."""
-    layout = fig.layout.to_plotly_json()
     used = {trace.type for trace in fig.data}
+    if set(fig.layout.template.data.to_plotly_json()) <= used:
+        return fig
+    layout = fig.layout.to_plotly_json()
     template = layout.get("template") or {}
     layout["template"] = {"layout": template.get("layout", {}),
                           "data": {kind: traces for kind, traces in template.get("data", {}).items() if kind in used}}
     return go.Figure(data=fig.data, layout=layout)
+
+
+# (the default template's name, the trace types drawn) -> (the default template, its trimmed copy)
+_TRIMMED: dict[tuple[str, frozenset], tuple[go.layout.Template, go.layout.Template]] = {}
+
+
+def _trimmed_default(used: frozenset) -> go.layout.Template | None:
+    """The default template (``plotly.io.templates.default``) with the per-trace-type defaults of ``used``
+    only, built once per registered template and set of types (None without a default template)."""
+    name = pio.templates.default
+    if name is None:
+        return None
+    source = name if isinstance(name, go.layout.Template) else pio.templates[name]
+    key = (name if isinstance(name, str) else id(name), used)
+    kept = _TRIMMED.get(key)
+    if kept is None or kept[0] is not source:      # a template registered again under the same name
+        full = source.to_plotly_json()
+        kept = (source, go.layout.Template(layout=full.get("layout", {}), data={
+            kind: traces for kind, traces in full.get("data", {}).items() if kind in used}))
+        _TRIMMED[key] = kept
+    return kept[1]
+
+
+def _with_trimmed_template(fig: go.Figure) -> go.Figure:
+    """``fig`` (just built, with the default template) given the trimmed default template instead.
+
+    Set as plotly sets the default template on every new figure: without validating it again (it was
+    validated when it was built), which costs a tenth of validating it (``trim_template``'s copy)."""
+    template = _trimmed_default(frozenset(trace.type for trace in fig.data))
+    if template is None:
+        return fig
+    layout = fig.layout
+    validate = layout._validate
+    layout._validate = False        # plotly's own way (BaseFigure._initialize_layout_template)
+    try:
+        layout.template = template
+    finally:
+        layout._validate = validate
+    return fig
