@@ -141,10 +141,10 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
     d = df.copy()
     d["nis_code"] = d["nis_code"].astype(str)
     d["value"] = pd.to_numeric(d["value"], errors="coerce").astype("float64")
-    fig = go.Figure()
     codes = [str(c) for c in communes if str(c) != region_code]
     hover = "<b>%{fullData.name}</b><br>%{x}: %{customdata}<extra></extra>"
     years = sorted(d["year"].dropna().unique())
+    traces = []     # plain data, validated once by ``finish``
     for i, code in enumerate(codes + [region_code]):
         s = d[d["nis_code"] == code].sort_values("year")
         if s.empty:
@@ -152,19 +152,22 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
         is_region = code == region_code
         name = _("Brussels-Capital Region") if is_region else local_name(s.iloc[0].to_dict(), lang)
         s = s.set_index("year").reindex(years).reset_index()  # gaps for missing years
-        fig.add_trace(go.Scatter(
-            x=s["year"], y=s["value"], mode="lines+markers", name=plain(name),
-            line={"color": REGION_COLOUR if is_region else LINE_COLOURS[i % len(LINE_COLOURS)],
-                  "dash": "dash" if is_region else "solid", "width": 2.5 if is_region else 2},
-            customdata=[plain(fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")))
-                        for v in s["value"]],
-            hovertemplate=hover, connectgaps=False,
-        ))
-    fig.update_xaxes(title=_("Year"), tickformat="d", dtick=1 if len(years) <= 12 else None, showgrid=False)
-    fig.update_yaxes(title=plain(meta.unit_label) or None, showgrid=True, gridcolor="#eee",
-                     separatethousands=True)
+        traces.append({
+            "type": "scatter", "x": s["year"], "y": s["value"], "mode": "lines+markers", "name": plain(name),
+            "line": {"color": REGION_COLOUR if is_region else LINE_COLOURS[i % len(LINE_COLOURS)],
+                     "dash": "dash" if is_region else "solid", "width": 2.5 if is_region else 2},
+            "customdata": [plain(fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")))
+                           for v in s["value"]],
+            "hovertemplate": hover, "connectgaps": False,
+        })
+    xaxis = {"title": {"text": _("Year")}, "tickformat": "d", "showgrid": False}
+    if len(years) <= 12:
+        xaxis["dtick"] = 1
+    yaxis = {"showgrid": True, "gridcolor": "#eee", "separatethousands": True}
+    if plain(meta.unit_label):
+        yaxis["title"] = {"text": plain(meta.unit_label)}
     if years:
         meta = meta.replace(year_from=int(min(years)), year=int(max(years))) if len(years) > 1 else meta.replace(year=int(years[0]))
-    fig.update_layout(hovermode="x unified", height=420)
-    return finish(fig, meta, lang, chart_title(meta, lang), [], "", margin={"b": 100}, footer_shift=-50,
-                  axis_width=70)
+    layout = {"xaxis": xaxis, "yaxis": yaxis, "hovermode": "x unified", "height": 420}
+    return finish({"data": traces, "layout": layout}, meta, lang, chart_title(meta, lang), [], "",
+                  margin={"b": 100}, footer_shift=-50, axis_width=70)

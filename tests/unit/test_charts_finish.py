@@ -35,7 +35,10 @@ from tests.support import frames
 
 def finish_by_updates(fig, meta, lang, title, extra_footer, legend_title, margin=None, footer_shift=-8,
                       axis_width=0):
-    """``finish`` as it was: the figure edited in place."""
+    """``finish`` as it was: the figure edited in place (a builder's plain data made a Figure first:
+    ``test_charts_specs`` checks that Figure is the one the builder used to build)."""
+    if isinstance(fig, dict):
+        fig = go.Figure(fig)
     footer = chart_footer(meta, lang, extra_footer)
     title = example_title(title, meta.quality, lang)
     title_lines = screen_lines(title, TITLE_SIZE)
