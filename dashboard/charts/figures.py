@@ -138,26 +138,38 @@ def time_series(df: pd.DataFrame, *, lang: str, meta, communes: Sequence[str],
     (``region_code``) dashed black. Years with no value are gaps, not zeros."""
     meta = as_meta(meta)
     _ = translator(lang)
-    d = df.copy()
-    d["nis_code"] = d["nis_code"].astype(str)
-    d["value"] = pd.to_numeric(d["value"], errors="coerce").astype("float64")
     codes = [str(c) for c in communes if str(c) != region_code]
     hover = "<b>%{fullData.name}</b><br>%{x}: %{customdata}<extra></extra>"
-    years = sorted(d["year"].dropna().unique())
+    years = sorted(df["year"].dropna().unique())
+    # every line has every year (a missing one is a gap); whole years as int64 (as a frame's index has them)
+    x = pd.Index(years, name="year")
+    if pd.api.types.is_integer_dtype(x.dtype):
+        x = x.astype("int64")
+    # each commune's rows gathered once, in plain Python (a filter, sort and reindex per line cost more
+    # than plotly's validation of the whole figure)
+    values = pd.to_numeric(df["value"], errors="coerce").astype("float64").tolist()
+    by_code: dict[str, dict] = {}
+    first: dict[str, tuple] = {}             # the row of a commune's first year: its names
+    for pos, (code, year, value) in enumerate(zip(df["nis_code"].astype(str).tolist(), df["year"].tolist(),
+                                                  values)):
+        by_code.setdefault(code, {})[year] = value
+        order = (is_missing(year), year if not is_missing(year) else 0, pos)
+        if code not in first or order < first[code]:
+            first[code] = order
     traces = []     # plain data, validated once by ``finish``
     for i, code in enumerate(codes + [region_code]):
-        s = d[d["nis_code"] == code].sort_values("year")
-        if s.empty:
+        if code not in by_code:
             continue
         is_region = code == region_code
-        name = _("Brussels-Capital Region") if is_region else local_name(s.iloc[0].to_dict(), lang)
-        s = s.set_index("year").reindex(years).reset_index()  # gaps for missing years
+        name = _("Brussels-Capital Region") if is_region else local_name(df.iloc[first[code][2]].to_dict(), lang)
+        y = [by_code[code].get(year, np.nan) for year in years]
         traces.append({
-            "type": "scatter", "x": s["year"], "y": s["value"], "mode": "lines+markers", "name": plain(name),
+            "type": "scatter", "x": x, "y": pd.Series(y, dtype="float64"), "mode": "lines+markers",
+            "name": plain(name),
             "line": {"color": REGION_COLOUR if is_region else LINE_COLOURS[i % len(LINE_COLOURS)],
                      "dash": "dash" if is_region else "solid", "width": 2.5 if is_region else 2},
             "customdata": [plain(fmt_value(v, lang, meta.decimals, meta.unit_label, missing=_("No data")))
-                           for v in s["value"]],
+                           for v in y],
             "hovertemplate": hover, "connectgaps": False,
         })
     xaxis = {"title": {"text": _("Year")}, "tickformat": "d", "showgrid": False}

@@ -159,6 +159,8 @@ def _cases(quality: str) -> dict:
                            "quality": [quality] * 3, "group": ["reuse", "food", "reuse"],
                            "plot_lon": [4.35, 4.37, 4.33], "plot_lat": [50.85, 50.83, 50.80]})
     series, long = _series(), _series(14)
+    undated = pd.concat([series, series.iloc[[0]].assign(year=np.nan, value=99.0)], ignore_index=True)
+    unnamed = series.assign(name_en=series["name_en"].where(series["nis_code"] != "21004"))
     labels = {"textiles": "Textiel", "furniture": "Meubels & co"}
     return {
         "time_series_commune": (lambda f: f(series, lang="fr", meta=meta, communes=["21004"])),
@@ -169,6 +171,13 @@ def _cases(quality: str) -> dict:
         "time_series_one_year": (lambda f: f(series[series["year"] == 2020], lang="fr", meta=meta,
                                              communes=["21001"])),
         "time_series_empty": (lambda f: f(series.iloc[:0], lang="fr", meta=meta, communes=["21001"])),
+        # as the database gives it (years as int32), a commune without rows, a code given as a number
+        "time_series_int32": (lambda f: f(series.astype({"year": "int32"}), lang="fr", meta=meta,
+                                          communes=[21004, "21999"])),
+        "time_series_nullable_int16": (lambda f: f(series.astype({"year": "Int64"}).astype({"year": "int16"}),
+                                                   lang="fr", meta=meta, communes=["21004"])),
+        "time_series_undated_row": (lambda f: f(undated, lang="nl", meta=meta, communes=["21004"])),
+        "time_series_unnamed": (lambda f: f(unnamed, lang="en", meta=meta, communes=["21004"])),
         "jobs_breakdown": (lambda f: f(bd, lang="fr", meta=meta)),
         "jobs_breakdown_no_art60": (lambda f: f(bd.drop(columns="art60_placements"), lang="en",
                                                 meta=meta.replace(unit_label=""))),
