@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,13 +19,15 @@ def _plain(text) -> str:
     return _TAGS.sub(" ", str(text)).replace("  ", " ").strip()
 
 
-def _as_drawn(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+def _as_drawn(frame: pd.DataFrame | None, then: Callable[[object], str] | None = None) -> pd.DataFrame | None:
     """Cells and headings as the chart draws them: plotly shows ``&amp;`` as ``&``, so the table holds the
-    plain text (the page escapes it for wherever it shows it, ``text.plain``)."""
+    plain text (the page escapes it for wherever it shows it, ``text.plain``); ``then`` applied to every text
+    cell and every heading afterwards, in the same pass."""
     if frame is None:
         return None
-    out = frame.map(lambda v: html.unescape(v) if isinstance(v, str) else v)
-    out.columns = [html.unescape(c) if isinstance(c, str) else c for c in out.columns]
+    text = html.unescape if then is None else (lambda v: then(html.unescape(v)))
+    out = frame.map(lambda v: text(v) if isinstance(v, str) else v)
+    out.columns = [text(c) if isinstance(c, str) else (c if then is None else then(c)) for c in out.columns]
     return out
 
 
@@ -42,9 +45,10 @@ def _commune_rows(fig: go.Figure, _) -> list[dict]:
     return rows
 
 
-def figure_table(fig: go.Figure, lang: str) -> pd.DataFrame | None:
-    """The figures a chart shows, as a small table in ``lang`` (text cells, as on the chart: plain text)."""
-    return _as_drawn(_figure_table(fig, lang))
+def figure_table(fig: go.Figure, lang: str, then: Callable[[object], str] | None = None) -> pd.DataFrame | None:
+    """The figures a chart shows, as a small table in ``lang`` (text cells, as on the chart: plain text;
+    ``then``, e.g. an escape for where the table is shown, applied to the text cells and the headings)."""
+    return _as_drawn(_figure_table(fig, lang), then)
 
 
 def _figure_table(fig: go.Figure, lang: str) -> pd.DataFrame | None:

@@ -85,11 +85,9 @@ def text_alternative(fig: go.Figure, lang: str | None = None, key: str = "chart"
 def _alt_table(fig: go.Figure, lang: str) -> pd.DataFrame | None:
     """``figure_table`` as the page shows it (Markdown-escaped, indexed by its first column); None when the
     chart has nothing to tabulate."""
-    table = figure_table(fig, lang)
+    table = figure_table(fig, lang, then=md)      # st.table reads Markdown: cells and headings escaped
     if table is None or not len(table):
         return None
-    table = table.map(lambda v: md(v) if isinstance(v, str) else v)      # st.table reads Markdown
-    table.columns = [md(c) for c in table.columns]
     return table.set_index(table.columns[0])
 
 
