@@ -36,9 +36,10 @@ class PageContext:
         """The indicator's label in this language (a dict lookup: pickers format every option per rerun)."""
         return self._labels[indicator_id]
 
-    @property
+    @cached_property
     def commune_codes(self) -> list[str]:
-        """The 19 communes' NIS codes (the region left out), in code order."""
+        """The 19 communes' NIS codes (the region left out), in code order: computed once per rerun (the
+        pickers and the commune openers read it two or three times); never change the list."""
         return self.communes.loc[self.communes["level"] == "commune", "nis_code"].tolist()
 
     def shown(self, place: str) -> list[str]:
