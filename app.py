@@ -27,7 +27,8 @@ def _set_lang() -> None:
 
 st.session_state["lang"] = lang
 st.session_state["lang_widget"] = lang
-st.query_params["lang"] = lang
+if st.query_params.get("lang") != lang:   # a write sends the query string to the browser again
+    st.query_params["lang"] = lang
 _ = translator(lang)
 
 # the embed view (one chart or card for other websites) runs alone: no navigation, no sidebar
