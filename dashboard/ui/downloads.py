@@ -91,7 +91,7 @@ def everything_xlsx(ver: str, lang: str) -> bytes:
 def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", key: str = "commune_export") -> None:
     """Two download buttons (fiche PDF, PowerPoint deck), computed only when clicked."""
     _ = translator(lang)
-    example = bundle_quality(ver, nis_code).is_example
+    example = bundle_quality(ver, nis_code, lang).is_example
     row = st.container(horizontal=True)    # one block for the two buttons, not a row and two columns
     row.download_button(_("Commune fiche (PDF)"), data=partial(commune_fiche_pdf, ver, nis_code, lang, url),
                         file_name=fiche_file_name(None, nis_code, lang, "pdf", example), mime="application/pdf",
