@@ -27,7 +27,8 @@ def _set_lang() -> None:
 
 st.session_state["lang"] = lang
 st.session_state["lang_widget"] = lang
-st.query_params["lang"] = lang
+if st.query_params.get("lang") != lang:   # a write sends the query string to the browser again
+    st.query_params["lang"] = lang
 _ = translator(lang)
 
 # the embed view (one chart or card for other websites) runs alone: no navigation, no sidebar
@@ -84,7 +85,16 @@ page.run()
 
 # once per process, after its first run: what is alive now (the imported modules, the reference tables) is set
 # apart from the garbage collector's scans. A full collection walked every one of those ~200,000 objects and
-# took 50-150 ms of some rerun; with them frozen it takes a few ms (new objects are still collected)
-if gc.get_freeze_count() == 0:
+# took 50-150 ms of some rerun; with them frozen it takes a few ms (new objects are still collected).
+# "Once" is a process-wide cache entry, not ``gc.get_freeze_count() == 0``: that count walks the whole frozen
+# list, ~15 ms of every rerun of every page (py-spy)
+
+
+@st.cache_resource(show_spinner=False)
+def _freeze_once() -> bool:
     gc.collect()
     gc.freeze()
+    return True
+
+
+_freeze_once()

@@ -13,10 +13,11 @@ from dashboard.model import commune as cv
 from dashboard.model import memo
 from dashboard.model.indicators import source_label, unit_label
 from dashboard.model.quality import quality_of
+from dashboard.text.cards import figure_grid
 from dashboard.text.plain import md
 from dashboard.ui import chart, frames, lazy, nav, state
 from dashboard.ui import impact as impact_ui
-from dashboard.ui.cite import cite_popover
+from dashboard.ui.cite import cite_menu
 from dashboard.ui.context import page_context
 from dashboard.ui.downloads import commune_export_buttons
 
@@ -38,8 +39,7 @@ commune_export_buttons(ctx.ver, nis, lang, url=view_link)
 st.header(_("In a few sentences"))
 sentences = summary_sentences(ctx.ver, nis, lang)
 if sentences:
-    for sentence in sentences:
-        st.markdown(md(sentence))
+    st.markdown("\n\n".join(md(sentence) for sentence in sentences))   # one element, a paragraph a sentence
     # the copyable block is built when opened: a code block on every profile would load the highlighter
     lazy.popover(_("Copy the text"), partial(st.code, "\n\n".join(sentences), language=None, wrap_lines=True),
                  key="summary_copy", icon=":material/content_copy:")
@@ -55,26 +55,27 @@ kf = memo.key_figures(ctx.ver, nis, tuple(ids))
 scoped_all = queries.scoped(ctx.ver)
 parts = set(scoped_all.loc[scoped_all["nis_code"] == nis, "indicator_id"])   # e.g. the City's four districts
 cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang, parts=parts)
-for start in range(0, len(cards), 4):
-    cols = st.columns(4)
-    for col, card in zip(cols, cards[start:start + 4]):
-        with col.container(border=True):
-            st.markdown(f"**{md(card['label_full'])}**", help=md(card["help"]) if card["help"] else None)
-            st.metric(md(card["label"]), card["value"], delta=card["delta"], delta_color=card["delta_color"],
-                      delta_arrow=card["delta_arrow"], label_visibility="collapsed")
-            st.caption(md(card["caption"]))
-            if card["year"] is not None:
-                cite_popover(cite.citation(lang=lang, figure=card["label"], value=card["value_unit"],
-                                           year=card["year"], where=ctx.both_names(nis), source=card["source"],
-                                           quality=card["quality"], url=view_link),
-                             key=f"cite_{card['indicator_id']}", lang=lang)
+# the eight cards as one block (label, value, change, year, region, rank, source and quality): one message
+# per rerun instead of some 35 containers, labels, metrics and captions
+st.html(figure_grid(cards))
+
+
+def key_figure_citations() -> list[str]:
+    return [cite.citation(lang=lang, figure=c["label"], value=c["value_unit"], year=c["year"],
+                          where=ctx.both_names(nis), source=c["source"], quality=c["quality"], url=view_link)
+            for c in cards if c["year"] is not None]
+
+
+cite_menu(key_figure_citations, key="cite_key_figures", lang=lang)   # one menu, every card's citation
 
 
 def key_figure_table() -> None:
     frames.dataframe(cv.key_figure_table(kf, ctx.indicators, ctx.sources, lang), hide_index=True, width="stretch")
+    st.markdown("\n".join(f"- **{md(c['label_full'])}**: {md(c['help'])}" for c in cards if c["help"]))
 
 
-lazy.expander(_("Key figures as a table"), key_figure_table, key="key_figures_table")   # built when opened
+# built when opened: the table, and each figure's definition (the cards' help)
+lazy.expander(_("Key figures as a table, with their definitions"), key_figure_table, key="key_figures_table")
 if st.button(_("Compare this commune with the others")):
     st.switch_page("views/compare.py", query_params=state.carried(commune=nis))
 
@@ -92,14 +93,16 @@ def time_series_block() -> None:
     ind = ctx.indicators.loc[ind_id]
     block = memo.commune_series(ctx.ver, nis, ind_id, lang, ctx.both_names(nis))
     if block["n_years"] > 1:
+        # its text alternative is the table under it (the commune and the region by year), not an expander
+        # repeating it
         chart.show(chart.figure(figures.time_series, block["drawn"], lang=lang, meta=block["meta"], communes=[nis]),
-                   key="series")
+                   key="series", table=False)
         if block["total"]:
             st.caption(_("A total: the regional total is in the table below, not on the chart."))
     else:
         st.caption(_("Only one year of data: no time series to draw."))
-    st.caption(md(ind[f"description_{lang}"]))
     frames.dataframe(block["table"], hide_index=True)
+    st.caption(md(ind[f"description_{lang}"]))
     st.caption(" · ".join([_("Unit: {unit}", unit=md(unit_label(ind, lang)) or "—"),
                            _("Source: {source}", source=md(source_label(ctx.sources, block["source_ids"])))
                            + f" ({quality_of(block['shown']).label(lang)})"]))
@@ -112,8 +115,11 @@ st.caption(_("Figures whose scope is an organisation, a site or part of the comm
 scoped = memo.scoped_for_commune(ctx.ver, nis, lang)
 if scoped.empty:
     st.info(_("No figure"))
-else:
-    frames.dataframe(scoped, hide_index=True, width="stretch")
+else:   # the count on the page, the rows (1.5 KB and more, notes included) sent when it is opened
+    lazy.expander(_.ngettext("{n} figure of an organisation or site in the commune",
+                             "{n} figures of organisations or sites in the commune", len(scoped)),
+                  partial(frames.dataframe, scoped, hide_index=True, width="stretch"), key="scoped_table",
+                  icon=":material/table_chart:")
 
 # jobs, re-use and operator sites (member and directory data, example data marked)
 impact_ui.commune_section(ctx, nis)

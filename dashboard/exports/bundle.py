@@ -175,12 +175,13 @@ def _impact(ver: str, nis_code: str, lang: str) -> tuple[dict, list[str]]:
 
 
 @lru_cache(maxsize=64)
-def bundle_quality(ver: str, nis_code: str):
+def bundle_quality(ver: str, nis_code: str, lang: str = "en"):
     """The quality of what a commune's fiche and deck show (for their file names, before they are built):
     the same parts as ``collect_commune_bundle`` (key figures, member figures, tips), without formatting
-    them, writing the summary or reading the geometry."""
+    them, writing the summary or reading the geometry. ``lang``: the page's, so that the member figures
+    read are the ones the profile shows (``memo.commune_summary``), not a second set in English."""
     shown = list(_key_figures(ver, nis_code)["quality"])
-    got = _safe(lambda: _impact(ver, nis_code, "en"))
+    got = _safe(lambda: _impact(ver, nis_code, lang))
     if got is not None:
         shown.append(got[0]["quality"])
     got = _safe(lambda: memo.tip_frames(ver))

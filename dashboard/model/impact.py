@@ -11,10 +11,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.model.indicators import REGION, source_label
+from dashboard.model.commune import publisher_label
+from dashboard.model.indicators import REGION, source_label, split_ids
+from dashboard.model.map import metric_texts
 from dashboard.model.quality import quality_of, tier_label
 from dashboard.model.sources import scope_texts, year_text
-from dashboard.text.format import fmt_number, fmt_value, is_missing
+from dashboard.text.format import MISSING, fmt_number, fmt_value, is_missing
 from dashboard.text.i18n import N_, translator
 from dashboard.text.names import both_names
 
@@ -263,6 +265,21 @@ def directory_display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- commune profile
+
+def summary_cards(figures: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame, lang: str) -> list[dict]:
+    """The member figures of ``commune_summary`` as figure cards (``text.cards``): label (with a long unit,
+    so the number is never cut off), value, and a caption of year, source and quality — the source by its
+    publishers, as the key figures' cards and the fiche name it."""
+    _ = translator(lang)
+    out = []
+    for r in figures.itertuples():
+        label, value = metric_texts(r.what, r.value_raw, lang, int(indicators.loc[r.indicator_id, "decimals"]), r.unit)
+        publishers = " / ".join(dict.fromkeys(publisher_label(sources, i) for i in split_ids(r.source_ids)))
+        out.append({"indicator_id": r.indicator_id, "label_full": label, "value": value,
+                    "caption": f"{r.year} · " + _("Source: {source}", source=publishers or MISSING)
+                               + f" ({tier_label(r.quality, lang)})"})
+    return out
+
 
 def commune_summary(obs: pd.DataFrame, ops: pd.DataFrame, indicators: pd.DataFrame, sources: pd.DataFrame,
                     nis_code: str, lang: str) -> dict:

@@ -55,12 +55,14 @@ def figure(builder: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
     return _built(f"{builder.__module__}.{builder.__qualname__}", args, kwargs, builder)
 
 
-def show(fig, *, key: str, name: str | None = None, lang: str | None = None, **plotly_kwargs):
+def show(fig, *, key: str, name: str | None = None, lang: str | None = None, table: bool = True, **plotly_kwargs):
     """``st.plotly_chart`` plus a 'Download image' popover (PNG/SVG, screen and 16:9 sizes); returns the
-    selection event when ``on_select`` is given."""
+    selection event when ``on_select`` is given. ``table=False``: the caller shows the chart's figures as a
+    table right under it (its text alternative), so the expander of ``text_alternative`` would repeat it."""
     plotly_kwargs.setdefault("config", CHART_CONFIG)
     event = st.plotly_chart(fig, key=key, **plotly_kwargs)
-    text_alternative(fig, lang, key)
+    if table:
+        text_alternative(fig, lang, key)
     image_download_buttons(fig, name or key, f"img_{key}", lang)
     return event
 

@@ -91,15 +91,15 @@ def everything_xlsx(ver: str, lang: str) -> bytes:
 def commune_export_buttons(ver: str, nis_code: str, lang: str, url: str = "", key: str = "commune_export") -> None:
     """Two download buttons (fiche PDF, PowerPoint deck), computed only when clicked."""
     _ = translator(lang)
-    example = bundle_quality(ver, nis_code).is_example
-    c1, c2 = st.columns(2)
-    c1.download_button(_("Commune fiche (PDF)"), data=partial(commune_fiche_pdf, ver, nis_code, lang, url),
-                       file_name=fiche_file_name(None, nis_code, lang, "pdf", example), mime="application/pdf",
-                       on_click="ignore", key=f"{key}_pdf", icon=":material/picture_as_pdf:")
-    c2.download_button(_("Slides (PowerPoint)"), data=partial(commune_deck_pptx, ver, nis_code, lang, url),
-                       file_name=fiche_file_name(None, nis_code, lang, "pptx", example),
-                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       on_click="ignore", key=f"{key}_pptx", icon=":material/slideshow:")
+    example = bundle_quality(ver, nis_code, lang).is_example
+    row = st.container(horizontal=True)    # one block for the two buttons, not a row and two columns
+    row.download_button(_("Commune fiche (PDF)"), data=partial(commune_fiche_pdf, ver, nis_code, lang, url),
+                        file_name=fiche_file_name(None, nis_code, lang, "pdf", example), mime="application/pdf",
+                        on_click="ignore", key=f"{key}_pdf", icon=":material/picture_as_pdf:")
+    row.download_button(_("Slides (PowerPoint)"), data=partial(commune_deck_pptx, ver, nis_code, lang, url),
+                        file_name=fiche_file_name(None, nis_code, lang, "pptx", example),
+                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                        on_click="ignore", key=f"{key}_pptx", icon=":material/slideshow:")
 
 
 def csv_buttons(data: pd.DataFrame | Callable[[bool], bytes], file_name: str, *, key: str, lang: str,

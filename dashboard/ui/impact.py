@@ -2,6 +2,8 @@
 (rendering only: the frames are in ``model/impact.py``, the queries in ``data/queries.py``)."""
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -13,9 +15,10 @@ from dashboard.model.indicators import indicator_meta, source_label
 from dashboard.model.map import metric_texts
 from dashboard.model.meta import ChartMeta, example_mark
 from dashboard.model.quality import tier_label
+from dashboard.text.cards import figure_grid
 from dashboard.text.format import is_missing
 from dashboard.text.plain import md
-from dashboard.ui import chart, frames, nav, state
+from dashboard.ui import chart, frames, lazy, nav, state
 from dashboard.ui.downloads import csv_buttons
 
 
@@ -122,19 +125,20 @@ def commune_section(ctx, nis: str) -> None:
     figs = summary["figures"]
     if figs.empty:
         st.caption(_("No member data for this commune yet."))
-    else:
-        cols = st.columns(4)
-        for i, r in enumerate(figs.itertuples()):
-            with cols[i % 4]:   # a long unit goes to the label: the number is never cut off
-                label, value = metric_texts(r.what, r.value_raw, lang,
-                                            int(ctx.indicators.loc[r.indicator_id, "decimals"]), r.unit)
-                st.metric(md(label), value, border=True)
-                st.caption(f"{r.year} · {md(r.source)} · {tier_label(r.quality, lang)}")
+    else:   # one block for the figures (value, year, source, quality), not a column, metric and caption each
+        st.html(figure_grid(iv.summary_cards(figs, ctx.indicators, ctx.sources, lang)))
     ops = summary["operators"]
-    st.markdown("**" + _("{n} operator sites in this commune", n=summary["n_operators"]) + "**")
-    if len(ops):
-        frames.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
+    count = _("{n} operator sites in this commune", n=summary["n_operators"])
+    if len(ops):   # the count on the page, the directory's rows (2 KB, up to 15 KB) sent when it is opened
+        lazy.expander(count, partial(_operator_table, ops, lang), key="impact_commune_ops_open",
+                      icon=":material/storefront:")
+    else:
+        st.markdown("**" + count + "**")
     nav.page_link("views/operators.py", _("Operators map and directory"), ":material/storefront:", communes=nis)
+
+
+def _operator_table(ops: pd.DataFrame, lang: str) -> None:
+    frames.dataframe(iv.directory_display(ops, lang), hide_index=True, key="impact_commune_ops")
 
 
 def member_page_controls(ctx, *, map_indicators, anchor: str, public, key: str):

@@ -37,11 +37,12 @@ def _text(value) -> str:
 
 
 def set_param(name: str, value, default=None) -> None:
-    """Write ``value`` to the URL, or drop the parameter when it is empty or equals ``default``."""
+    """Write ``value`` to the URL, or drop the parameter when it is empty or equals ``default``. A parameter
+    that already holds the value is left alone: every write sends the browser the whole query string again."""
     if value is None or value == default or value == "" or value == []:
         if name in st.query_params:
             del st.query_params[name]
-    else:
+    elif st.query_params.get(name) != _text(value):
         st.query_params[name] = _text(value)
 
 

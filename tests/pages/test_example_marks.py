@@ -80,10 +80,11 @@ def about_example_rows(sentence: str, lang: str) -> bool:
 
 
 def citations(at: AppTest, lang: str) -> list[str]:
-    """The page's 'Cite this figure' citations, as a reader opens them (``ui.lazy`` builds a popover's code
-    block, and the embed snippet's, only when it is opened: every lazy block is opened here)."""
+    """The page's citations, 'Cite this figure' beside a number and 'Cite these figures' under a group of
+    them, as a reader opens them (``ui.lazy`` builds a popover's code block, and the embed snippet's, only
+    when it is opened: every lazy block is opened here)."""
     open_lazy_blocks(at)
-    return popover_codes(at, translator(lang)("Cite this figure"))
+    return [c for label in ("Cite this figure", "Cite these figures") for c in popover_codes(at, translator(lang)(label))]
 
 
 @pytest.fixture(scope="module")

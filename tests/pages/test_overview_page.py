@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.text.i18n import translator
-from tests.support.apptest import page_texts, run_page, shown
+from tests.support.apptest import figure_cards, page_texts, run_page, shown
 from tests.support.built import built_copy
 
 
@@ -131,7 +131,7 @@ def test_data_coverage_on_the_sources_page(lang):
 def test_commune_profile_says_not_published_and_parts_of_the_commune():
     _ = translator("fr")
     at = run_page("views/commune.py", "fr", commune="21004")
-    captions = [shown(c.value) for c in at.caption]          # as read: data captions are escaped
+    captions = [c["caption"] for c in figure_cards(at)]      # the key figures' cards, as read
     assert any(_("Region") + ": " + _("not published") in c for c in captions)
     assert any(_("Published for parts of the commune only: see the figures located in the commune below") in c
                for c in captions)

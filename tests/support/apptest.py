@@ -1,6 +1,7 @@
 """Run one page of the real app (app.py's navigation) in Streamlit's AppTest, as a URL would open it."""
 from __future__ import annotations
 
+import html as _html
 import re
 
 from streamlit.testing.v1 import AppTest
@@ -63,8 +64,44 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
 
 
+def html_blocks(at: AppTest) -> list[str]:
+    """The bodies of the page's ``st.html`` blocks (the figure cards of ``text.cards``), the stylesheet left out."""
+    return [h.proto.body for h in at.get("html") if not h.proto.body.lstrip().startswith("<style")]
+
+
+def html_text(body: str) -> str:
+    """What a reader sees of an HTML block: its text, one line per element, the entities read."""
+    return _html.unescape(re.sub(r"\n{2,}", "\n", re.sub(r"<[^>]+>", "\n", body))).strip()
+
+
+_HIDDEN = re.compile(r'<(\w+) aria-hidden="true">.*?</\1>', re.DOTALL)
+
+
+def _read(fragment: str) -> str:
+    """The text a screen reader reads of an inline fragment: hidden parts left out, tags removed."""
+    return _html.unescape(re.sub(r"<[^>]+>", "", _HIDDEN.sub("", fragment))).strip()
+
+
+def figure_cards(at: AppTest) -> list[dict]:
+    """The figure cards of the page's ``st.html`` blocks, as a reader reads them: label (the term), value (its
+    first description), delta (a description with a tone class, or None), tone ('good', 'bad', 'flat'),
+    arrow (the arrow drawn beside the change, hidden from screen readers) and caption (the last description)."""
+    cards = []
+    for body in html_blocks(at):
+        for card in re.findall(r"<div>(.*?)</div>", body, re.DOTALL):
+            label = _read(re.search(r"<dt>(.*?)</dt>", card).group(1))
+            dds = re.findall(r'<dd(?: class="bsim-(\w+)")?>(.*?)</dd>', card, re.DOTALL)
+            delta = [(tone, text) for tone, text in dds if tone]
+            arrow = re.search(r'aria-hidden="true">(.*?)<', delta[0][1]).group(1) if delta and "aria-hidden" in delta[0][1] else None
+            cards.append({"label": label, "value": _read(dds[0][1]), "delta": _read(delta[0][1]) if delta else None,
+                          "tone": delta[0][0] if delta else None, "arrow": arrow,
+                          "caption": _read(dds[-1][1]) if len(dds) > 1 and not dds[-1][0] else ""})
+    return cards
+
+
 def page_texts(at: AppTest) -> str:
-    """Every visible text of the page (titles, markdown, captions, notices, metric labels and values)."""
+    """Every visible text of the page (titles, markdown, captions, notices, metric labels and values, figure
+    cards)."""
     parts = [e.value for kind in TEXT_ELEMENTS for e in getattr(at, kind)]
     parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
-    return "\n".join(shown(p) for p in parts)
+    return "\n".join([*(shown(p) for p in parts), *(html_text(b) for b in html_blocks(at))])

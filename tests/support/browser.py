@@ -53,10 +53,14 @@ def wait_ready(pg, timeout=120_000):
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
+FIGURE_VALUES = "[data-testid='stMetricValue'], .bsim-cards dd:first-of-type"   # a metric's value, a card's
+
+
 def visible_view(pg) -> tuple:
-    """What a reader sees first: the title, the headings and the key figures."""
+    """What a reader sees first: the title, the headings and the key figures (metrics, and the values of the
+    figure cards of ``text.cards``)."""
     texts = lambda sel: tuple(t.strip() for t in pg.locator(sel).all_inner_texts())  # noqa: E731
-    return texts("[data-testid='stMain'] h1"), texts("[data-testid='stMain'] h2"), texts("[data-testid='stMetricValue']")
+    return texts("[data-testid='stMain'] h1"), texts("[data-testid='stMain'] h2"), texts(FIGURE_VALUES)
 
 
 def params(pg) -> dict:

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import chart_layout, full_height_screenshot, params, shots_dir, visible_view, wait_ready
+from tests.support.browser import (
+    FIGURE_VALUES,
+    chart_layout,
+    full_height_screenshot,
+    params,
+    shots_dir,
+    visible_view,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -55,8 +63,8 @@ def test_language_switch_and_reload_keep_the_view(page, server, tmp_path):
     p2.goto(url)
     wait_ready(p2)
     assert params(p2)["lang"] == "nl" and params(p2)["commune"] == "21009"
-    p2.wait_for_function("n => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= n",
-                         arg=len(view_nl[2]), timeout=120_000)
+    p2.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n",
+                         arg=[FIGURE_VALUES, len(view_nl[2])], timeout=120_000)
     assert visible_view(p2) == view_nl     # same title, same figures, same language
     other.close()
 
