@@ -57,7 +57,8 @@ parts = set(scoped_all.loc[scoped_all["nis_code"] == nis, "indicator_id"])   # e
 cards = cv.key_figure_cards(kf, ctx.indicators, ctx.sources, lang, parts=parts)
 # the eight cards as one block (label, value, change, year, region, rank, source and quality): one message
 # per rerun instead of some 35 containers, labels, metrics and captions
-st.html(figure_grid(cards))
+if cards:
+    st.html(figure_grid(cards))
 
 
 def key_figure_citations() -> list[str]:
@@ -66,7 +67,8 @@ def key_figure_citations() -> list[str]:
             for c in cards if c["year"] is not None]
 
 
-cite_menu(key_figure_citations, key="cite_key_figures", lang=lang)   # one menu, every card's citation
+if any(c["year"] is not None for c in cards):   # one menu, every dated card's citation (none: no empty menu)
+    cite_menu(key_figure_citations, key="cite_key_figures", lang=lang)
 
 
 def key_figure_table() -> None:
