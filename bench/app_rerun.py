@@ -189,13 +189,9 @@ def browser_times(targets: dict[str, tuple[str, list[str]]], rounds: int = 3) ->
 
 
 RENDERED = "[data-testid='stApp'][data-test-script-state='notRunning']"
-# the map is drawn: maplibre has its geometry source and the class layers loaded (the canvas and legend
-# appear seconds before the polygons do)
-MAP_DRAWN = """() => { const gd = document.querySelector('.js-plotly-plot');
-  const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-  const m = sub && sub.map; if (!m) return false;
-  return m.loaded() && m.areTilesLoaded() && m.getStyle().layers.some(l => l.type === 'fill'); }"""
-MAP_RENDERED = [".js-plotly-plot .maplibregl-canvas", ".js-plotly-plot .legend .traces", RENDERED, MAP_DRAWN]
+# the map is drawn: the page's SVG map (ui.geo_map) has its boundaries fetched and every commune coloured
+MAP_DRAWN = "() => { const m = document.querySelector('.bsim-geo'); return !!m && Number(m.dataset.drawn) >= 19; }"
+MAP_RENDERED = [RENDERED, MAP_DRAWN]
 HELLO_RENDERED = ["[data-testid='stMarkdownContainer'] >> text=Hello", RENDERED]
 MAP_URL = "/map?lang=fr&indicator=onem_unemployment_rate_annual_avg&view=geo"
 

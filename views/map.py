@@ -26,7 +26,7 @@ from dashboard.model.meta import METHODS, mappable
 from dashboard.model.quality import quality_of
 from dashboard.text.format import fmt_value
 from dashboard.text.plain import md
-from dashboard.ui import chart, lazy, nav, state
+from dashboard.ui import chart, geo_map, lazy, nav, state
 from dashboard.ui.cite import cite_popover
 from dashboard.ui.context import page_context
 from dashboard.ui.impact import example_banner
@@ -125,8 +125,12 @@ with main:
     else:
         fig = chart.figure(maps.page_map, df, ctx.geojson_url, ctx.tiles, lang=lang, meta=meta, style=view,
                            height=580 if view == "geo" else None)
-        event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
-                           selection_mode="points")
+        if view == "geo" and ctx.geojson_url:   # drawn as SVG by the browser: no plotly.js to start
+            clicked = geo_map.show(fig, ctx.geojson_url, key="geo_map", lang=lang, name=f"map_{ind_id}_{year}_{view}")
+            event = {"selection": {"points": [{"location": clicked}]}} if clicked else None
+        else:
+            event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
+                               selection_mode="points")
         st.caption(_("Click a commune on the map to open its profile"))
         nav.commune_opener(ctx, sorted(codes), key="map_open", indicator=ind_id)
         snippet = embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url),

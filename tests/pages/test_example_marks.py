@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.exports import images
 from dashboard.text.i18n import translator
 from tests.conftest import ROOT
-from tests.support.apptest import open_lazy_blocks, page_texts, popover_codes, run_page, shown
+from tests.support.apptest import geo_map_texts, geo_maps, open_lazy_blocks, page_texts, popover_codes, run_page, shown
 
 MEMBER_RATE = "member_jobs_per_1000_inhabitants"
 MEMBER_REUSE = "member_reused_per_1000_inhabitants"
@@ -54,8 +54,22 @@ def assert_all_marked(at: AppTest, lang: str, n_min: int = 1) -> list[dict]:
     return specs
 
 
+def assert_geo_maps_marked(at: AppTest, lang: str) -> list[dict]:
+    """Every geographic map of the page (drawn in the browser) carries the mark in its title and above it,
+    and names each commune's figure as example data in its hover."""
+    from dashboard.model.meta import example_mark
+    maps = geo_maps(at)
+    for spec in maps:
+        assert spec["title"][0].startswith("[" + translator(lang)("EXAMPLE DATA") + "]"), spec["title"]
+        assert spec["mark"] == example_mark(lang)
+        assert all(f"({reported_word(lang)})" not in line for line in geo_map_texts(spec))
+    return maps
+
+
 def assert_none_marked(at: AppTest, lang: str) -> None:
     mark = translator(lang)("EXAMPLE DATA")
+    for spec in geo_maps(at):
+        assert not spec["mark"] and mark not in json.dumps(spec, ensure_ascii=False)
     for spec in charts(at):
         assert not spec["layout"].get("meta", {}).get("example"), spec["layout"].get("title")
         assert mark not in json.dumps(spec, ensure_ascii=False)
@@ -113,7 +127,10 @@ def test_the_session_database_is_the_case_walked():
 def test_map_explorer_marks_member_example_data(lang):
     for view in ("geo", "tile"):
         at = run_page("views/map.py", lang, indicator=MEMBER_RATE, view=view, change="1", **{"from": "2021"})
-        assert_all_marked(at, lang, n_min=2)                    # the map and the change map
+        # the map and the change map: the geographic map is drawn by the browser (ui.geo_map), the rest by plotly
+        n_geo = len(assert_geo_maps_marked(at, lang))
+        assert n_geo == (1 if view == "geo" else 0)
+        assert_all_marked(at, lang, n_min=2 - n_geo)
         text = page_texts(at)
         assert translator(lang)("example") in text and f"· {reported_word(lang)}" not in text
         cites = citations(at, lang)

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.support.apptest import page_texts, run_page
+from tests.support.apptest import geo_map_texts, geo_maps, page_texts, run_page
 
 PAGES = [
     ("views/overview.py", {}),
@@ -94,6 +94,8 @@ def visible_texts(at) -> str:
         parts += _frame_texts(table.value)
     for chart in at.get("plotly_chart"):
         parts += _chart_texts(json.loads(chart.proto.spec))
+    for spec in geo_maps(at):       # the geographic map, drawn by the browser (ui.geo_map)
+        parts += geo_map_texts(spec)
     # <br> of wrapped chart footers joins words again
     return "\n".join(parts).replace("<br>", " ")
 

@@ -105,3 +105,18 @@ def page_texts(at: AppTest) -> str:
     parts = [e.value for kind in TEXT_ELEMENTS for e in getattr(at, kind)]
     parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
     return "\n".join([*(shown(p) for p in parts), *(html_text(b) for b in html_blocks(at))])
+
+
+def geo_maps(at: AppTest) -> list[dict]:
+    """What each geographic map of the page (``ui.geo_map``: drawn as SVG by the browser) was sent:
+    ``charts.svg_map.geo_map_spec``."""
+    import json
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "bsim_geo_map"]
+
+
+def geo_map_texts(spec: dict) -> list[str]:
+    """Every text a reader of a geographic map sees: title, example mark, legend, hover texts, footer."""
+    legend = spec.get("legend", {})
+    return [*spec.get("title", []), spec.get("mark", ""), legend.get("title", ""),
+            *(i["label"] for i in legend.get("items", [])), *(line for a in spec.get("areas", []) for line in a["hover"]),
+            *spec.get("footer", [])]

@@ -48,15 +48,16 @@ def test_no_critical_or_serious_violation(page, server, axe, path, lang):
 def test_every_chart_has_its_table_right_under_it(page, server, path):
     """The text alternative of each chart: 'The chart as a table' (or a table) among the next blocks."""
     _open(page, server, path, "en")
-    lonely = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].filter(chart => {
+    # plotly's charts and the page's SVG map (ui.geo_map)
+    lonely = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart], .bsim-geo')].filter(chart => {
         let el = chart.closest('[data-testid=stElementContainer]');
         for (let i = 0; i < 3 && el; i++) {
             el = el.nextElementSibling;
             if (el && el.querySelector('[data-testid=stTable], [data-testid=stDataFrame]')) return false;
         }
         return true;
-    }).map(c => (c.querySelector('.gtitle') || {}).textContent || '?')""")
-    charts = page.locator("[data-testid='stPlotlyChart']").count()
+    }).map(c => (c.querySelector('.gtitle, .bsim-geo-title') || {}).textContent || '?')""")
+    charts = page.locator("[data-testid='stPlotlyChart'], .bsim-geo").count()
     assert charts >= 1 and not lonely, f"charts without a table under them on {path}: {lonely}"
 
 

@@ -21,26 +21,53 @@ from tests.support.browser import (
 pytestmark = pytest.mark.browser
 
 
-def test_click_commune_on_map_opens_its_profile(page, server, tmp_path):
-    page.goto(f"{server}/map?indicator=onem_unemployment_rate_annual_avg&year=2025&lang=fr&view=geo")
+# a point inside a commune of the page's SVG map: the first point of a grid over its box that the browser
+# hits on that commune (its box's centre may lie in a neighbour)
+_POINT_IN = """(nis) => {
+    const path = document.querySelector(`.bsim-geo-area[data-nis="${nis}"]`);
+    const b = path.getBoundingClientRect();
+    for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {
+        const x = b.left + b.width * i / 10, y = b.top + b.height * j / 10;
+        if (document.elementFromPoint(x, y) === path) return [x, y];
+    }
+    return null;
+}"""
+MAP_URL = "/map?indicator=onem_unemployment_rate_annual_avg&year=2025&lang=fr&view=geo"
+
+
+def _drawn_map(page, server, tmp_path):
+    page.goto(server + MAP_URL)
     wait_ready(page)
-    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=120_000)
-    page.wait_for_timeout(1500)
+    page.wait_for_selector(".bsim-geo[data-drawn='19']", timeout=120_000)
     page.screenshot(path=str(shots_dir(tmp_path) / "map_fr.png"), full_page=True)
-    # Anderlecht's centroid, projected by the map itself
-    xy = page.evaluate("""() => {
-        const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g._fullLayout && g._fullLayout.map);
-        const sub = gd._fullLayout.map._subplot;
-        const p = sub.map.project([4.2960, 50.8260]);
-        const r = sub.map.getCanvas().getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y];
-    }""")
+    assert page.locator(".js-plotly-plot").count() == 0       # the geographic map starts no plotly.js
+
+
+def test_click_commune_on_map_opens_its_profile(page, server, tmp_path):
+    _drawn_map(page, server, tmp_path)
+    xy = page.evaluate(_POINT_IN, "21001")                   # Anderlecht
+    assert xy
+    page.mouse.move(xy[0], xy[1])                            # its hover: name, figure, source as text
+    tip = page.locator(".bsim-geo-tip")
+    tip.wait_for(state="visible")
+    assert "Anderlecht" in tip.inner_text() and "ONEM" in tip.inner_text()
     page.mouse.click(xy[0], xy[1])
     page.wait_for_url("**/commune?*", timeout=120_000)
     wait_ready(page)
     assert params(page).get("commune") == "21001"
     assert "Anderlecht" in page.inner_text("[data-testid='stMain']")
     page.screenshot(path=str(shots_dir(tmp_path) / "commune_fr.png"), full_page=True)
+
+
+def test_keyboard_opens_a_commune_from_the_map(page, server, tmp_path):
+    _drawn_map(page, server, tmp_path)
+    area = page.locator('.bsim-geo-area[data-nis="21009"]')  # Ixelles: a link a keyboard reaches
+    assert "Ixelles" in area.get_attribute("aria-label") and area.get_attribute("role") == "link"
+    area.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/commune?*", timeout=120_000)
+    wait_ready(page)
+    assert params(page).get("commune") == "21009"
 
 
 def test_language_switch_and_reload_keep_the_view(page, server, tmp_path):

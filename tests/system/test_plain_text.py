@@ -269,10 +269,10 @@ def test_example_mark_in_a_downloaded_image_name_and_the_citation(browser, shipp
     with streamlit_server(shipped) as base:
         pg.goto(base + "/map?indicator=member_jobs_per_1000_inhabitants&lang=fr")
         wait_ready(pg)
-        pg.wait_for_selector(".js-plotly-plot .maplibregl-canvas")
-        pg.wait_for_timeout(1500)
-        svg_title = pg.evaluate("() => [...document.querySelectorAll('.gtitle')].map(t => t.textContent).join(' ')")
-        assert "[DONNÉES D'EXEMPLE]" in svg_title
+        pg.wait_for_selector(".bsim-geo[data-drawn='19']")
+        title = pg.locator(".bsim-geo-title").first.inner_text()     # the page's SVG map (ui.geo_map)
+        assert title.startswith("[DONNÉES D'EXEMPLE]")
+        assert pg.locator(".bsim-geo-mark").inner_text().startswith("DONNÉES D'EXEMPLE")
         pg.screenshot(path=str(shots_dir(tmp_path) / "example_map_fr.png"), full_page=True)
         pg.get_by_role("button", name="Citer ce chiffre").first.click()
         pg.wait_for_timeout(500)
