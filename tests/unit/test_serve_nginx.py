@@ -78,7 +78,10 @@ def test_the_chart_bundle_is_asked_for_with_the_page_and_the_route_cookie_still_
     # the app's pages: the browser fetches plotly's bundle while the page starts, not after the first chart
     text = conf(tmp_path, preload=["/static/js/PlotlyChart.abc.js"])
     page = text.split("location / {", 1)[1].split("}", 1)[0]
-    assert 'add_header Link "</static/js/PlotlyChart.abc.js>; rel=modulepreload";' in page
+    assert "add_header Link $bsim_preload;" in page
+    preloads = text.split("map $uri $bsim_preload {", 1)[1].split("}", 1)[0]
+    assert 'default "</static/js/PlotlyChart.abc.js>; rel=modulepreload";' in preloads
+    assert '"/map" "";' in preloads             # the map explorer's first view draws its map as SVG
     # an add_header in a location replaces the server's: the sticky-session cookie is set there again
     assert "add_header Set-Cookie $bsim_route_cookie;" in page
     assert "Link" not in conf(tmp_path).split("location / {", 1)[1]
@@ -96,3 +99,18 @@ def test_only_the_app_preloads_the_chart_bundle():
     assert bundles and all(b.startswith("/static/js/PlotlyChart.") for b in bundles)   # this Streamlit's file
     assert Stack(script="app.py")._preloads() and not Stack(script="bench/hello.py")._preloads()
     assert Stack(script="bench/hello.py", preload=True)._preloads()
+
+
+def test_a_deep_linked_page_is_told_where_the_server_is(tmp_path):
+    """Streamlit's page, opened at /map, would first look for its server under /map/ (a 404 and a retry)."""
+    from serve.nginx import BACKEND_AT_ROOT
+    page = conf(tmp_path).split("location / {", 1)[1].split("proxy_read_timeout", 1)[0]
+    assert f'sub_filter "<head>" "{BACKEND_AT_ROOT}";' in page and "sub_filter_once on;" in page
+    assert 'proxy_set_header Accept-Encoding "";' in page      # the page passes as text through sub_filter
+    assert "BACKEND_BASE_URL:location.origin+'/'" in BACKEND_AT_ROOT and '"' not in BACKEND_AT_ROOT
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "temp").mkdir()
+    (tmp_path / "nginx.conf").write_text(conf(tmp_path))
+    proc = subprocess.run([nginx_binary(), "-t", "-e", str(tmp_path / "logs" / "error.log"), "-c",
+                           str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
