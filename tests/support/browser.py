@@ -98,6 +98,21 @@ _LAYOUT_CHECK = """() => {
       if (l.width && inter) out.overlap.push((gd._fullLayout.title || {}).text || '?');
     }
   }
+  // the page's SVG map (ui.geo_map): its title, mark, legend and footer inside its box, the map itself too
+  for (const m of document.querySelectorAll('.bsim-geo')) {
+    const box = m.getBoundingClientRect();
+    if (!box.width) continue;
+    out.charts += 1;
+    for (const el of m.querySelectorAll('.bsim-geo-title, .bsim-geo-mark, .bsim-geo-legend li, .bsim-geo-foot p, svg')) {
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+        out.cut.push([el.textContent.slice(0, 50), Math.round(r.left - box.left), Math.round(r.right - box.left),
+                      Math.round(box.width)]);
+    }
+    const legend = m.querySelector('.bsim-geo-legend'), svg = m.querySelector('svg');
+    if (legend && svg && legend.getBoundingClientRect().bottom > svg.getBoundingClientRect().top + 1)
+      out.overlap.push((m.querySelector('.bsim-geo-title') || {}).textContent || '?');
+  }
   return out;
 }"""
 
@@ -105,8 +120,8 @@ _LAYOUT_CHECK = """() => {
 def chart_layout(pg) -> dict:
     """Sideways scrolling of the page, chart texts cut at a chart's edge, legends over a plot area (once
     every chart is drawn)."""
-    pg.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout)",
-                         timeout=120_000)
+    pg.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout) && "
+                         "[...document.querySelectorAll('.bsim-geo')].every(m => m.dataset.drawn)", timeout=120_000)
     return pg.evaluate(_LAYOUT_CHECK)
 
 

@@ -301,7 +301,7 @@ def test_unavailable_page_then_recovery_in_a_real_server(browser, shipped, tmp_p
         os.replace(tmp, db)                                  # the next publication, no restart
         pg.reload()
         wait_ready(pg)
-        pg.wait_for_selector(".js-plotly-plot")
+        pg.wait_for_selector(".bsim-geo[data-drawn='19']")        # the map is back (ui.geo_map)
         assert "Gegevens tijdelijk niet beschikbaar" not in pg.inner_text("[data-testid='stMain']")
     context.close()
     assert not outside and not dialogs
