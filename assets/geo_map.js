@@ -83,7 +83,15 @@ export default function (component) {
   for (const line of data.footer || []) foot.append(el("p", null, line));
   root.append(head, frame, foot);
 
+  // the commune under the pointer or the focus, outlined above its neighbours (which would hide half its edge)
+  const outline = document.createElementNS(SVG, "path");
+  outline.setAttribute("class", "bsim-geo-hl");
+  outline.setAttribute("aria-hidden", "true");
+
   function show(area, path, event) {
+    outline.setAttribute("d", path.getAttribute("d"));
+    outline.classList.toggle("bsim-geo-hl-focus", !event);
+    svg.append(outline);
     tip.replaceChildren(...area.hover.map((line, i) => el(i ? "span" : "strong", null, line)));
     tip.hidden = false;
     const box = frame.getBoundingClientRect();
@@ -94,7 +102,7 @@ export default function (component) {
     tip.style.left = `${x}px`;
     tip.style.top = `${y}px`;
   }
-  const hide = () => { tip.hidden = true; };
+  const hide = () => { tip.hidden = true; outline.remove(); };
 
   geometry(data.geometry).then(({ viewBox, paths }) => {
     svg.setAttribute("viewBox", viewBox);
