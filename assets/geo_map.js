@@ -48,6 +48,13 @@ function el(tag, cls, text) {
   return node;
 }
 
+function lines(data, area) {   // the area's own hover lines into the shared template (charts/svg_map.py)
+  const template = data.hover || [];
+  if (!template.length) return area.hover;
+  let i = 0;
+  return template.map((t) => (t === null ? area.hover[i++] || "" : t));
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".bsim-geo");
@@ -107,7 +114,8 @@ export default function (component) {
   geometry(data.geometry).then(({ viewBox, paths }) => {
     svg.setAttribute("viewBox", viewBox);
     const drawn = new Set();
-    for (const area of data.areas || []) {
+    for (const a of data.areas || []) {
+      const area = { ...a, hover: lines(data, a) };
       const d = paths.get(area.id);
       if (!d) continue;
       drawn.add(area.id);

@@ -36,8 +36,7 @@ STATIC_URL = "app/static"
 
 # the app's static stylesheet (text that wraps, phone spacing; no data passes through it)
 STYLESHEET = ROOT / "assets" / "app.css"
-GEO_MAP_JS = ROOT / "assets" / "geo_map.js"      # the communes' map drawn as SVG (ui.geo_map)
-GEO_MAP_CSS = ROOT / "assets" / "geo_map.css"
+GEO_MAP_JS = ROOT / "assets" / "geo_map.js"      # the communes' map drawn as SVG (ui.geo_map; its CSS: app.css)
 
 # interface strings: locales/{fr,nl,en}/LC_MESSAGES/*.po
 LOCALES_DIR = ROOT / "locales"

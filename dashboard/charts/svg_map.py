@@ -45,11 +45,34 @@ def _colour(trace) -> str:
     return str(scale[-1][1]) if len(scale) else "#cccccc"
 
 
+def shared_lines(areas: list[dict]) -> list[str | None]:
+    """The hover lines every commune shares (year, source …), taken out of the areas in place: a template,
+    ``None`` where each area's own next line goes (``full_hover`` puts them back). Nothing is shared when the
+    communes' hovers differ in length."""
+    hovers = [a["hover"] for a in areas]
+    if not hovers or len({len(h) for h in hovers}) != 1:
+        return []
+    template = [h0 if all(h[i] == h0 for h in hovers) else None for i, h0 in enumerate(hovers[0])]
+    for a in areas:
+        a["hover"] = [line for line, t in zip(a["hover"], template) if t is None]
+    return template
+
+
+def full_hover(spec: dict, area: dict) -> list[str]:
+    """An area's whole hover, as the browser rebuilds it from the spec's template (``shared_lines``)."""
+    template = spec.get("hover") or []
+    if not template:
+        return list(area["hover"])
+    own = iter(area["hover"])
+    return [next(own, "") if t is None else t for t in template]
+
+
 def geo_map_spec(fig: go.Figure, geometry_url: str, lang: str) -> dict:
     """What ``ui.geo_map`` draws of a ``maps.choropleth`` figure: ``geometry`` (the boundaries' URL, fetched
     once by the browser), ``title`` and ``footer`` (lists of lines), ``mark`` (the example mark, '' for real
-    data), ``legend`` (title and ``[{label, colour}]``, highest class first, 'No data' last) and ``areas``
-    (``[{id, fill, stroke, hover}]``, one per commune drawn)."""
+    data), ``legend`` (title and ``[{label, colour}]``, highest class first, 'No data' last), ``areas``
+    (``[{id, fill, stroke, hover}]``, one per commune drawn) and ``hover``, the lines every commune's hover
+    shares (``shared_lines``: 19 copies of a long source label were a third of the map's bytes)."""
     traces = [t for t in fig.data if t.type == "choroplethmap"]
     if not traces:
         raise ValueError("not a geographic map: no choroplethmap trace")
@@ -65,7 +88,8 @@ def geo_map_spec(fig: go.Figure, geometry_url: str, lang: str) -> dict:
             areas.append({"id": str(code), "fill": colour, "stroke": str(line or "#ffffff"),
                           "hover": hover_lines(trace.hovertemplate, list(row))})
     legend_title = fig.layout.legend.title.text if fig.layout.legend and fig.layout.legend.title else ""
-    return {"geometry": str(geometry_url), "lang": lang,
+    template = shared_lines(areas)
+    return {"geometry": str(geometry_url), "hover": template,
             "title": [title] if title else [], "mark": example_mark(lang) if meta.get("example") else "",
             "legend": {"title": " ".join(plain_lines(legend_title)), "items": legend},
             "areas": areas, "footer": [line for line in footer.split("\n") if line] if footer else []}

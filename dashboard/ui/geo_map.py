@@ -11,23 +11,23 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts.svg_map import geo_map_spec
-from dashboard.config import GEO_MAP_CSS, GEO_MAP_JS
+from dashboard.config import GEO_MAP_JS
 from dashboard.ui import chart
 
 _HTML = '<div class="bsim-geo" data-testid="bsim-geo-map"></div>'
 
 
 def compact(source: str) -> str:
-    """``source`` (JS or CSS) without its whole-line ``//`` comments, indentation and blank lines: it travels
-    with the map's element whenever the map changes."""
+    """``source`` (JS) without its whole-line ``//`` comments, indentation and blank lines: it travels with
+    the map's element whenever the map changes (its CSS is in ``assets/app.css``, sent once)."""
     lines = (line.strip() for line in source.splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 @st.cache_resource(show_spinner=False)
 def _component():
-    return st.components.v2.component("bsim_geo_map", html=_HTML, css=compact(GEO_MAP_CSS.read_text(encoding="utf-8")),
-                                      js=compact(GEO_MAP_JS.read_text(encoding="utf-8")), isolate_styles=False)
+    return st.components.v2.component("bsim_geo_map", html=_HTML, js=compact(GEO_MAP_JS.read_text(encoding="utf-8")),
+                                      isolate_styles=False)
 
 
 def _spec(fig, url: str, lang: str) -> dict:

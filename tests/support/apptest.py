@@ -116,7 +116,9 @@ def geo_maps(at: AppTest) -> list[dict]:
 
 def geo_map_texts(spec: dict) -> list[str]:
     """Every text a reader of a geographic map sees: title, example mark, legend, hover texts, footer."""
+    from dashboard.charts.svg_map import full_hover
     legend = spec.get("legend", {})
     return [*spec.get("title", []), spec.get("mark", ""), legend.get("title", ""),
-            *(i["label"] for i in legend.get("items", [])), *(line for a in spec.get("areas", []) for line in a["hover"]),
+            *(i["label"] for i in legend.get("items", [])),
+            *(line for a in spec.get("areas", []) for line in full_hover(spec, a)),
             *spec.get("footer", [])]

@@ -7,7 +7,7 @@ import numpy as np
 from dashboard.charts.classify import NO_DATA
 from dashboard.charts.maps import Boundaries, choropleth
 from dashboard.charts.style import unwrapped_texts
-from dashboard.charts.svg_map import geo_map_spec, hover_lines, plain_lines
+from dashboard.charts.svg_map import full_hover, geo_map_spec, hover_lines, plain_lines, shared_lines
 from dashboard.model.meta import ChartMeta, example_mark
 from tests.support.frames import CODES, frame
 
@@ -37,10 +37,14 @@ def test_spec_hover_is_plotlys_hover_as_plain_lines():
     fig, spec = _spec(lang="nl")
     trace = fig.data[0]
     area = next(a for a in spec["areas"] if a["id"] == trace.locations[0])
-    assert area["hover"] == hover_lines(trace.hovertemplate, list(trace.customdata[0]))
-    assert area["hover"][0] == str(trace.customdata[0][1])         # the commune's names first
-    assert any(line.startswith("Bron: Statbel 2023") for line in area["hover"])
-    assert not any("<" in line or "%{" in line for line in area["hover"])
+    hover = full_hover(spec, area)
+    assert hover == hover_lines(trace.hovertemplate, list(trace.customdata[0]))
+    assert hover[0] == str(trace.customdata[0][1])                 # the commune's names first
+    assert any(line.startswith("Bron: Statbel 2023") for line in hover)
+    assert not any("<" in line or "%{" in line for line in hover)
+    # the lines every commune shares travel once: the source is in the template, not in the areas
+    assert "Bron: Statbel 2023" in spec["hover"]
+    assert not any(line.startswith("Bron:") for a in spec["areas"] for line in a["hover"])
 
 
 def test_spec_title_and_footer_are_the_figures():
@@ -65,7 +69,7 @@ def test_example_data_is_marked_in_title_and_mark():
     fig, spec = _spec(meta=META.replace(quality="example"), lang="en")
     assert spec["mark"] == example_mark("en")
     assert spec["title"][0].startswith("[EXAMPLE DATA]")
-    assert all("example" in " ".join(a["hover"]).lower() for a in spec["areas"])   # each commune's quality
+    assert all("example" in " ".join(full_hover(spec, a)).lower() for a in spec["areas"])   # each commune's quality
 
 
 def test_text_from_data_stays_text():
@@ -74,7 +78,7 @@ def test_text_from_data_stays_text():
     fig, spec = _spec(d)
     area = next(a for a in spec["areas"] if a["id"] == "21001")
     # decoded to the characters themselves: the browser sets them with textContent, never as markup
-    assert "<img src=x onerror=alert(1)> & co" in area["hover"][0]
+    assert "<img src=x onerror=alert(1)> & co" in full_hover(spec, area)[0]
 
 
 def test_plain_lines_undoes_plotly_markup():
@@ -89,3 +93,13 @@ def test_a_figure_without_a_geographic_trace_is_refused():
     import pytest
     with pytest.raises(ValueError, match="choroplethmap"):
         geo_map_spec(go.Figure(go.Scatter(x=[1], y=[1])), URL, "fr")
+
+
+def test_shared_lines_template_round_trips():
+    areas = [{"hover": ["A", "1", "Year: 2025", "Src"]}, {"hover": ["B", "2", "Year: 2025", "Src"]}]
+    original = [list(a["hover"]) for a in areas]
+    template = shared_lines(areas)
+    assert template == [None, None, "Year: 2025", "Src"] and areas[0]["hover"] == ["A", "1"]
+    assert [full_hover({"hover": template}, a) for a in areas] == original
+    uneven = [{"hover": ["A", "x"]}, {"hover": ["B"]}]
+    assert shared_lines(uneven) == [] and full_hover({"hover": []}, uneven[1]) == ["B"]
