@@ -147,7 +147,8 @@ export default function (component) {
     root.dataset.drawn = String(drawn.size);
   }).catch((e) => {
     root.dataset.drawn = "error";
-    frame.replaceChildren(el("p", "bsim-geo-error", data.error || String(e)));
+    frame.replaceChildren(el("p", "bsim-geo-error", data.error));
+    console.error(e);
   });
   return () => hide();
 }

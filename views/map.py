@@ -127,10 +127,9 @@ with main:
                            height=580 if view == "geo" else None)
         if view == "geo" and ctx.geojson_url:   # drawn as SVG by the browser: no plotly.js to start
             clicked = geo_map.show(fig, ctx.geojson_url, key="geo_map", lang=lang, name=f"map_{ind_id}_{year}_{view}")
-            event = {"selection": {"points": [{"location": clicked}]}} if clicked else None
         else:
-            event = chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
-                               selection_mode="points")
+            clicked = maps.selected_commune(chart.show(fig, key=f"map_{ind_id}_{year}_{view}", on_select="rerun",
+                                                       selection_mode="points"))
         st.caption(_("Click a commune on the map to open its profile"))
         nav.commune_opener(ctx, sorted(codes), key="map_open", indicator=ind_id)
         snippet = embed.iframe_snippet(embed.embed_url(cite.base_url(st.context.url),
@@ -139,7 +138,7 @@ with main:
         # plain text, not highlighted: the highlighter's token colours fail WCAG AA contrast on this background
         lazy.expander(_("Embed this map on another website"),
                       partial(st.code, snippet, language=None, wrap_lines=True), key="embed_snippet")
-        nav.on_map_click(event, codes, indicator=ind_id)
+        nav.on_commune_click(clicked, codes, indicator=ind_id)
         st.caption(_("The same figures as a table: choose the table view above."))
 
 # ----------------------------------------------------------------------------- change between two years

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.style import unwrapped_texts
 from dashboard.model.meta import example_mark
+from dashboard.text.i18n import translator
 
 _TAG = re.compile(r"<[^>]*>")
 _EXTRA = re.compile(r"<extra>.*?</extra>", re.S)
@@ -71,8 +72,9 @@ def geo_map_spec(fig: go.Figure, geometry_url: str, lang: str) -> dict:
     """What ``ui.geo_map`` draws of a ``maps.choropleth`` figure: ``geometry`` (the boundaries' URL, fetched
     once by the browser), ``title`` and ``footer`` (lists of lines), ``mark`` (the example mark, '' for real
     data), ``legend`` (title and ``[{label, colour}]``, highest class first, 'No data' last), ``areas``
-    (``[{id, fill, stroke, hover}]``, one per commune drawn) and ``hover``, the lines every commune's hover
-    shares (``shared_lines``: 19 copies of a long source label were a third of the map's bytes)."""
+    (``[{id, fill, stroke, hover}]``, one per commune drawn), ``hover``, the lines every commune's hover
+    shares (``shared_lines``: 19 copies of a long source label were a third of the map's bytes), and
+    ``error``, what the page says when the boundaries cannot be fetched."""
     traces = [t for t in fig.data if t.type == "choroplethmap"]
     if not traces:
         raise ValueError("not a geographic map: no choroplethmap trace")
@@ -89,7 +91,7 @@ def geo_map_spec(fig: go.Figure, geometry_url: str, lang: str) -> dict:
                           "hover": hover_lines(trace.hovertemplate, list(row))})
     legend_title = fig.layout.legend.title.text if fig.layout.legend and fig.layout.legend.title else ""
     template = shared_lines(areas)
-    return {"geometry": str(geometry_url), "hover": template,
+    return {"geometry": str(geometry_url), "hover": template, "error": translator(lang)("Data temporarily unavailable"),
             "title": [title] if title else [], "mark": example_mark(lang) if meta.get("example") else "",
             "legend": {"title": " ".join(plain_lines(legend_title)), "items": legend},
             "areas": areas, "footer": [line for line in footer.split("\n") if line] if footer else []}

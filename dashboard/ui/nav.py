@@ -23,11 +23,15 @@ def page_link(page: str, label: str, icon: str | None = None, **params) -> None:
     st.page_link(page, label=label, icon=icon, query_params=state.carried(**params))
 
 
-def on_map_click(event, codes: Iterable[str], **params) -> None:
-    """A click on a commune of a map (``st.plotly_chart`` selection event) opens its profile."""
-    nis = maps.selected_commune(event)
+def on_commune_click(nis: str | None, codes: Iterable[str], **params) -> None:
+    """A commune clicked on a map (its NIS code, None when none was) opens its profile, if it is one of ``codes``."""
     if nis in set(codes):
         open_commune(nis, **params)
+
+
+def on_map_click(event, codes: Iterable[str], **params) -> None:
+    """A click on a commune of a plotly map (``st.plotly_chart`` selection event) opens its profile."""
+    on_commune_click(maps.selected_commune(event), codes, **params)
 
 
 def commune_opener(ctx, codes: Iterable[str], *, key: str, **params) -> None:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import html as _html
+import json
 import re
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard.charts.svg_map import full_hover
 from tests.conftest import ROOT
 
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning")
@@ -110,13 +112,11 @@ def page_texts(at: AppTest) -> str:
 def geo_maps(at: AppTest) -> list[dict]:
     """What each geographic map of the page (``ui.geo_map``: drawn as SVG by the browser) was sent:
     ``charts.svg_map.geo_map_spec``."""
-    import json
     return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "bsim_geo_map"]
 
 
 def geo_map_texts(spec: dict) -> list[str]:
     """Every text a reader of a geographic map sees: title, example mark, legend, hover texts, footer."""
-    from dashboard.charts.svg_map import full_hover
     legend = spec.get("legend", {})
     return [*spec.get("title", []), spec.get("mark", ""), legend.get("title", ""),
             *(i["label"] for i in legend.get("items", [])),

@@ -79,16 +79,20 @@ _LAYOUT_CHECK = """() => {
   const doc = document.documentElement, main = document.querySelector('[data-testid=stMain]');
   const out = {page: [doc.scrollWidth, doc.clientWidth], main: [main.scrollWidth, main.clientWidth],
                cut: [], overlap: [], charts: 0};
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    const box = gd.getBoundingClientRect();
-    if (!box.width || !gd._fullLayout) continue;
-    out.charts += 1;
-    for (const el of gd.querySelectorAll('.gtitle, .annotation-text, .legendtext, .legendtitletext')) {
+  // texts of a chart that reach past its box: [text, left, right, width]
+  const cutAt = (chart, box, selector) => {
+    for (const el of chart.querySelectorAll(selector)) {
       const r = el.getBoundingClientRect();
       if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
         out.cut.push([el.textContent.slice(0, 50), Math.round(r.left - box.left), Math.round(r.right - box.left),
                       Math.round(box.width)]);
     }
+  };
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const box = gd.getBoundingClientRect();
+    if (!box.width || !gd._fullLayout) continue;
+    out.charts += 1;
+    cutAt(gd, box, '.gtitle, .annotation-text, .legendtext, .legendtitletext');
     const s = gd._fullLayout._size, legend = gd.querySelector('.legend');
     if (legend && s) {
       const l = legend.getBoundingClientRect();
@@ -103,12 +107,7 @@ _LAYOUT_CHECK = """() => {
     const box = m.getBoundingClientRect();
     if (!box.width) continue;
     out.charts += 1;
-    for (const el of m.querySelectorAll('.bsim-geo-title, .bsim-geo-mark, .bsim-geo-legend li, .bsim-geo-foot p, svg')) {
-      const r = el.getBoundingClientRect();
-      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
-        out.cut.push([el.textContent.slice(0, 50), Math.round(r.left - box.left), Math.round(r.right - box.left),
-                      Math.round(box.width)]);
-    }
+    cutAt(m, box, '.bsim-geo-title, .bsim-geo-mark, .bsim-geo-legend li, .bsim-geo-foot p, svg');
     const legend = m.querySelector('.bsim-geo-legend'), svg = m.querySelector('svg');
     if (legend && svg && legend.getBoundingClientRect().bottom > svg.getBoundingClientRect().top + 1)
       out.overlap.push((m.querySelector('.bsim-geo-title') || {}).textContent || '?');

@@ -9,6 +9,7 @@ from dashboard.charts.maps import Boundaries, choropleth
 from dashboard.charts.style import unwrapped_texts
 from dashboard.charts.svg_map import full_hover, geo_map_spec, hover_lines, plain_lines, shared_lines
 from dashboard.model.meta import ChartMeta, example_mark
+from dashboard.text.i18n import translator
 from tests.support.frames import CODES, frame
 
 META = ChartMeta(title="Unemployment rate", unit_label="%", source_label="Statbel 2023",
@@ -54,6 +55,8 @@ def test_spec_title_and_footer_are_the_figures():
     assert spec["footer"] == [footer]
     assert "Statbel, 01/01/2025" in footer                         # the boundaries' attribution
     assert spec["legend"]["title"] == plain_lines(fig.layout.legend.title.text)[0]
+    # what the page says, in its language, when the boundaries cannot be fetched
+    assert spec["error"] == translator("fr")("Data temporarily unavailable") != "Data temporarily unavailable"
 
 
 def test_missing_commune_drawn_in_the_no_data_colour():
