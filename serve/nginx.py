@@ -112,11 +112,14 @@ def nginx_config(*, listen: str, port: int, replica_ports: Sequence[int], prefix
     preload_block = preload_map = ""
     if preload:   # an add_header here replaces the server's: the route cookie is set again beside it
         links = ", ".join(f"<{u}>; rel=modulepreload" for u in preload)
-        # not for a page that draws no plotly chart when it opens (an empty value sends no header)
-        skipped = "".join(f'        "{path}" "";\n' for path in NO_CHART_PAGES)
+        # only with a page the browser opens (Sec-Fetch-Dest: document): Chromium acts on a Link header of
+        # any answer, so on /_stcore/host-config or the favicon it fetched plotly's bundle for the map page
+        # too; and not for a page that draws no plotly chart when it opens (an empty value sends no header)
+        skipped = "".join(f'        "document|{path}" "";\n' for path in NO_CHART_PAGES)
         preload_map = f"""
-    map $uri $bsim_preload {{
-{skipped}        default "{links}";
+    map "$http_sec_fetch_dest|$uri" $bsim_preload {{
+{skipped}        "~^document\\|" "{links}";
+        default "";
     }}"""
         preload_block = """
             add_header Set-Cookie $bsim_route_cookie;

@@ -181,3 +181,18 @@ def test_nginx_serves_geometry_immutable_and_sets_the_route_cookie(stack):
     req = urllib.request.Request(stack.url + "/", headers={"Cookie": first})
     with urllib.request.urlopen(req) as resp:
         assert ROUTE_COOKIE not in (resp.headers.get("Set-Cookie") or "")
+
+
+def test_the_chart_bundle_is_asked_for_only_with_a_page_that_draws_charts(stack):
+    # Chromium acts on a Link header of any answer: on the map page's host-config or favicon it fetched
+    # plotly's 1.4 MB bundle, which that page does not draw with (its map is SVG)
+    def link(path: str, dest: str) -> str:
+        req = urllib.request.Request(stack.url + path, headers={"Sec-Fetch-Dest": dest})
+        with urllib.request.urlopen(req) as resp:
+            resp.read()
+            return resp.headers.get("Link") or ""
+    assert "PlotlyChart." in link("/", "document") and "rel=modulepreload" in link("/compare", "document")
+    assert link("/map?lang=fr&view=geo", "document") == ""
+    for path, dest in [("/_stcore/host-config", "empty"), ("/_stcore/health", "empty"), ("/favicon.png", "image"),
+                       ("/", "empty")]:
+        assert link(path, dest) == "", f"{path} ({dest}) asks for the chart bundle"

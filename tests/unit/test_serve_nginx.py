@@ -79,9 +79,11 @@ def test_the_chart_bundle_is_asked_for_with_the_page_and_the_route_cookie_still_
     text = conf(tmp_path, preload=["/static/js/PlotlyChart.abc.js"])
     page = text.split("location / {", 1)[1].split("}", 1)[0]
     assert "add_header Link $bsim_preload;" in page
-    preloads = text.split("map $uri $bsim_preload {", 1)[1].split("}", 1)[0]
-    assert 'default "</static/js/PlotlyChart.abc.js>; rel=modulepreload";' in preloads
-    assert '"/map" "";' in preloads             # the map explorer's first view draws its map as SVG
+    preloads = text.split('map "$http_sec_fetch_dest|$uri" $bsim_preload {', 1)[1].split("}", 1)[0]
+    # with a page the browser opens, never with a request the page makes (host-config, favicon, media)
+    assert '"~^document\\|" "</static/js/PlotlyChart.abc.js>; rel=modulepreload";' in preloads
+    assert 'default "";' in preloads
+    assert '"document|/map" "";' in preloads    # the map explorer's first view draws its map as SVG
     # an add_header in a location replaces the server's: the sticky-session cookie is set there again
     assert "add_header Set-Cookie $bsim_route_cookie;" in page
     assert "Link" not in conf(tmp_path).split("location / {", 1)[1]
